@@ -1,0 +1,1 @@
+# Benchmarks: built on demand, never part of make check.

@@ -1,0 +1,1 @@
+EXTRA_DIST += drivers/common/saker_abi.h drivers/common/saker_events.h

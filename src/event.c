@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The event table, generated from drivers/common/saker_events.h, and the decoder. */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include "event.h"
+
+#define SAKER_SYS(x) __NR_##x
+#define SAKER_NOSYS (-1)
+
+#define P_INFO(t, n, i) { .name = n, .type = SAKER_PT_##t, .info = i },
+#define E_PARAMS(id, n, sys, fl, res, ps) \
+	static const struct evt_param_info params_##id[] = { ps{ 0 } };
+SAKER_EVENT_TABLE(E_PARAMS, P_INFO)
+#undef E_PARAMS
+
+#define E_INFO(id, n, sys, fl, res, ps)                    \
+	[SAKER_EV_##id] = { .name = n,                     \
+			    .res_name = res,               \
+			    .syscall_nr = sys,             \
+			    .flags = fl,                   \
+			    .nparams = SAKER_NPARAMS_##id, \
+			    .params = params_##id },
+const struct evt_info evt_table[SAKER_EV_MAX] = { SAKER_EVENT_TABLE(E_INFO, P_INFO) };
+#undef E_INFO
+#undef P_INFO
+
+_Static_assert(sizeof(struct saker_rec_hdr) == SAKER_HDR_SIZE, "record header size");
+_Static_assert(offsetof(struct saker_rec_hdr, ts) == 0, "ts offset");
+_Static_assert(offsetof(struct saker_rec_hdr, res) == 8, "res offset");
+_Static_assert(offsetof(struct saker_rec_hdr, tid) == 16, "tid offset");
+_Static_assert(offsetof(struct saker_rec_hdr, len) == 24, "len offset");
+_Static_assert(offsetof(struct saker_rec_hdr, type) == 28, "type offset");
+_Static_assert(offsetof(struct saker_rec_hdr, nparams) == 30, "nparams offset");
+_Static_assert(SAKER_EV_MAX < 65536, "event type fits in __u16");
+_Static_assert(SAKER_NPARAMS_EXECVEAT <= SAKER_MAX_PARAMS, "SAKER_MAX_PARAMS too small");
+
+const char *const evt_bad_names[EVT_BAD_MAX] = {
+	[EVT_BAD_SHORT] = "short record",
+	[EVT_BAD_LEN] = "bad record length",
+	[EVT_BAD_TYPE] = "unknown event type",
+	[EVT_BAD_NPARAMS] = "too many parameters",
+	[EVT_BAD_PARAM_SUM] = "parameter lengths do not match record length",
+	[EVT_BAD_PARAM_SIZE] = "parameter of the wrong size",
+	[EVT_BAD_STRING] = "unterminated string parameter",
+	[EVT_BAD_SOCKADDR] = "malformed socket address",
+};
+
+static const char *const ptype_names[SAKER_PT_MAX] = {
+	[SAKER_PT_NONE] = "none",	  [SAKER_PT_U8] = "u8",
+	[SAKER_PT_U16] = "u16",		  [SAKER_PT_U32] = "u32",
+	[SAKER_PT_U64] = "u64",		  [SAKER_PT_S32] = "s32",
+	[SAKER_PT_S64] = "s64",		  [SAKER_PT_FD] = "fd",
+	[SAKER_PT_PID] = "pid",		  [SAKER_PT_UID] = "uid",
+	[SAKER_PT_GID] = "gid",		  [SAKER_PT_MODE] = "mode",
+	[SAKER_PT_FLAGS] = "flags",	  [SAKER_PT_ENUM] = "enum",
+	[SAKER_PT_SIGNAL] = "signal",	  [SAKER_PT_ABSTIME] = "abstime",
+	[SAKER_PT_RELTIME] = "reltime",	  [SAKER_PT_DEV] = "dev",
+	[SAKER_PT_INODE] = "inode",	  [SAKER_PT_STR] = "string",
+	[SAKER_PT_PATH] = "path",	  [SAKER_PT_RELPATH] = "relpath",
+	[SAKER_PT_STRLIST] = "strlist",	  [SAKER_PT_BYTES] = "bytes",
+	[SAKER_PT_SOCKADDR] = "sockaddr", [SAKER_PT_SOCKTUPLE] = "socktuple",
+};
+
+const char *evt_ptype_name(enum saker_param_type t)
+{
+	return t < SAKER_PT_MAX && ptype_names[t] ? ptype_names[t] : "?";
+}
+
+int evt_type_by_name(const char *name)
+{
+	for (int i = 0; i < SAKER_EV_MAX; i++)
+		if (strcmp(evt_table[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int evt_type_by_syscall(int nr)
+{
+	if (nr < 0)
+		return -1;
+	for (int i = 0; i < SAKER_EV_MAX; i++)
+		if (evt_table[i].syscall_nr == nr)
+			return i;
+	return -1;
+}
+
+int evt_param_index(int type, const char *pname)
+{
+	if (type < 0 || type >= SAKER_EV_MAX)
+		return -1;
+	for (int i = 0; i < evt_table[type].nparams; i++)
+		if (strcmp(evt_table[type].params[i].name, pname) == 0)
+			return i;
+	return -1;
+}
+
+/* Size of a fixed-size type, 0 for variable-size ones. */
+static size_t ptype_size(enum saker_param_type t)
+{
+	switch (t) {
+	case SAKER_PT_U8:
+		return 1;
+	case SAKER_PT_U16:
+		return 2;
+	case SAKER_PT_U32:
+	case SAKER_PT_S32:
+	case SAKER_PT_UID:
+	case SAKER_PT_GID:
+	case SAKER_PT_MODE:
+	case SAKER_PT_FLAGS:
+	case SAKER_PT_ENUM:
+	case SAKER_PT_SIGNAL:
+	case SAKER_PT_DEV:
+		return 4;
+	case SAKER_PT_U64:
+	case SAKER_PT_S64:
+	case SAKER_PT_FD:
+	case SAKER_PT_PID:
+	case SAKER_PT_ABSTIME:
+	case SAKER_PT_RELTIME:
+	case SAKER_PT_INODE:
+		return 8;
+	default:
+		return 0;
+	}
+}
+
+static bool sockaddr_ok(const uint8_t *v, size_t len, bool tuple)
+{
+	switch (v[0]) {
+	case AF_INET:
+		return len == (tuple ? SAKER_TUPLE_INET_SIZE : SAKER_SOCK_INET_SIZE);
+	case AF_INET6:
+		return len == (tuple ? SAKER_TUPLE_INET6_SIZE : SAKER_SOCK_INET6_SIZE);
+	case AF_UNIX:
+		/* Path, if any, must be terminated. */
+		if (tuple && len < SAKER_TUPLE_UNIX_MIN)
+			return false;
+		return len == (tuple ? SAKER_TUPLE_UNIX_MIN : 1u) || v[len - 1] == '\0';
+	default:
+		/* Other families carry only the family byte. */
+		return len == 1;
+	}
+}
+
+static int param_check(const struct evt_param_info *pi, const struct evt_param *p)
+{
+	size_t sz = ptype_size(pi->type);
+
+	if (!p->val)
+		return -1;
+	if (sz)
+		return p->len == sz ? -1 : EVT_BAD_PARAM_SIZE;
+	switch (pi->type) {
+	case SAKER_PT_STR:
+	case SAKER_PT_PATH:
+	case SAKER_PT_RELPATH:
+	case SAKER_PT_STRLIST:
+		return p->val[p->len - 1] == '\0' ? -1 : EVT_BAD_STRING;
+	case SAKER_PT_SOCKADDR:
+		return sockaddr_ok(p->val, p->len, false) ? -1 : EVT_BAD_SOCKADDR;
+	case SAKER_PT_SOCKTUPLE:
+		return sockaddr_ok(p->val, p->len, true) ? -1 : EVT_BAD_SOCKADDR;
+	default:
+		return -1;
+	}
+}
+
+static int bad(struct evt_decode_stats *stats, enum evt_bad *ret_reason, enum evt_bad why)
+{
+	if (stats)
+		stats->bad[why]++;
+	if (ret_reason)
+		*ret_reason = why;
+	return -EBADMSG;
+}
+
+int evt_decode(struct evt *e, const void *buf, size_t avail, struct evt_decode_stats *stats,
+	       enum evt_bad *ret_reason)
+{
+	const uint8_t *base = buf;
+	const struct evt_info *info;
+	uint16_t lens[SAKER_MAX_PARAMS];
+	size_t off, known;
+	uint16_t n;
+
+	if (avail < SAKER_HDR_SIZE)
+		return bad(stats, ret_reason, EVT_BAD_SHORT);
+	memcpy(&e->hdr, buf, SAKER_HDR_SIZE);
+	n = e->hdr.nparams;
+	if (e->hdr.len > SAKER_REC_MAX)
+		return bad(stats, ret_reason, EVT_BAD_LEN);
+	if (e->hdr.len > avail)
+		return bad(stats, ret_reason, EVT_BAD_SHORT);
+	if (n > SAKER_REC_MAX / 2 || e->hdr.len < SAKER_HDR_SIZE + 2u * n)
+		return bad(stats, ret_reason, EVT_BAD_LEN);
+	if (e->hdr.type >= SAKER_EV_MAX)
+		return bad(stats, ret_reason, EVT_BAD_TYPE);
+	info = &evt_table[e->hdr.type];
+	known = n < info->nparams ? n : info->nparams;
+
+	/* Walk every length, known or not, so the sum is checked in full. */
+	off = SAKER_HDR_SIZE + 2u * n;
+	for (uint16_t i = 0; i < n; i++) {
+		uint16_t l;
+
+		memcpy(&l, base + SAKER_HDR_SIZE + 2u * i, sizeof(l));
+		if (i < known)
+			lens[i] = l;
+		off += l & SAKER_PARAM_LEN_MASK;
+		if (off > e->hdr.len)
+			return bad(stats, ret_reason, EVT_BAD_PARAM_SUM);
+	}
+	if (off != e->hdr.len)
+		return bad(stats, ret_reason, EVT_BAD_PARAM_SUM);
+
+	off = SAKER_HDR_SIZE + 2u * n;
+	for (size_t i = 0; i < info->nparams; i++) {
+		struct evt_param *p = &e->params[i];
+		int why;
+
+		if (i >= known) {
+			*p = (struct evt_param){ 0 };
+			continue;
+		}
+		p->len = lens[i] & SAKER_PARAM_LEN_MASK;
+		p->truncated = lens[i] & SAKER_PARAM_TRUNCATED;
+		p->val = p->len ? base + off : NULL;
+		off += p->len;
+		why = param_check(&info->params[i], p);
+		if (why >= 0)
+			return bad(stats, ret_reason, why);
+	}
+	e->rec = buf;
+	e->info = info;
+	e->nparams = info->nparams;
+	e->ts = e->hdr.ts;
+	if (stats)
+		stats->ok++;
+	return 0;
+}
+
+const struct evt_param *evt_param(const struct evt *e, int idx)
+{
+	if (idx < 0 || idx >= e->nparams || !e->params[idx].val)
+		return NULL;
+	return &e->params[idx];
+}
+
+bool evt_param_u64(const struct evt *e, int idx, uint64_t *ret)
+{
+	const struct evt_param *p = evt_param(e, idx);
+
+	if (!p)
+		return false;
+	switch (p->len) {
+	case 1:
+		*ret = p->val[0];
+		return true;
+	case 2: {
+		uint16_t v;
+		memcpy(&v, p->val, 2);
+		*ret = v;
+		return true;
+	}
+	case 4: {
+		uint32_t v;
+		memcpy(&v, p->val, 4);
+		*ret = v;
+		return true;
+	}
+	case 8:
+		memcpy(ret, p->val, 8);
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool evt_param_s64(const struct evt *e, int idx, int64_t *ret)
+{
+	const struct evt_param *p = evt_param(e, idx);
+
+	if (!p)
+		return false;
+	switch (p->len) {
+	case 4: {
+		int32_t v;
+		memcpy(&v, p->val, 4);
+		*ret = v;
+		return true;
+	}
+	case 8:
+		memcpy(ret, p->val, 8);
+		return true;
+	default:
+		return false;
+	}
+}
+
+const char *evt_param_str(const struct evt *e, int idx)
+{
+	const struct evt_param *p = evt_param(e, idx);
+	enum saker_param_type t;
+
+	if (!p)
+		return NULL;
+	t = e->info->params[idx].type;
+	if (t != SAKER_PT_STR && t != SAKER_PT_PATH && t != SAKER_PT_RELPATH &&
+	    t != SAKER_PT_STRLIST)
+		return NULL;
+	return (const char *)p->val;
+}

@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The daemon core: one convenience library that sakerd, saker and the tests link.
+noinst_LIBRARIES += src/libsaker.a
+src_libsaker_a_SOURCES = \
+	src/capture.c src/capture.h \
+	src/event.c src/event.h \
+	src/evtfmt.c src/evtfmt.h \
+	src/flagnames.c src/flagnames.h \
+	src/recbuild.c src/recbuild.h \
+	src/source.c src/source.h \
+	src/src_replay.c \
+	src/util.c src/util.h
+src_libsaker_a_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS) $(PCRE2_CFLAGS)
+
+SAKER_LIBS = src/libsaker.a $(YAML_LIBS) $(JSONC_LIBS) $(PCRE2_LIBS)
+
+bin_PROGRAMS += src/saker
+src_saker_SOURCES = src/saker.c src/cmd.h src/cmd_events.c src/cmd_capture.c
+src_saker_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+src_saker_LDADD = $(SAKER_LIBS)

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The one interface every event source implements: the kernel module, the
+ * eBPF probe, the ptrace tracer and capture-file replay. Nothing downstream
+ * knows which one produced a record.
+ */
+#ifndef SAKER_SOURCE_H
+#define SAKER_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "saker_abi.h"
+
+enum src_next {
+	SRC_TIMEOUT = 0, /* nothing within the timeout (live sources) */
+	SRC_RECORD = 1, /* *ret_rec is valid until the next call */
+	SRC_SNAPSHOT_END = 2, /* records so far were the initial state snapshot */
+	SRC_EOF = 3, /* no more records will come */
+};
+
+struct src_stats {
+	uint64_t records; /* records handed out */
+	uint64_t drops[SAKER_DROP_MAX]; /* lost before reaching us, per reason */
+	uint64_t bad; /* records rejected by the decoder */
+};
+
+/* Bitmap of event types, one bit per enum saker_event_type. */
+#define SRC_INTEREST_BYTES ((SAKER_EV_MAX + 7) / 8)
+struct src_interest {
+	uint8_t bits[SRC_INTEREST_BYTES];
+};
+
+static inline void src_interest_set(struct src_interest *i, unsigned type)
+{
+	if (type < SAKER_EV_MAX)
+		i->bits[type / 8] |= (uint8_t)(1u << (type % 8));
+}
+
+static inline bool src_interest_has(const struct src_interest *i, unsigned type)
+{
+	return type < SAKER_EV_MAX && (i->bits[type / 8] >> (type % 8)) & 1u;
+}
+
+struct source;
+
+struct src_ops {
+	const char *name;
+	/* 0..3 from enum src_next, or -errno. timeout_ms < 0 blocks. */
+	int (*next)(struct source *s, int timeout_ms, const void **ret_rec);
+	int (*stats)(struct source *s, struct src_stats *ret);
+	/* Ask for these event types only; a source may deliver more. */
+	int (*set_interest)(struct source *s, const struct src_interest *want);
+	void (*close)(struct source *s);
+};
+
+struct source {
+	const struct src_ops *ops;
+	uint64_t boot_offset_ns; /* add to hdr.ts for epoch ns */
+	uint64_t start_ns; /* epoch ns at which the source started */
+	const char *driver; /* "replay", "ebpf", ... */
+	char error[512]; /* what went wrong, when next() fails */
+};
+
+static inline int src_next(struct source *s, int timeout_ms, const void **ret_rec)
+{
+	return s->ops->next(s, timeout_ms, ret_rec);
+}
+
+static inline int src_stats(struct source *s, struct src_stats *ret)
+{
+	return s->ops->stats(s, ret);
+}
+
+static inline int src_set_interest(struct source *s, const struct src_interest *want)
+{
+	return s->ops->set_interest ? s->ops->set_interest(s, want) : 0;
+}
+
+static inline void src_close(struct source *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+/* Replay a capture file. On failure err says where and what. */
+int src_replay_open(const char *path, struct source **ret, char *err, size_t errlen);
+
+/* What the daemon and `saker capture` ask for; each driver reads its part. */
+struct src_config {
+	const char *driver; /* auto, kmod, ebpf, ptrace, replay */
+	const char *input; /* replay: capture file */
+};
+
+/*
+ * Open the configured driver. For "auto", the first that works, with the
+ * reason for each one skipped in err. err always says what happened.
+ */
+int src_open(const struct src_config *cfg, struct source **ret, char *err, size_t errlen);
+
+#endif /* SAKER_SOURCE_H */

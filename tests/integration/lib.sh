@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# TAP helpers for the shell integration tests. Source it, then use ok/is/skip_all.
+: "${abs_top_builddir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${abs_top_srcdir:=$abs_top_builddir}"
+: "${SAKER:=$abs_top_builddir/src/saker}"
+tap_n=0
+tap_failed=0
+TMP=$(mktemp -d /tmp/saker-it.XXXXXX)
+export TMP SAKER abs_top_builddir abs_top_srcdir
+trap 'rm -rf "$TMP"' EXIT
+
+# ok DESCRIPTION COMMAND...: passes when the command succeeds.
+ok() {
+	local what=$1
+	shift
+	tap_n=$((tap_n + 1))
+	if "$@" >"$TMP/ok.out" 2>&1; then
+		echo "ok $tap_n - $what"
+	else
+		echo "not ok $tap_n - $what"
+		sed 's/^/# /' "$TMP/ok.out" | head -20
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+# is DESCRIPTION GOT WANT
+is() {
+	tap_n=$((tap_n + 1))
+	if [ "$2" = "$3" ]; then
+		echo "ok $tap_n - $1"
+	else
+		echo "not ok $tap_n - $1"
+		echo "# got:  '$2'"
+		echo "# want: '$3'"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}

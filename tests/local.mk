@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# TAP everywhere: automake's TAP driver runs unit programs and integration scripts.
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+AM_TESTS_ENVIRONMENT = \
+	abs_top_srcdir='$(abs_top_srcdir)'; export abs_top_srcdir; \
+	abs_top_builddir='$(abs_top_builddir)'; export abs_top_builddir; \
+	SAKER='$(abs_top_builddir)/src/saker'; export SAKER;
+
+check_LIBRARIES += tests/libtap.a
+tests_libtap_a_SOURCES = tests/tap.c tests/tap.h
+
+TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+TEST_LDADD = tests/libtap.a $(SAKER_LIBS)
+
+unit_tests = \
+	tests/unit/test_event \
+	tests/unit/test_recbuild \
+	tests/unit/test_capture
+check_PROGRAMS += $(unit_tests)
+TESTS += $(unit_tests)
+
+tests_unit_test_event_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_event_LDADD = $(TEST_LDADD)
+tests_unit_test_recbuild_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_recbuild_LDADD = $(TEST_LDADD)
+tests_unit_test_capture_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_capture_LDADD = $(TEST_LDADD)
+
+integration_tests = \
+	tests/integration/cli.sh
+TESTS += $(integration_tests)
+EXTRA_DIST += $(integration_tests) tests/integration/lib.sh
+
+check_PROGRAMS += tests/helpers/mkcap
+tests_helpers_mkcap_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_helpers_mkcap_LDADD = $(SAKER_LIBS)
