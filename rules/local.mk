@@ -1,0 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
+rulesdir = $(pkgdatadir)/rules
+dist_rules_DATA = rules/saker_rules.yaml
+EXTRA_DIST += rules/README.md
