@@ -7,12 +7,13 @@ src_libsaker_a_SOURCES = \
 	src/evtfmt.c src/evtfmt.h \
 	src/flagnames.c src/flagnames.h \
 	src/recbuild.c src/recbuild.h \
+	src/sdnotify.c src/sdnotify.h \
 	src/source.c src/source.h \
 	src/src_replay.c \
 	src/util.c src/util.h
-src_libsaker_a_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS) $(PCRE2_CFLAGS)
+src_libsaker_a_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS) $(PCRE2_CFLAGS) $(SYSTEMD_CFLAGS)
 
-SAKER_LIBS = src/libsaker.a $(YAML_LIBS) $(JSONC_LIBS) $(PCRE2_LIBS)
+SAKER_LIBS = src/libsaker.a $(YAML_LIBS) $(JSONC_LIBS) $(PCRE2_LIBS) $(SYSTEMD_LIBS)
 
 bin_PROGRAMS += src/saker
 src_saker_SOURCES = src/saker.c src/cmd.h src/cmd_events.c src/cmd_capture.c

@@ -34,3 +34,7 @@ EXTRA_DIST += $(integration_tests) tests/integration/lib.sh
 check_PROGRAMS += tests/helpers/mkcap
 tests_helpers_mkcap_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_helpers_mkcap_LDADD = $(SAKER_LIBS)
+
+# Performs the live scenarios (tests/scenarios/) for every driver's suite.
+check_PROGRAMS += tests/helpers/scenario
+EXTRA_DIST += tests/scenarios/scenarios.yaml
