@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The event loop. Per record: decode, update state, run the rules indexed
+ * for its type, queue alerts, commit deferred state removals. Between
+ * records (and on timeouts): watchdog pings, signals, stats, drop checks.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon_int.h"
+#include "fields.h"
+#include "fields_state.h"
+#include "out.h"
+#include "sdnotify.h"
+#include "src_ptrace.h"
+#include "util.h"
+
+volatile sig_atomic_t daemon_sig_stop, daemon_sig_hup, daemon_sig_usr1, daemon_sig_usr2;
+
+static void on_signal(int sig)
+{
+	switch (sig) {
+	case SIGHUP:
+		daemon_sig_hup = 1;
+		break;
+	case SIGUSR1:
+		daemon_sig_usr1 = 1;
+		break;
+	case SIGUSR2:
+		daemon_sig_usr2 = 1;
+		break;
+	default:
+		daemon_sig_stop = 1;
+	}
+}
+
+static void install_signals(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int load_config(const struct daemon_opts *o, struct config **ret)
+{
+	const char *path = o->config_path ? o->config_path : CONFIG_DEFAULT_PATH;
+	char err[1024];
+	int k;
+
+	/* The default file is optional; a file named with -c is not. */
+	if (!o->config_explicit && access(path, F_OK) < 0)
+		path = NULL;
+	k = config_load(path, o->overrides, o->n_overrides, ret, err, sizeof(err));
+	if (k < 0)
+		fprintf(stderr, "sakerd: %s\n", err);
+	return k;
+}
+
+static int open_outputs(struct daemon *d, struct outq **ret)
+{
+	struct outq_opts qo = { .capacity = d->cfg->outputs_queue_capacity ?: OUTQ_DEFAULT_CAPACITY,
+				.rate = d->cfg->outputs_rate,
+				.max_burst = d->cfg->outputs_max_burst,
+				.health_interval_ns = OUTQ_DEFAULT_HEALTH_INTERVAL_NS,
+				.hostname = d->hostname };
+	struct outq *q = outq_new(&qo);
+	char err[512];
+	int k;
+
+	if (!q)
+		return -errno;
+	k = out_open_all(d->cfg, q, err, sizeof(err));
+	if (k < 0) {
+		fprintf(stderr, "sakerd: outputs: %s\n", err);
+		outq_free(q);
+		return k;
+	}
+	if (k == 0)
+		fprintf(stderr, "sakerd: warning: no output is enabled; alerts are only counted\n");
+	k = outq_start(q);
+	if (k < 0) {
+		outq_free(q);
+		return k;
+	}
+	*ret = q;
+	return 0;
+}
+
+static int set_rules(struct daemon *d, struct ruleset *rs)
+{
+	struct rules_runner *runner = rules_runner_new(rs);
+	struct src_interest want;
+	uint64_t *hits = calloc(rules_count(rs) + 1, sizeof(*hits));
+
+	if (!runner || !hits) {
+		rules_runner_free(runner);
+		free(hits);
+		return -ENOMEM;
+	}
+	rules_runner_set_hostname(runner, d->hostname);
+	daemon_interest(rs, &want);
+	if (d->src)
+		src_set_interest(d->src, &want);
+	rules_runner_free(d->runner);
+	rules_free(d->rs);
+	free(d->rule_hits);
+	d->rs = rs;
+	d->runner = runner;
+	d->rule_hits = hits;
+	d->nrule_hits = rules_count(rs);
+	return 0;
+}
+
+/* SIGHUP: new configuration, rules and outputs, or none of them. */
+static void reload(struct daemon *d)
+{
+	struct config *cfg = NULL;
+	struct ruleset *rs = NULL;
+	struct outq *q = NULL, *old;
+
+	sdn_reloading();
+	fprintf(stderr, "sakerd: reloading configuration and rules\n");
+	if (load_config(d->o, &cfg) < 0 || daemon_load_rules(d->o, cfg, &rs) < 0) {
+		fprintf(stderr, "sakerd: reload failed; the running configuration and rules stay\n");
+		config_free(cfg);
+		sdn_ready("reload failed; running the previous rules");
+		return;
+	}
+	old = d->q;
+	config_free(d->cfg);
+	d->cfg = cfg;
+	if (open_outputs(d, &q) < 0) {
+		fprintf(stderr, "sakerd: reload: outputs failed to open; keeping the old ones\n");
+		q = NULL;
+	}
+	if (set_rules(d, rs) < 0) {
+		fprintf(stderr, "sakerd: reload: out of memory; the running rules stay\n");
+		rules_free(rs);
+	}
+	if (q) {
+		outq_stop(old, 5000);
+		outq_free(old);
+		d->q = q;
+	}
+	fprintf(stderr, "sakerd: reloaded: %zu rules\n", rules_count(d->rs));
+	sdn_ready("reloaded");
+	daemon_update_status(d);
+}
+
+static void handle_record(struct daemon *d, const void *rec)
+{
+	const struct rules_rule *m[DAEMON_MAX_MATCHES];
+	struct fields_state_data fsd;
+	struct state_evctx ev;
+	unsigned flags = d->cfg->rule_matching == CONFIG_MATCH_ALL ? RULES_EVAL_ALL : 0;
+	struct evt e;
+	int n;
+
+	if (evt_decode(&e, rec, SAKER_REC_MAX, &d->ds, NULL) < 0)
+		return;
+	/* sakerd's own activity (outputs writing files, the journal) is not watched. */
+	if (e.hdr.pid == (uint32_t)d->self)
+		return;
+	e.ts = e.hdr.ts + d->src->boot_offset_ns;
+	e.num = ++d->events;
+	state_apply(d->st, &e, &ev);
+	if (e.hdr.type != SAKER_EV_PROC_SNAPSHOT && e.hdr.type != SAKER_EV_FD_SNAPSHOT) {
+		fsd = (struct fields_state_data){ .st = d->st, .ev = &ev };
+		n = rules_eval(d->runner, &e, &fsd, flags, m, ARRAY_SIZE(m));
+		for (int i = 0; i < n; i++) {
+			size_t idx = (size_t)(m[i] - rules_at(d->rs, 0));
+
+			if ((int)m[i]->priority > (int)d->cfg->priority) {
+				d->below_prio++;
+				continue;
+			}
+			if (idx < d->nrule_hits)
+				d->rule_hits[idx]++;
+			d->alerts++;
+			daemon_raise(d, m[i], &e);
+		}
+	}
+	state_commit(d->st);
+}
+
+static void periodic(struct daemon *d)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+
+	if (d->wedge_at && now >= d->wedge_at) {
+		/* Fault hook for the watchdog test: the loop stops, pings stop. */
+		fprintf(stderr, "sakerd: fault hook: event loop wedged on purpose\n");
+		for (;;)
+			sleep(3600);
+	}
+	if (d->watchdog_period && now >= d->next_watchdog) {
+		sdn_watchdog();
+		d->next_watchdog = now + d->watchdog_period;
+	}
+	if (now >= d->next_drop_check) {
+		daemon_check_drops(d, now);
+		d->next_drop_check = now + 1000000000ull;
+	}
+	if (d->cfg->metrics_enabled && now >= d->next_stats) {
+		daemon_log_stats(d, "periodic");
+		daemon_update_status(d);
+		d->next_stats = now + d->cfg->metrics_interval_ms * 1000000ull;
+	}
+	if (daemon_sig_usr2) {
+		daemon_sig_usr2 = 0;
+		daemon_log_stats(d, "requested");
+	}
+	if (daemon_sig_usr1) {
+		daemon_sig_usr1 = 0;
+		outq_reopen(d->q);
+	}
+	if (daemon_sig_hup) {
+		daemon_sig_hup = 0;
+		reload(d);
+	}
+}
+
+static int loop(struct daemon *d)
+{
+	unsigned since = 0;
+
+	while (!daemon_sig_stop) {
+		const void *rec;
+		int k = src_next(d->src, 100, &rec);
+
+		if (k == SRC_RECORD) {
+			handle_record(d, rec);
+			/* Check the clock every 256 records, and on every timeout. */
+			if (++since < 256)
+				continue;
+		} else if (k == SRC_EOF) {
+			return 0;
+		} else if (k < 0 && k != -EINTR) {
+			fprintf(stderr, "sakerd: driver %s: %s\n", d->src->driver,
+				d->src->error[0] ? d->src->error : strerror(-k));
+			return k;
+		}
+		since = 0;
+		periodic(d);
+	}
+	return 0;
+}
+
+static int open_source(struct daemon *d)
+{
+	struct src_config sc = { .driver = config_driver_name(d->cfg->driver),
+				 .input = d->o->capture_file ?: d->cfg->capture_file,
+				 .argv = d->o->command,
+				 .pids = d->o->pids,
+				 .npids = d->o->npids };
+	char err[1024] = "";
+	int k;
+
+	if ((d->o->command || d->o->npids) && d->cfg->driver == CONFIG_DRIVER_AUTO)
+		sc.driver = "ptrace";
+	k = src_open(&sc, &d->src, err, sizeof(err));
+	if (k < 0) {
+		fprintf(stderr, "sakerd: %s\n", err);
+		return k;
+	}
+	if (err[0])
+		fprintf(stderr, "sakerd: %s\n", err);
+	return 0;
+}
+
+static void list_rules(const struct ruleset *rs)
+{
+	for (size_t i = 0; i < rules_count(rs); i++) {
+		const struct rules_rule *r = rules_at(rs, i);
+
+		printf("%-60s %-13s %s", r->name, rules_priority_name(r->priority),
+		       r->enabled ? "enabled " : "disabled");
+		for (unsigned t = 0; t < r->ntags; t++)
+			printf("%s%s", t ? "," : " ", r->tags[t]);
+		putchar('\n');
+	}
+}
+
+int daemon_validate(const struct daemon_opts *o)
+{
+	struct config *cfg = NULL;
+	struct ruleset *rs = NULL;
+	int k;
+
+	if (load_config(o, &cfg) < 0)
+		return SAKERD_EXIT_CONFIG;
+	k = daemon_load_rules(o, cfg, &rs);
+	config_free(cfg);
+	if (k < 0)
+		return k == -ENOENT ? SAKERD_EXIT_NOINPUT : SAKERD_EXIT_CONFIG;
+	printf("%zu rules loaded\n", rules_count(rs));
+	rules_free(rs);
+	return 0;
+}
+
+static void touch_ready(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd >= 0)
+		close(fd);
+}
+
+static void teardown(struct daemon *d)
+{
+	src_close(d->src);
+	if (d->q) {
+		int left = outq_stop(d->q, 10000);
+
+		if (left > 0)
+			fprintf(stderr, "sakerd: %d alerts could not be delivered before exit\n", left);
+		outq_free(d->q);
+	}
+	rules_runner_free(d->runner);
+	rules_free(d->rs);
+	state_free(d->st);
+	config_free(d->cfg);
+	free(d->rule_hits);
+}
+
+static int setup(struct daemon *d, struct ruleset **rs)
+{
+	struct state_limits lim = { 0 };
+	const char *wedge = getenv("SAKERD_FAULT_WEDGE_AFTER_MS");
+	int k;
+
+	if (load_config(d->o, &d->cfg) < 0)
+		return SAKERD_EXIT_CONFIG;
+	k = daemon_load_rules(d->o, d->cfg, rs);
+	if (k < 0)
+		return k == -ENOENT ? SAKERD_EXIT_NOINPUT : SAKERD_EXIT_CONFIG;
+	if (d->o->list_rules) {
+		list_rules(*rs);
+		return -1;
+	}
+	if (open_source(d) < 0)
+		return SAKERD_EXIT_UNAVAILABLE;
+	/* A capture describes another moment (or host): never read our /proc for it. */
+	lim.no_lookups = strcmp(d->src->driver, "replay") == 0;
+	d->st = state_new(&lim);
+	if (!d->st)
+		return SAKERD_EXIT_OSERR;
+	if (strcmp(d->src->driver, "replay") != 0 && strcmp(d->src->driver, "ptrace") != 0)
+		state_seed(d->st);
+	if (set_rules(d, *rs) < 0)
+		return SAKERD_EXIT_OSERR;
+	*rs = NULL;
+	if (open_outputs(d, &d->q) < 0)
+		return SAKERD_EXIT_CONFIG;
+	d->started = clock_ns(CLOCK_MONOTONIC);
+	d->watchdog_period = d->cfg->watchdog_enabled ? sdn_watchdog_usec() * 500 : 0;
+	d->next_stats = d->started + d->cfg->metrics_interval_ms * 1000000ull;
+	d->next_drop_check = d->started + 1000000000ull;
+	out_bucket_init(&d->drop_bucket, d->cfg->drops.rate, d->cfg->drops.max_burst, d->started);
+	if (wedge)
+		d->wedge_at = d->started + strtoull(wedge, NULL, 10) * 1000000ull;
+	return 0;
+}
+
+int daemon_run(const struct daemon_opts *o)
+{
+	struct daemon d = { .o = o, .self = getpid() };
+	struct ruleset *rs = NULL;
+	char status[256];
+	int k, ret;
+
+	install_signals();
+	if (gethostname(d.hostname, sizeof(d.hostname) - 1) < 0)
+		strcpy(d.hostname, "localhost");
+	field_init_builtin();
+	if (fields_state_register() < 0) {
+		fprintf(stderr, "sakerd: internal error: state fields do not match the registry\n");
+		return SAKERD_EXIT_SOFTWARE;
+	}
+	ret = setup(&d, &rs);
+	if (ret != 0) {
+		rules_free(rs);
+		teardown(&d);
+		return ret < 0 ? SAKERD_EXIT_OK : ret;
+	}
+	snprintf(status, sizeof(status), "driver %s, %zu rules", d.src->driver, rules_count(d.rs));
+	sdn_ready(status);
+	fprintf(stderr, "sakerd: ready: %s\n", status);
+	if (o->ready_file)
+		touch_ready(o->ready_file);
+
+	k = loop(&d);
+	sdn_stopping();
+	daemon_log_stats(&d, "exit");
+	ret = k < 0 ? (k == -EBADMSG || k == -EPROTONOSUPPORT ? SAKERD_EXIT_DATAERR : SAKERD_EXIT_SOFTWARE)
+		    : SAKERD_EXIT_OK;
+	/* Launch mode: sakerd exits with the traced command's status, like strace. */
+	if (ret == SAKERD_EXIT_OK && d.src && strcmp(d.src->driver, "ptrace") == 0 && o->command) {
+		int status;
+
+		if (src_ptrace_exit_status(d.src, &status) >= 0)
+			ret = src_ptrace_exit_code(status);
+	}
+	teardown(&d);
+	return ret;
+}

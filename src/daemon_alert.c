@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* From a rule match (or a health condition) to an alert on the queue. */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "daemon_int.h"
+#include "fields.h"
+#include "util.h"
+
+static void push(struct daemon *d, struct alert *a)
+{
+	/* Full queue or rate limit: outq counts both; nothing to do here. */
+	outq_push(d->q, a);
+}
+
+void daemon_raise(struct daemon *d, const struct rules_rule *r, const struct evt *e)
+{
+	static char text[ALERT_MAX_STR];
+	struct json_object *fields;
+	struct alert *a;
+
+	rules_format(d->runner, r, text, sizeof(text));
+	a = alert_new(r->name, (enum alert_prio)r->priority, e->ts, field_source_name(r->source),
+		      d->hostname, text);
+	if (!a)
+		return;
+	for (unsigned i = 0; i < r->ntags; i++)
+		alert_add_tag(a, r->tags[i]);
+	fields = rules_output_fields(d->runner, r);
+	if (fields) {
+		json_object_object_foreach(fields, key, val)
+			alert_set_field(a, key, json_object_get(val));
+		json_object_put(fields);
+	}
+	push(d, a);
+}
+
+void daemon_health(struct daemon *d, enum alert_prio prio, const char *rule, const char *msg)
+{
+	struct alert *a = alert_new(rule, prio, clock_ns(CLOCK_REALTIME), "internal", d->hostname,
+				    msg);
+
+	if (!a)
+		return;
+	a->health = true;
+	alert_add_tag(a, "saker");
+	alert_add_tag(a, "health");
+	push(d, a);
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Shared between the daemon's files; not an interface. */
+#ifndef SAKER_DAEMON_INT_H
+#define SAKER_DAEMON_INT_H
+
+#include <signal.h>
+
+#include "configfile.h"
+#include "daemon.h"
+#include "event.h"
+#include "outq.h"
+#include "rules.h"
+#include "source.h"
+#include "state.h"
+
+#define DAEMON_MAX_MATCHES 64
+
+struct daemon {
+	const struct daemon_opts *o;
+	struct config *cfg;
+	struct ruleset *rs;
+	struct rules_runner *runner;
+	struct state *st;
+	struct source *src;
+	struct outq *q;
+	char hostname[256];
+	pid_t self;
+
+	/* Counters (main thread only). */
+	struct evt_decode_stats ds;
+	uint64_t events;       /* records decoded and processed */
+	uint64_t alerts;       /* rule matches queued */
+	uint64_t below_prio;   /* matches under the minimum priority */
+	uint64_t *rule_hits;   /* per rules_at() index */
+	size_t nrule_hits;
+
+	/* Periodic work, CLOCK_MONOTONIC ns. */
+	uint64_t started, next_watchdog, watchdog_period, next_stats, next_drop_check;
+	uint64_t wedge_at; /* fault hook: the loop stops making progress here */
+	struct src_stats last_src; /* at the last drop check */
+	uint64_t last_events;
+	struct out_bucket drop_bucket;
+	uint64_t drop_alerts;
+};
+
+extern volatile sig_atomic_t daemon_sig_stop, daemon_sig_hup, daemon_sig_usr1, daemon_sig_usr2;
+
+/* daemon_alert.c */
+void daemon_raise(struct daemon *d, const struct rules_rule *r, const struct evt *e);
+void daemon_health(struct daemon *d, enum alert_prio prio, const char *rule, const char *msg);
+
+/* daemon_stats.c */
+void daemon_log_stats(struct daemon *d, const char *why);
+void daemon_check_drops(struct daemon *d, uint64_t now);
+void daemon_update_status(struct daemon *d);
+
+/* daemon_rules.c */
+int daemon_load_rules(const struct daemon_opts *o, const struct config *cfg,
+		      struct ruleset **ret);
+void daemon_interest(const struct ruleset *rs, struct src_interest *ret);
+
+#endif /* SAKER_DAEMON_INT_H */
