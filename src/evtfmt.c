@@ -164,24 +164,57 @@ static int signal_resolved(uint64_t sig, char *buf, size_t len)
 	return abbrev ? put(buf, len, "SIG%s", abbrev) : put(buf, len, "%s", "");
 }
 
-/* Host user and group names; "<NA>" when the database has none, like Falco. */
-static int user_resolved(bool group, uint32_t id, char *buf, size_t len)
-{
-	char tmp[1024];
-	const char *name = NULL;
+/*
+ * Host user and group names; "<NA>" when the database has none, like Falco.
+ * A miss can cost milliseconds (nss-systemd asks userdb), so recent answers,
+ * misses included, are kept per thread for a minute.
+ */
+struct name_cache {
+	uint64_t at; /* CLOCK_MONOTONIC ns; 0: empty slot */
+	uint32_t id;
+	bool group;
+	char name[64]; /* "" for a miss */
+};
 
-	if (id == UINT32_MAX)
-		return put(buf, len, "<NONE>");
+static __thread struct name_cache name_cache[16];
+static __thread unsigned name_cache_next;
+
+static const char *name_lookup(bool group, uint32_t id, char *tmp, size_t tmplen)
+{
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+	/* Fuzzers make up ids by the million; the host's databases only slow them. */
+	return NULL;
+#endif
 	if (group) {
 		struct group g, *gp = NULL;
 
-		if (getgrgid_r(id, &g, tmp, sizeof(tmp), &gp) == 0 && gp)
-			name = gp->gr_name;
+		return getgrgid_r(id, &g, tmp, tmplen, &gp) == 0 && gp ? gp->gr_name : NULL;
 	} else {
 		struct passwd pw, *pp = NULL;
 
-		if (getpwuid_r(id, &pw, tmp, sizeof(tmp), &pp) == 0 && pp)
-			name = pp->pw_name;
+		return getpwuid_r(id, &pw, tmp, tmplen, &pp) == 0 && pp ? pp->pw_name : NULL;
+	}
+}
+
+static int user_resolved(bool group, uint32_t id, char *buf, size_t len)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	struct name_cache *c;
+	const char *name;
+	char tmp[1024];
+
+	if (id == UINT32_MAX)
+		return put(buf, len, "<NONE>");
+	for (size_t i = 0; i < ARRAY_SIZE(name_cache); i++) {
+		c = &name_cache[i];
+		if (c->at && c->id == id && c->group == group && now - c->at < 60000000000ull)
+			return put(buf, len, "%s", c->name[0] ? c->name : "<NA>");
+	}
+	name = name_lookup(group, id, tmp, sizeof(tmp));
+	if (!name || strlen(name) < sizeof(c->name)) {
+		c = &name_cache[name_cache_next++ % ARRAY_SIZE(name_cache)];
+		*c = (struct name_cache){ .at = now ? now : 1, .id = id, .group = group };
+		snprintf(c->name, sizeof(c->name), "%s", name ? name : "");
 	}
 	return put(buf, len, "%s", name ? name : "<NA>");
 }

@@ -24,7 +24,8 @@ tests_fuzz_mkcorpus_LDADD = $(SAKER_LIBS)
 EXTRA_DIST += tests/fuzz/corpus
 
 FUZZ_SECONDS = 60
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 FUZZ_CPPFLAGS = -DHAVE_CONFIG_H -I$(top_builddir) -I$(top_srcdir)/src \
 	-I$(top_srcdir)/drivers/common -I$(top_srcdir)/tests/fuzz
 fuzz_lib = src/event.c src/evtfmt.c src/flagnames.c src/capture.c src/util.c
