@@ -15,7 +15,9 @@ TEST_LDADD = tests/libtap.a $(SAKER_LIBS)
 unit_tests = \
 	tests/unit/test_event \
 	tests/unit/test_recbuild \
-	tests/unit/test_capture
+	tests/unit/test_capture \
+	tests/unit/test_flagnames \
+	tests/unit/test_evtfmt
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
 
@@ -25,6 +27,10 @@ tests_unit_test_recbuild_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_recbuild_LDADD = $(TEST_LDADD)
 tests_unit_test_capture_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_capture_LDADD = $(TEST_LDADD)
+tests_unit_test_flagnames_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_flagnames_LDADD = $(TEST_LDADD)
+tests_unit_test_evtfmt_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_evtfmt_LDADD = $(TEST_LDADD)
 
 integration_tests = \
 	tests/integration/cli.sh
