@@ -426,14 +426,14 @@ static const char *where(struct loader *l, const char *key)
 	return *w ? w : "(default)";
 }
 
-#define CHECK(cond, key, ...)                                                                  \
-	do {                                                                                   \
-		if (cond) {                                                                    \
+#define CHECK(cond, key, ...)                                                                 \
+	do {                                                                                  \
+		if (cond) {                                                                   \
 			int o_ = snprintf(l->err, l->errlen, "%s: %s: ", where(l, key), key); \
 			if (o_ > 0 && (size_t)o_ < l->errlen)                                 \
 				snprintf(l->err + o_, l->errlen - (size_t)o_, __VA_ARGS__);   \
-			return -EINVAL;                                                        \
-		}                                                                              \
+			return -EINVAL;                                                       \
+		}                                                                             \
 	} while (0)
 
 /* Cross-key checks, reported at the key that enabled the broken thing. */
@@ -459,6 +459,9 @@ static int validate(struct loader *l)
 	      "file_output.filename must be set");
 	CHECK(c->program_enabled && !c->program_program, "program_output.enabled",
 	      "program_output.program must be set");
+	/* 0 keeps falco.yaml's spelling of "the default"; saker's queue is always bounded. */
+	if (!c->outputs_queue_capacity)
+		c->outputs_queue_capacity = OUTQ_DEFAULT_CAPACITY;
 	if (c->program_program) {
 		int r = out_split_argv(c->program_program, &argv, why, sizeof(why));
 

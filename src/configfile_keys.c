@@ -98,7 +98,8 @@ int config_syslog_facility(const char *name)
 
 static int parse_bool(const char *s, bool *ret)
 {
-	static const char *const t[] = { "true", "yes", "on" }, *const f[] = { "false", "no", "off" };
+	static const char *const t[] = { "true", "yes", "on" }, *const f[] = { "false", "no",
+									       "off" };
 	size_t i;
 
 	for (i = 0; i < 3; i++) {
@@ -133,7 +134,9 @@ static int parse_duration_ms(const char *s, double *ret)
 	static const struct {
 		const char *unit;
 		double ms;
-	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { "d", 86400000 } };
+	} units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { "d", 86400000 }
+	};
 	char *end;
 	double v;
 	size_t i;

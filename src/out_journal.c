@@ -62,7 +62,8 @@ static int journal_emit(struct out_sink *s, const struct alert *a, const char *l
 	f[n++] = field("MESSAGE", text);
 	f[n++] = field("PRIORITY", prio);
 	f[n++] = field("SYSLOG_IDENTIFIER", "saker");
-	f[n++] = field("MESSAGE_ID", a->health ? OUT_JOURNAL_MSGID_HEALTH : OUT_JOURNAL_MSGID_ALERT);
+	f[n++] =
+		field("MESSAGE_ID", a->health ? OUT_JOURNAL_MSGID_HEALTH : OUT_JOURNAL_MSGID_ALERT);
 	f[n++] = field("SAKER_RULE", a->rule);
 	f[n++] = field("SAKER_PRIORITY", alert_prio_name(a->priority));
 	f[n++] = field("SAKER_SOURCE", a->source);
