@@ -39,6 +39,7 @@ struct out_program {
 	uint64_t spawned_ns, next_spawn_ns, backoff_ns;
 	pid_t oneshot[MAX_ONESHOT];
 	unsigned respawns;
+	bool fed; /* the current child took at least one alert */
 };
 
 /* The output thread blocks SIGPIPE; a write to a dead reader leaves one pending. */
@@ -131,14 +132,18 @@ static void child_gone(struct out_program *o)
 		}
 	}
 	o->pid = 0;
-	/* A program that dies at once is respawned ever more slowly. */
-	if (now - o->spawned_ns < 1000000000ull)
+	/*
+	 * A program that keeps dying within a second of its start, before it
+	 * took an alert, is respawned ever more slowly; one that lived a while
+	 * or did its work is replaced at once.
+	 */
+	if (!o->fed && now - o->spawned_ns < 1000000000ull)
 		o->backoff_ns = o->backoff_ns ? o->backoff_ns * 2 : BACKOFF_MIN_NS;
 	else
 		o->backoff_ns = 0;
 	if (o->backoff_ns > BACKOFF_MAX_NS)
 		o->backoff_ns = BACKOFF_MAX_NS;
-	o->next_spawn_ns = now + o->backoff_ns;
+	o->next_spawn_ns = o->spawned_ns + o->backoff_ns;
 }
 
 static int ensure_child(struct out_program *o)
@@ -163,6 +168,7 @@ static int ensure_child(struct out_program *o)
 	if (o->spawned_ns)
 		o->respawns++;
 	o->spawned_ns = now;
+	o->fed = false;
 	return 0;
 }
 
@@ -175,6 +181,8 @@ static int emit_keep_alive(struct out_program *o, const char *buf, size_t len)
 		if (r < 0)
 			return r;
 		r = write_all(o->fd, buf, len);
+		if (r == 0)
+			o->fed = true;
 		if (r != -EPIPE)
 			break;
 		child_gone(o);
