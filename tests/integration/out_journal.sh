@@ -13,7 +13,7 @@ if [ "${SAKER_IN_NS:-}" != 1 ]; then
 	[ "$(id -u)" = 0 ] || skip_all "needs root to run systemd-journald"
 	[ -x "$JOURNALD" ] || skip_all "$JOURNALD not installed"
 	command -v journalctl >/dev/null || skip_all "journalctl not installed"
-	"$DRIVE" -o journal_output.enabled=true -n 0 2>&1 | grep -q "without libsystemd" &&
+	"$DRIVE" -o journal_output.enabled=true -n 0 2>&1 | grep -q "without journal support" &&
 		skip_all "saker built without libsystemd"
 	unshare -m true 2>/dev/null || skip_all "cannot create a mount namespace here"
 	SAKER_IN_NS=1 exec unshare -m sh "$0" "$@"

@@ -163,7 +163,8 @@ static void test_errors(void)
 		     "file_output.filename must be set", "file output without a file");
 	expect_error("program_output:\n  enabled: true\n  program: \"/bin/x 'oops\"\n", 3, 12,
 		     "unterminated ' quote", "program with an unterminated quote");
-	expect_error("http_output:\n  enabled: true\n", 2, 12, "url must be set",
+	expect_error("http_output:\n  enabled: true\n", 2, 12,
+		     config_have_http ? "url must be set" : "built without HTTP support",
 		     "http without a url");
 	expect_error("http_output:\n  url: ftp://x/\n", 2, 8, "not an http:// or https:// URL",
 		     "http url of another scheme");
