@@ -316,6 +316,8 @@ char *alert_json(const struct alert *a, const struct alert_fmt *f)
 	if (alert_time_rfc3339(a->time_ns, ts, sizeof(ts)) < 0)
 		goto fail;
 	r |= add_str(o, "hostname", a->hostname);
+	if (f->include_message)
+		r |= add_str(o, "message", a->output);
 	if (f->include_output) {
 		line = alert_text(a, f->iso8601);
 		if (!line)
@@ -323,10 +325,12 @@ char *alert_json(const struct alert *a, const struct alert_fmt *f)
 		r |= add_str(o, "output", line);
 		free(line);
 	}
-	fields = sorted_fields(a);
-	if (!fields)
-		goto fail;
-	json_object_object_add(o, "output_fields", fields);
+	if (f->include_output_fields) {
+		fields = sorted_fields(a);
+		if (!fields)
+			goto fail;
+		json_object_object_add(o, "output_fields", fields);
+	}
 	r |= add_str(o, "priority", alert_prio_name(a->priority));
 	r |= add_str(o, "rule", a->rule);
 	r |= add_str(o, "source", a->source);

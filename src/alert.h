@@ -48,10 +48,16 @@ struct alert_fmt {
 	bool iso8601; /* time_format_iso_8601 */
 	bool include_output; /* json_include_output_property */
 	bool include_tags; /* json_include_tags_property */
+	bool include_message; /* json_include_message_property */
+	bool include_output_fields; /* json_include_output_fields_property */
 };
-#define ALERT_FMT_DEFAULT    \
-	((struct alert_fmt){ \
-		.json = false, .iso8601 = false, .include_output = true, .include_tags = true })
+#define ALERT_FMT_DEFAULT                              \
+	((struct alert_fmt){ .json = false,            \
+			     .iso8601 = false,         \
+			     .include_output = true,   \
+			     .include_tags = true,     \
+			     .include_message = false, \
+			     .include_output_fields = true })
 
 /* Long names: "Emergency" ... "Informational", "Debug". NULL if out of range. */
 const char *alert_prio_name(enum alert_prio p);
@@ -78,8 +84,8 @@ void alert_free(struct alert *a);
  * Renderings, malloc'd, without a trailing newline; NULL with errno.
  * alert_text: "HH:MM:SS.nnnnnnnnn: Priority output" (local time, as Falco's
  * %evt.time) or "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+0000: Priority output".
- * alert_json: Falco's object, keys hostname, output, output_fields, priority,
- * rule, source, tags, time (RFC 3339 UTC, nine digits, Z).
+ * alert_json: Falco's object, keys hostname, [message,] output, output_fields,
+ * priority, rule, source, tags, time (RFC 3339 UTC, nine digits, Z).
  * alert_render: the one the format selects.
  */
 char *alert_text(const struct alert *a, bool iso8601);

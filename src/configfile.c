@@ -67,6 +67,7 @@ int config_defaults(struct config *c)
 	memset(c, 0, sizeof(*c));
 	c->json_include_output_property = true;
 	c->json_include_tags_property = true;
+	c->json_include_output_fields_property = true;
 	c->priority = ALERT_DEBUG;
 	c->rule_matching = CONFIG_MATCH_FIRST;
 	c->driver = CONFIG_DRIVER_AUTO;

@@ -42,6 +42,8 @@ struct config {
 	bool json_output;
 	bool json_include_output_property;
 	bool json_include_tags_property;
+	bool json_include_message_property;
+	bool json_include_output_fields_property;
 	bool time_format_iso_8601;
 	bool buffered_outputs;
 	enum alert_prio priority; /* minimum priority */

@@ -18,6 +18,8 @@ struct alert_fmt out_fmt_from_config(const struct config *c)
 		.iso8601 = c->time_format_iso_8601,
 		.include_output = c->json_include_output_property,
 		.include_tags = c->json_include_tags_property,
+		.include_message = c->json_include_message_property,
+		.include_output_fields = c->json_include_output_fields_property,
 	};
 
 	return f;

@@ -177,6 +177,21 @@ static void test_json(struct alert *a)
 	       "json_include_output_property/json_include_tags_property false drop those keys");
 	json_object_put(o);
 	free(s);
+
+	f = ALERT_FMT_DEFAULT;
+	f.include_message = true;
+	f.include_output_fields = false;
+	s = alert_json(a, &f);
+	o = json_tokener_parse(s);
+	tap_ok(o && json_object_object_get_ex(o, "message", &v) &&
+		       !strcmp(json_object_get_string(v), a->output) &&
+		       !json_object_object_get_ex(o, "output_fields", NULL),
+	       "json_include_message_property adds the bare output as message; "
+	       "json_include_output_fields_property false drops the fields");
+	tap_ok(s && strstr(s, "{\"hostname\":\"node1\",\"message\":") == s,
+	       "message sorts between hostname and output, as in Falco");
+	json_object_put(o);
+	free(s);
 }
 
 static void test_edges(void)
