@@ -38,6 +38,7 @@ struct loader {
 	struct config *c;
 	const char *file;
 	yaml_document_t *doc;
+	bool literal; /* a -o value: no line and column to report */
 	char where[MAX_KEYS][160];
 	char *err;
 	size_t errlen;
@@ -136,7 +137,7 @@ __attribute__((format(printf, 3, 4))) static int fail(struct loader *l, const ya
 	size_t off = 0;
 	va_list ap;
 
-	if (n)
+	if (n && !l->literal)
 		off = (size_t)snprintf(l->err, l->errlen, "%s:%zu:%zu: ", l->file,
 				       n->start_mark.line + 1, n->start_mark.column + 1);
 	else if (l->file)
@@ -173,7 +174,14 @@ static int apply_list(struct loader *l, const struct config_key *k, yaml_node_t 
 	size_t cnt = 0;
 	yaml_node_t *e;
 
-	if (n->type == YAML_SCALAR_NODE && k->type == CK_STRLIST) {
+	if (n->type == YAML_SCALAR_NODE && k->type == CK_ACTIONS) {
+		/* One action may be written without brackets. */
+		if (config_key_action(&bits, scalar(n), why, sizeof(why)) < 0)
+			return fail(l, n, "%s: %s", k->name, why);
+		l->c->drops.actions = bits;
+		return 0;
+	}
+	if (n->type == YAML_SCALAR_NODE) {
 		if (!*scalar(n))
 			return fail(l, n, "%s: expects %s", k->name, config_key_expects(k));
 		list = calloc(1, sizeof(*list));
@@ -401,8 +409,12 @@ static int apply_override(struct loader *l, const char *assign)
 		n.data.scalar.value = (yaml_char_t *)(eq + 1);
 		n.data.scalar.length = strlen(eq + 1);
 		mark_where(l, k, NULL);
-		if (k->type == CK_STRLIST || k->type == CK_ACTIONS)
-			return apply_list(l, k, &n);
+		if (k->type == CK_STRLIST || k->type == CK_ACTIONS) {
+			l->literal = true;
+			r = apply_list(l, k, &n);
+			l->literal = false;
+			return r;
+		}
 		r = config_key_scalar(l->c, k, eq + 1, why, sizeof(why));
 		if (r == -EINVAL)
 			return fail(l, NULL, "%s: %s", k->name, why);

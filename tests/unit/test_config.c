@@ -211,6 +211,16 @@ static void test_overrides(void)
 	c = load_text("", bad3, 1);
 	tap_ok(!c && strstr(err, "-o outputs.rate=x: outputs.rate: 'x' is not a number"),
 	       "bad value in -o: %s", err);
+	c = load_text("", (char *[]){ "syscall_event_drops.actions=exit", "rules_files=/r.yaml" },
+		      2);
+	tap_ok(c && c->drops.actions == CONFIG_DROP_EXIT && c->n_rules_files == 1 &&
+		       !strcmp(c->rules_files[0], "/r.yaml"),
+	       "-o takes a single item for a list");
+	config_free(c);
+	c = load_text("", (char *[]){ "rules_files=" }, 1);
+	tap_ok(!c && !strcmp(err,
+			     "-o rules_files=: rules_files: expects a string or a list of strings"),
+	       "-o with an empty list value: %s", err);
 	c = load_text("http_output:\n  enabled: true\n", (char *[]){ "http_output.enabled=false" },
 		      1);
 	tap_ok(c && !c->http.enabled, "-o can fix what the file breaks (validation runs last)");
