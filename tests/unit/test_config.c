@@ -340,6 +340,8 @@ static void test_shipped_file(void)
 		same = same && !strcmp(c->file_filename, d->file_filename) &&
 		       !strcmp(c->http.user_agent, d->http.user_agent);
 		/* Pointers differ; compare everything else byte for byte. */
+		for (size_t i = 0; i < c->n_rules_files; i++)
+			free(c->rules_files[i]);
 		free(c->rules_files);
 		free(c->file_filename);
 		free(c->http.user_agent);
