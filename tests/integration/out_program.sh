@@ -44,7 +44,7 @@ ok "no shell: nothing was substituted or run" test ! -e "$TMP/pwned"
 
 # A program that reads one alert and exits: respawned, producer unaffected.
 # shellcheck disable=SC2086
-"$DRIVE" $base -o program_output.keep_alive=true -o "program_output.program=$TMP/once $TMP/d.out" -n 8 -i 300000 2>"$TMP/stats"
+"$DRIVE" $base -o program_output.keep_alive=true -o "program_output.program=$TMP/once $TMP/d.out" -n 8 -i 500000 2>"$TMP/stats"
 is "a dying program does not stop the producer" "$?" 0
 n=$(wc -l < "$TMP/d.out.pids")
 ok "a dying program is respawned ($n processes for 8 alerts)" [ "$n" -ge 6 ]

@@ -23,7 +23,7 @@ struct test_sink {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool hang; /* emit waits while set */
-	unsigned emitted, health, reopened, flushed;
+	unsigned entered, emitted, health, reopened, flushed;
 	char last_rule[128];
 	char last_line[512];
 	char health_line[512];
@@ -34,6 +34,7 @@ static int t_emit(struct out_sink *s, const struct alert *a, const char *line)
 	struct test_sink *t = (struct test_sink *)s;
 
 	pthread_mutex_lock(&t->lock);
+	t->entered++;
 	while (t->hang)
 		pthread_cond_wait(&t->cond, &t->lock);
 	t->emitted++;
@@ -82,6 +83,23 @@ static void sink_release(struct test_sink *t)
 	t->hang = false;
 	pthread_cond_broadcast(&t->cond);
 	pthread_mutex_unlock(&t->lock);
+}
+
+/* Waits (at most 5 s) until *counter reaches n; timing-independent tests. */
+static bool wait_for(struct test_sink *t, unsigned *counter, unsigned n)
+{
+	unsigned v;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		pthread_mutex_lock(&t->lock);
+		v = __atomic_load_n(counter, __ATOMIC_SEQ_CST);
+		pthread_mutex_unlock(&t->lock);
+		if (v >= n)
+			return true;
+		usleep(10000);
+	}
+	return false;
 }
 
 static unsigned sink_count(struct test_sink *t, unsigned *health)
@@ -208,7 +226,7 @@ static void test_health_content(void)
 	outq_add_sink(q, &t.base);
 	outq_start(q);
 	outq_push(q, mk(1));
-	usleep(50000); /* the thread takes it and hangs */
+	wait_for(&t, &t.entered, 1); /* the thread took it and hangs */
 	outq_push(q, mk(2));
 	outq_push(q, mk(3)); /* drops 2 */
 	sink_release(&t);
@@ -277,9 +295,8 @@ static void test_stop(void)
 	outq_add_sink(q, &t.base);
 	outq_start(q);
 	outq_reopen(q);
-	usleep(50000);
-	tap_is_int(__atomic_load_n(&t.reopened, __ATOMIC_SEQ_CST), 1,
-		   "reopen reaches the sinks from the output thread");
+	tap_ok(wait_for(&t, &t.reopened, 1) && t.reopened == 1,
+	       "reopen reaches the sinks from the output thread");
 	pthread_mutex_lock(&t.lock);
 	t.hang = true;
 	pthread_mutex_unlock(&t.lock);
