@@ -157,14 +157,14 @@ int state_fill_proc_block(struct state *st, const struct evt *e, struct state_th
 
 	set_pid(e, PB_VTID, &t->vtid);
 	set_comm(e, t->comm);
+	if (evt_param_str(e, PB_COMM) && (t->tid == p->pid || image))
+		memcpy(p->comm, t->comm, sizeof(p->comm));
 	if (evt_param_u64(e, PB_CAP_INH, &v))
 		t->cap_inheritable = v;
 	if (evt_param_u64(e, PB_CAP_PRM, &v))
 		t->cap_permitted = v;
 	if (evt_param_u64(e, PB_CAP_EFF, &v))
 		t->cap_effective = v;
-	if (t->tid == p->pid || image)
-		memcpy(p->comm, t->comm, sizeof(p->comm));
 	set_pid(e, PB_PTID, &ppid);
 	state_proc_set_ppid(st, p, ppid);
 	set_pid(e, PB_PGID, &p->pgid);
@@ -302,6 +302,8 @@ static struct state_thread *clone_child(struct state *st, struct state_thread *p
 		t = state_thread_new(st, p, tid);
 		if (t && parent)
 			copy_thread(t, parent);
+		else if (t)
+			memcpy(t->comm, p->comm, sizeof(t->comm));
 		if (t && p->vpid == p->pid)
 			t->vtid = tid;
 		return t;
@@ -327,6 +329,8 @@ static struct state_thread *clone_child(struct state *st, struct state_thread *p
 	}
 	if (parent)
 		copy_thread(t, parent);
+	else
+		memcpy(t->comm, p->comm, sizeof(t->comm));
 	if (inherit_fds(st, p, pproc, flags) < 0)
 		st->stats.nomem++;
 	return t;
