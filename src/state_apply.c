@@ -228,6 +228,13 @@ static bool creates_thread(const struct evt *e)
 	}
 }
 
+/* Messages on unconnected sockets name their peer (UDP). */
+static bool carries_peer(const struct evt *e)
+{
+	return e->hdr.type == SAKER_EV_SENDTO || e->hdr.type == SAKER_EV_SENDMSG ||
+	       e->hdr.type == SAKER_EV_RECVFROM || e->hdr.type == SAKER_EV_RECVMSG;
+}
+
 /* After the update: the fd an fd-creating event made. */
 static void resolve_new_fd(const struct evt *e, struct state_evctx *ctx)
 {
@@ -275,7 +282,7 @@ int state_apply(struct state *st, const struct evt *e, struct state_evctx *ret_c
 		/* Failed execve/clone change nothing; the thread is still the caller. */
 		if (e->hdr.res >= 0 || (flags & SAKER_EF_INTERNAL))
 			r = state_apply_proc_event(st, e, &ctx);
-	} else if (ctx.thread && (flags & SAKER_EF_STATE)) {
+	} else if (ctx.thread && ((flags & SAKER_EF_STATE) || carries_peer(e))) {
 		r = state_apply_fd_event(st, e, &ctx);
 		if (r == 0)
 			r = state_apply_cred_event(st, e, ctx.thread);
