@@ -87,10 +87,20 @@ int tl_apply_commit(struct state *st, struct rec_builder *b)
 void tl_snapshot(struct state *st, uint32_t pid, uint32_t ppid, const char *comm,
 		 const char *exepath, const char *cwd)
 {
-	struct tl_proc p = { .tid = pid, .pid = pid, .ptid = ppid, .pgid = pid, .sid = pid,
-			     .vtid = pid, .vpid = pid, .vpgid = pid, .comm = comm,
-			     .exepath = exepath, .cwd = cwd, .argv = comm,
-			     .argv_len = strlen(comm) + 1, .loginuid = UINT32_MAX };
+	struct tl_proc p = { .tid = pid,
+			     .pid = pid,
+			     .ptid = ppid,
+			     .pgid = pid,
+			     .sid = pid,
+			     .vtid = pid,
+			     .vpid = pid,
+			     .vpgid = pid,
+			     .comm = comm,
+			     .exepath = exepath,
+			     .cwd = cwd,
+			     .argv = comm,
+			     .argv_len = strlen(comm) + 1,
+			     .loginuid = UINT32_MAX };
 	struct rec_builder *b = tl_begin(SAKER_EV_PROC_SNAPSHOT, pid, pid, 0);
 
 	tl_block(b, &p);
@@ -101,9 +111,15 @@ static void clone_rec(struct state *st, uint32_t tid, uint32_t pid, int64_t res,
 		      uint64_t flags)
 {
 	struct state_proc *pp = state_proc_get(st, ptid);
-	struct tl_proc p = { .tid = tid, .pid = pid, .ptid = ptid, .pgid = pp ? pp->pgid : pid,
-			     .sid = pp ? pp->sid : pid, .vtid = tid, .vpid = pid,
-			     .vpgid = pp ? pp->vpgid : pid, .flags = flags,
+	struct tl_proc p = { .tid = tid,
+			     .pid = pid,
+			     .ptid = ptid,
+			     .pgid = pp ? pp->pgid : pid,
+			     .sid = pp ? pp->sid : pid,
+			     .vtid = tid,
+			     .vpid = pid,
+			     .vpgid = pp ? pp->vpgid : pid,
+			     .flags = flags,
 			     .loginuid = UINT32_MAX };
 	struct rec_builder *b = tl_begin(SAKER_EV_CLONE, tid, pid, res);
 
@@ -130,11 +146,21 @@ void tl_execve(struct state *st, uint32_t tid, uint32_t pid, const char *comm, c
 	       const char *argv, size_t argv_len, uint64_t exe_flags)
 {
 	struct state_proc *pp = state_proc_get(st, pid);
-	struct tl_proc p = { .tid = pid, .pid = pid, .ptid = pp ? pp->ppid : 1,
-			     .pgid = pp ? pp->pgid : pid, .sid = pp ? pp->sid : pid, .vtid = pid,
-			     .vpid = pid, .vpgid = pp ? pp->vpgid : pid, .comm = comm,
-			     .exepath = exepath, .filename = exepath, .argv = argv,
-			     .argv_len = argv_len, .flags = exe_flags, .loginuid = UINT32_MAX,
+	struct tl_proc p = { .tid = pid,
+			     .pid = pid,
+			     .ptid = pp ? pp->ppid : 1,
+			     .pgid = pp ? pp->pgid : pid,
+			     .sid = pp ? pp->sid : pid,
+			     .vtid = pid,
+			     .vpid = pid,
+			     .vpgid = pp ? pp->vpgid : pid,
+			     .comm = comm,
+			     .exepath = exepath,
+			     .filename = exepath,
+			     .argv = argv,
+			     .argv_len = argv_len,
+			     .flags = exe_flags,
+			     .loginuid = UINT32_MAX,
 			     .cwd = pp && pp->cwd ? pp->cwd->s : "/" };
 	struct rec_builder *b = tl_begin(SAKER_EV_EXECVE, tid, pid, 0);
 

@@ -26,7 +26,7 @@ static struct state *setup(void)
 }
 
 static struct state_fd *do_openat(struct state *st, int64_t res, int64_t dirfd, const char *path,
-			       uint32_t flags, struct state_evctx *ctx)
+				  uint32_t flags, struct state_evctx *ctx)
 {
 	struct rec_builder *b = tl_begin(SAKER_EV_OPENAT, 100, 100, res);
 
@@ -67,7 +67,8 @@ static void test_paths(void)
 	fd = do_openat(st, 3, AT_FDCWD, "../notes/./a.txt", O_RDONLY, &ctx);
 	tap_is_str(fd ? state_str_c(fd->name) : "", "/home/user/notes/a.txt",
 		   "openat(AT_FDCWD) relative with .. resolves against cwd");
-	tap_is_str(fd ? state_str_c(fd->nameraw) : "", "../notes/./a.txt", "fd.nameraw is as given");
+	tap_is_str(fd ? state_str_c(fd->nameraw) : "", "../notes/./a.txt",
+		   "fd.nameraw is as given");
 	tap_is_int(ctx.fdnum, 3, "ctx names the new fd");
 	tap_is_int(state_fd_typechar(fd), 'f', "fd.typechar f");
 	tap_is_str(state_fd_directory(fd, buf, sizeof(buf)), "/home/user/notes", "fd.directory");
@@ -95,7 +96,8 @@ static void test_paths(void)
 
 		rb_str(b, "../../tmp/");
 		tl_apply_commit(st, b);
-		tap_is_str(state_str_c(state_proc_get(st, 100)->cwd), "/home/tmp", "chdir relative");
+		tap_is_str(state_str_c(state_proc_get(st, 100)->cwd), "/home/tmp",
+			   "chdir relative");
 		simple(st, SAKER_EV_FCHDIR, 0, 1, (uint64_t[]){ 4 });
 		tap_is_str(state_str_c(state_proc_get(st, 100)->cwd), "/etc/ssl", "fchdir");
 	}
@@ -109,7 +111,8 @@ static void test_path_join(void)
 	tap_is_str(state_path_join("/a/b", "c/../../d/./e//", out, sizeof(out)), "/a/d/e",
 		   "path join: .. . //");
 	tap_is_str(state_path_join("/", "..", out, sizeof(out)), "/", "root stays root");
-	tap_ok(state_path_join("/", "0123456789012345678901234567890123456789012345678901234567890123",
+	tap_ok(state_path_join("/",
+			       "0123456789012345678901234567890123456789012345678901234567890123",
 			       out, sizeof(out)) == NULL,
 	       "too long: refused, not cut");
 }
@@ -191,9 +194,12 @@ static void test_ipv6(void)
 	tl_apply(st, b, &ctx);
 	tap_ok(ctx.fd == fd && ctx.fd_name_changed, "connect names the socket (fd.name_changed)");
 	tap_is_str(state_str_c(fd->name), "2001:db8::1:50000->2001:db8::2:443", "IPv6 fd.name");
-	tap_ok(fd->sock->role == STATE_ROLE_CLIENT && fd->sock->connected, "connect: client, connected");
-	tap_ok(!memcmp(fd->sock->raddr, r6, 16) && fd->sock->rport == 443, "remote address and port");
-	tap_ok(!memcmp(fd->sock->laddr, l6, 16) && fd->sock->lport == 50000, "local address and port");
+	tap_ok(fd->sock->role == STATE_ROLE_CLIENT && fd->sock->connected,
+	       "connect: client, connected");
+	tap_ok(!memcmp(fd->sock->raddr, r6, 16) && fd->sock->rport == 443,
+	       "remote address and port");
+	tap_ok(!memcmp(fd->sock->laddr, l6, 16) && fd->sock->lport == 50000,
+	       "local address and port");
 	state_commit(st);
 
 	/* The server side: bind, accept. */
@@ -253,8 +259,10 @@ static void test_unix_pipe_misc(void)
 	tl_apply_commit(st, b);
 	fd = state_fd_get(state_proc_get(st, 100), 3);
 	tap_is_int(state_fd_typechar(fd), 'u', "unix socket typechar");
-	tap_is_str(state_str_c(fd->name), "/var/run/docker.sock", "unix socket fd.name is its path");
-	tap_ok(fd->sock->un_local == 0xffff1 && fd->sock->un_peer == 0xffff2, "unix socket addresses");
+	tap_is_str(state_str_c(fd->name), "/var/run/docker.sock",
+		   "unix socket fd.name is its path");
+	tap_ok(fd->sock->un_local == 0xffff1 && fd->sock->un_peer == 0xffff2,
+	       "unix socket addresses");
 
 	simple(st, SAKER_EV_PIPE2, 0, 4, (uint64_t[]){ 4, 5, 777, O_CLOEXEC });
 	tap_is_str(fdname(st, 100, 4), "pipe:[777]", "pipe read end");
@@ -275,7 +283,8 @@ static void test_unix_pipe_misc(void)
 	simple(st, SAKER_EV_BPF, 0, 1, (uint64_t[]){ 2 /* BPF_MAP_UPDATE_ELEM */ });
 	tap_ok(!state_fd_get(state_proc_get(st, 100), 0), "bpf map update creates no fd");
 	simple(st, SAKER_EV_SOCKETPAIR, 0, 5, (uint64_t[]){ AF_UNIX, SOCK_STREAM, 0, 9, 10 });
-	tap_ok(state_fd_get(state_proc_get(st, 100), 9) && state_fd_get(state_proc_get(st, 100), 10),
+	tap_ok(state_fd_get(state_proc_get(st, 100), 9) &&
+		       state_fd_get(state_proc_get(st, 100), 10),
 	       "socketpair creates two fds");
 	state_free(st);
 }

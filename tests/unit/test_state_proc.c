@@ -28,9 +28,11 @@ static void test_fork_orders(void)
 		tl_fork(st, 100, 200, SIGCHLD, child_first);
 		c = state_proc_get(st, 200);
 		p = state_proc_ancestor(st, c, 1);
-		tap_ok(c != NULL, "fork (child record %s): child known", child_first ? "first" : "last");
+		tap_ok(c != NULL, "fork (child record %s): child known",
+		       child_first ? "first" : "last");
 		tap_is_int(c ? c->ppid : 0, 100, "child's ppid is the caller");
-		tap_is_str(c ? state_str_c(c->exepath) : "", "/usr/bin/bash", "child inherits exepath");
+		tap_is_str(c ? state_str_c(c->exepath) : "", "/usr/bin/bash",
+			   "child inherits exepath");
 		tap_is_str(c ? state_str_c(c->cwd) : "", "/home/u", "child inherits cwd");
 		tap_is_str(c ? c->comm : "", "bash", "child inherits comm");
 		tap_is_str(p ? p->comm : "", "bash", "ancestor 1 is the parent");
@@ -254,7 +256,8 @@ static void test_session_leader(void)
 	tl_fork(st, 11, 12, SIGCHLD, false);
 	tl_execve(st, 12, 12, "vi", "/usr/bin/vi", "vi", 3, 0);
 	p = state_proc_get(st, 12);
-	tap_is_str(state_proc_session_leader(st, p)->comm, "bash", "proc.sname: the session leader");
+	tap_is_str(state_proc_session_leader(st, p)->comm, "bash",
+		   "proc.sname: the session leader");
 	tap_ok(p->vpgid == 11 && p->vpid == 12, "vpgid inherited, vpid own (not a group leader)");
 	state_free(st);
 }
