@@ -273,6 +273,16 @@ void state_enforce_limits(struct state *st)
 	}
 }
 
+void state_fs_group_cwd(struct state *st, struct state_proc *p)
+{
+	for (struct state_proc *o = st->plru_head; o; o = o->lru_next) {
+		if (o != p && o->fs_group == p->fs_group && o->cwd != p->cwd) {
+			state_str_put(&st->strs, o->cwd);
+			o->cwd = state_str_ref(p->cwd);
+		}
+	}
+}
+
 struct state_proc *state_proc_get(struct state *st, uint32_t pid)
 {
 	return state_map_get(&st->procs, pid);

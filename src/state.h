@@ -58,6 +58,7 @@ struct state_stats {
 	uint64_t events_failed; /* syscalls that failed: no state change */
 	uint64_t unknown_threads; /* events whose thread stayed unknown */
 	uint64_t unknown_fds; /* fd named by an event not in the table */
+	uint64_t stale_threads; /* tid seen in another process: a missed exit */
 	uint64_t nomem; /* updates lost to allocation failure */
 	uint64_t users_failed; /* user/group ids with no name */
 	uint64_t users_evicted;
@@ -107,6 +108,7 @@ struct state_proc {
 	uint32_t tty; /* kernel dev_t of the controlling tty, 0 if none */
 	uint32_t exe_flags; /* SAKER_EXE_* */
 	uint32_t nthreads;
+	uint32_t fs_group; /* CLONE_FS sharers have the same non-zero value */
 	uint64_t exe_ino, exe_ctime, exe_mtime; /* ns since the epoch */
 	uint64_t start_ts; /* ns since the epoch */
 	char comm[STATE_COMM_LEN]; /* the leader thread's */
@@ -189,6 +191,14 @@ const char *state_fd_typename(const struct state_fd *fd);
 /* fd.directory / fd.filename of a file fd's name; buf must hold name. */
 const char *state_fd_directory(const struct state_fd *fd, char *buf, size_t len);
 const char *state_fd_filename(const struct state_fd *fd);
+
+/*
+ * The server and client ends of an inet socket (fd.sip/sport, fd.cip/cport),
+ * by its role; a socket without one counts as a client, as in Falco.
+ * Addresses are 16 bytes (IPv4 in the first 4). False if not inet.
+ */
+bool state_sock_ends(const struct state_fd *fd, const uint8_t **ret_sip, uint16_t *ret_sport,
+		     const uint8_t **ret_cip, uint16_t *ret_cport);
 
 /* proc.args ("a b c"), proc.cmdline ("comm a b c"): written into buf, cut to fit. */
 const char *state_proc_args(const struct state_proc *p, char *buf, size_t len);

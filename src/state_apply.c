@@ -258,14 +258,21 @@ int state_apply(struct state *st, const struct evt *e, struct state_evctx *ret_c
 {
 	struct state_evctx ctx = { .fdnum = -1 };
 	uint32_t flags = e->info->flags;
-	bool lookup = !creates_thread(e) && e->hdr.type != SAKER_EV_PROCEXIT &&
-		      e->hdr.type != SAKER_EV_FD_SNAPSHOT;
+	/* A failed execve or clone leaves the caller as it was: /proc knows it. */
+	bool lookup = (!creates_thread(e) || e->hdr.res < 0) && !(flags & SAKER_EF_INTERNAL);
 	int r = 0;
 
 	if (st->npending)
 		state_commit(st);
 	st->stats.events++;
 	ctx.thread = state_thread_get(st, e->hdr.tid, e->hdr.pid, lookup);
+	if (ctx.thread && e->hdr.pid && ctx.thread->proc->pid != e->hdr.pid && !creates_thread(e) &&
+	    !(flags & SAKER_EF_INTERNAL)) {
+		/* The tid was reused after an exit we missed: the entry is stale. */
+		st->stats.stale_threads++;
+		state_thread_remove(st, ctx.thread);
+		ctx.thread = state_thread_get(st, e->hdr.tid, e->hdr.pid, lookup);
+	}
 	if (e->hdr.type == SAKER_EV_FD_SNAPSHOT && !ctx.thread)
 		ctx.thread = state_thread_get(st, e->hdr.pid, 0, false);
 	if (ctx.thread)

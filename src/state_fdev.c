@@ -389,8 +389,14 @@ static void apply_chdir(struct state *st, const struct evt *e, struct state_proc
 
 		path = fd && fd->name ? fd->name->s : NULL;
 	}
-	if (path && path[0] == '/' && state_str_set(&st->strs, &p->cwd, path, strlen(path)) < 0)
+	if (!path || path[0] != '/')
+		return;
+	if (state_str_set(&st->strs, &p->cwd, path, strlen(path)) < 0) {
 		st->stats.nomem++;
+		return;
+	}
+	if (p->fs_group)
+		state_fs_group_cwd(st, p);
 }
 
 static void apply_fd_snapshot(struct state *st, const struct evt *e, struct state_proc *p,

@@ -51,6 +51,8 @@ void state_thread_remove(struct state *st, struct state_thread *t);
 void state_proc_remove(struct state *st, struct state_proc *p, uint32_t reaper_pid);
 void state_proc_set_ppid(struct state *st, struct state_proc *p, uint32_t ppid);
 void state_touch(struct state *st, struct state_thread *t);
+/* Give p's cwd to every process sharing its fs (CLONE_FS); rare, so a scan. */
+void state_fs_group_cwd(struct state *st, struct state_proc *p);
 void state_enforce_limits(struct state *st);
 bool state_lookup_allowed(struct state *st);
 struct state_thread *state_lookup_proc(struct state *st, uint32_t tid);

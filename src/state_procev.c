@@ -331,6 +331,12 @@ static struct state_thread *clone_child(struct state *st, struct state_thread *p
 		copy_thread(t, parent);
 	else
 		memcpy(t->comm, p->comm, sizeof(t->comm));
+	if (pproc && (flags & CLONE_FS)) {
+		/* Processes sharing a cwd (CLONE_FS) form a group chdir updates. */
+		if (!pproc->fs_group)
+			pproc->fs_group = pproc->pid;
+		p->fs_group = pproc->fs_group;
+	}
 	if (inherit_fds(st, p, pproc, flags) < 0)
 		st->stats.nomem++;
 	return t;

@@ -4,6 +4,7 @@
 #include "config.h"
 #endif
 #include <string.h>
+#include <sys/socket.h>
 
 #include "state_int.h"
 
@@ -77,6 +78,22 @@ const char *state_fd_filename(const struct state_fd *fd)
 		return NULL;
 	slash = strrchr(fd->name->s, '/');
 	return slash ? slash + 1 : fd->name->s;
+}
+
+bool state_sock_ends(const struct state_fd *fd, const uint8_t **ret_sip, uint16_t *ret_sport,
+		     const uint8_t **ret_cip, uint16_t *ret_cport)
+{
+	const struct state_sock *s = fd ? fd->sock : NULL;
+	bool server;
+
+	if (!s || (s->family != AF_INET && s->family != AF_INET6))
+		return false;
+	server = s->role == STATE_ROLE_SERVER;
+	*ret_sip = server ? s->laddr : s->raddr;
+	*ret_sport = server ? s->lport : s->rport;
+	*ret_cip = server ? s->raddr : s->laddr;
+	*ret_cport = server ? s->rport : s->lport;
+	return true;
 }
 
 /* Append the NUL-separated list l (len bytes) to buf at *n, space-separated. */

@@ -218,6 +218,19 @@ static void test_ipv6(void)
 	tap_is_str(fd ? state_str_c(fd->name) : "", "2001:db8::1:40000->2001:db8::2:8443",
 		   "accepted fd.name is client->server");
 	tap_ok(fd && (fd->flags & O_CLOEXEC), "accept4 SOCK_CLOEXEC");
+	{
+		const uint8_t *sip = NULL, *cip = NULL;
+		uint16_t sport = 0, cport = 0;
+
+		tap_ok(state_sock_ends(fd, &sip, &sport, &cip, &cport) && sport == 8443 &&
+			       cport == 40000 && !memcmp(sip, r6, 16) && !memcmp(cip, l6, 16),
+		       "server end is local on an accepted socket (fd.sip/fd.cip)");
+		fd = state_fd_get(state_proc_get(st, 100), 3);
+		tap_ok(state_sock_ends(fd, &sip, &sport, &cip, &cport) && sport == 443 &&
+			       cport == 50000 && !memcmp(sip, r6, 16),
+		       "server end is remote on a connected socket");
+		fd = ctx.fd;
+	}
 	state_commit(st);
 	state_free(st);
 }

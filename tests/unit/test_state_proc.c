@@ -262,8 +262,44 @@ static void test_session_leader(void)
 	state_free(st);
 }
 
+static void test_clone_fs(void)
+{
+	struct state *st = new_state();
+	struct rec_builder *b;
+
+	tl_snapshot(st, 100, 1, "sh", "/bin/sh", "/");
+	tl_fork(st, 100, 200, CLONE_FS | SIGCHLD, false);
+	tl_fork(st, 100, 300, SIGCHLD, false);
+	b = tl_begin(SAKER_EV_CHDIR, 200, 200, 0);
+	rb_str(b, "/srv");
+	tl_apply_commit(st, b);
+	tap_is_str(state_str_c(state_proc_get(st, 100)->cwd), "/srv",
+		   "CLONE_FS: a chdir in the child moves the parent's cwd");
+	tap_is_str(state_str_c(state_proc_get(st, 300)->cwd), "/", "a plain fork's cwd is its own");
+	state_free(st);
+}
+
+static void test_stale_tid(void)
+{
+	struct state *st = new_state();
+	struct state_evctx ctx;
+	struct state_stats s;
+
+	tl_snapshot(st, 100, 1, "old", "/bin/old", "/");
+	tl_snapshot(st, 500, 1, "new", "/bin/new", "/");
+	/* An event says tid 100 belongs to process 500: its exit was missed. */
+	tl_apply(st, tl_begin(SAKER_EV_SETSID, 100, 500, 100), &ctx);
+	state_commit(st);
+	state_get_stats(st, &s);
+	tap_ok(s.stale_threads == 1 && !state_proc_get(st, 100),
+	       "a reused tid drops the stale entry");
+	state_free(st);
+}
+
 int main(void)
 {
+	test_clone_fs();
+	test_stale_tid();
 	test_fork_orders();
 	test_threads();
 	test_clone_files();
