@@ -2,7 +2,7 @@
 # System state: threads, processes, fds, users, container ids; /proc scanner.
 src_libsaker_a_SOURCES += \
 	src/state.c src/state.h src/state_int.h \
-	src/state_apply.c src/state_procev.c src/state_fdev.c \
+	src/state_apply.c src/state_procev.c src/state_fdev.c src/state_sockev.c \
 	src/state_fd.c src/state_path.c src/state_query.c \
 	src/state_map.c src/state_map.h \
 	src/state_str.c src/state_str.h \

@@ -70,6 +70,19 @@ void state_fd_close_on_exec(struct state *st, struct state_proc *p);
 int state_fd_set_name(struct state *st, struct state_fd *fd, const char *name, const char *raw);
 void state_fd_render_sock(struct state *st, struct state_fd *fd);
 
+/* state_sockev.c: socket events */
+struct state_sock *state_sock_of(struct state *st, struct state_fd *fd);
+uint8_t state_kind_of_family(uint64_t fam);
+void state_new_sock(struct state *st, const struct evt *e, struct state_proc *p, int64_t num);
+void state_apply_connect(struct state *st, const struct evt *e, struct state_proc *p,
+			 struct state_evctx *ctx);
+void state_apply_accept(struct state *st, const struct evt *e, struct state_proc *p,
+			struct state_evctx *ctx);
+void state_apply_bind(struct state *st, const struct evt *e, struct state_evctx *ctx);
+void state_apply_msg_tuple(struct state *st, const struct evt *e, struct state_evctx *ctx);
+void state_apply_fd_snapshot(struct state *st, const struct evt *e, struct state_proc *p,
+			     struct state_evctx *ctx);
+
 /* state_path.c: join and normalise; returns out or NULL if it does not fit. */
 char *state_path_join(const char *base, const char *rel, char *out, size_t len);
 /* state_fd.c: resolve rel against dirfd (AT_FDCWD: cwd) of p into st->pathbuf[0]. */
