@@ -100,10 +100,12 @@ static void family_unlink(struct state *st, struct state_proc *p)
 {
 	if (p->sib_prev) {
 		p->sib_prev->sib_next = p->sib_next;
-	} else if (p->sib_next) {
-		state_map_put(&st->families, p->ppid, p->sib_next);
-	} else {
-		state_map_del(&st->families, p->ppid);
+	} else if (state_map_get(&st->families, p->ppid) == p) {
+		/* The head of its list (a process whose linking failed is on none). */
+		if (p->sib_next)
+			state_map_put(&st->families, p->ppid, p->sib_next);
+		else
+			state_map_del(&st->families, p->ppid);
 	}
 	if (p->sib_next)
 		p->sib_next->sib_prev = p->sib_prev;
@@ -141,6 +143,8 @@ struct state_proc *state_proc_new(struct state *st, uint32_t pid)
 		goto nomem;
 	p->pid = p->pgid = p->sid = pid;
 	p->loginuid = UINT32_MAX;
+	/* Until cgroups say otherwise (or a parent passes its own). */
+	p->container_id = state_str_get(&st->strs, "host", 4);
 	if (state_map_put(&st->procs, pid, p) < 0)
 		goto nomem;
 	if (family_link(st, p) < 0) {
@@ -350,14 +354,24 @@ void state_get_stats(const struct state *st, struct state_stats *ret)
 	ret->users_evicted = us.evicted;
 }
 
+/*
+ * A live process's container files are read through /proc/PID/root; in
+ * replay (no look-ups) that pid may now be anyone, so only the host's
+ * databases answer.
+ */
+static uint32_t live_pid(const struct state *st, const struct state_proc *p)
+{
+	return p && !st->lim.no_lookups ? p->pid : 0;
+}
+
 const char *state_user_name(struct state *st, const struct state_proc *p, uint32_t uid)
 {
 	return users_user_name(st->users, uid, p ? state_str_c(p->container_id) : NULL,
-			       p ? p->pid : 0);
+			       live_pid(st, p));
 }
 
 const char *state_group_name(struct state *st, const struct state_proc *p, uint32_t gid)
 {
 	return users_group_name(st->users, gid, p ? state_str_c(p->container_id) : NULL,
-				p ? p->pid : 0);
+				live_pid(st, p));
 }

@@ -124,7 +124,6 @@ struct state_proc {
 	struct state_proc *lru_prev, *lru_next;
 	struct state_proc *sib_prev, *sib_next; /* children of ppid */
 	struct state_thread *threads;
-	uint8_t dead; /* exited, removal pending state_commit() */
 };
 
 struct state_thread {
@@ -135,7 +134,6 @@ struct state_thread {
 	/* private to the state module */
 	struct state_thread *lru_prev, *lru_next;
 	struct state_thread *next_in_proc, *prev_in_proc;
-	uint8_t dead;
 };
 
 /* What state_apply() found for an event; valid until the next call. */

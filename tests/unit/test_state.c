@@ -3,11 +3,14 @@
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
+#include <arpa/inet.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -167,10 +170,24 @@ static void test_lookup_limits(void)
 
 static void test_seed(void)
 {
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t slen = sizeof(sa);
+	int lsock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), csock = -1;
 	struct state *st = state_new(NULL);
 	struct state_proc *self;
 	struct state_stats s;
-	int n = state_seed(st);
+	struct state_fd *fd;
+	char want[64];
+	int n;
+
+	if (lsock >= 0 && bind(lsock, (void *)&sa, sizeof(sa)) == 0 && listen(lsock, 1) == 0 &&
+	    getsockname(lsock, (void *)&sa, &slen) == 0) {
+		csock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (connect(csock, (void *)&sa, sizeof(sa)) < 0)
+			csock = -1;
+	}
+	n = state_seed(st);
 
 	tap_ok(n > 0, "seeded from /proc (%d records)", n);
 	self = state_proc_get(st, (uint32_t)getpid());
@@ -179,8 +196,21 @@ static void test_seed(void)
 	tap_ok(self && state_fd_count(self) >= 3, "and its fds");
 	tap_ok(state_proc_get(st, 1) != NULL, "init is in the table");
 	tap_ok(self && self->container_id, "container id set");
+	fd = state_fd_get(self, csock);
+	tap_ok(fd && fd->sock && fd->sock->l4proto == IPPROTO_TCP &&
+		       fd->sock->role == STATE_ROLE_CLIENT,
+	       "seeded tcp connection: tcp, client");
+	snprintf(want, sizeof(want), "127.0.0.1:%u->127.0.0.1:%u",
+		 fd && fd->sock ? fd->sock->lport : 0, ntohs(sa.sin_port));
+	tap_is_str(fd ? state_str_c(fd->name) : "", want, "seeded tcp connection fd.name");
+	fd = state_fd_get(self, lsock);
+	tap_ok(fd && fd->sock && fd->sock->role == STATE_ROLE_SERVER &&
+		       fd->sock->lport == ntohs(sa.sin_port),
+	       "seeded listening socket: server, its port");
 	state_get_stats(st, &s);
 	tap_ok(s.fds > 0 && s.fdtables > 0 && s.procs > 1, "stats count fds and fd tables");
+	close(csock);
+	close(lsock);
 	state_free(st);
 }
 

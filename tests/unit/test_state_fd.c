@@ -316,8 +316,32 @@ static void test_fd_limit(void)
 	state_free(st);
 }
 
+static void test_fdarg_index(void)
+{
+	bool all = true;
+
+	/* state_apply reads the fd of SAKER_EF_FDARG events from parameter 0. */
+	for (int t = 0; t < SAKER_EV_MAX; t++)
+		if ((evt_table[t].flags & SAKER_EF_FDARG) && evt_param_index(t, "fd") != 0)
+			all = false;
+	tap_ok(all, "every FDARG event has its fd first");
+}
+
+static void test_users_via_state(void)
+{
+	struct state *st = setup();
+
+	tap_is_str(state_user_name(st, state_proc_get(st, 100), 0), "root", "user.name of uid 0");
+	tap_is_str(state_group_name(st, state_proc_get(st, 100), 0), "root", "group.name of gid 0");
+	tap_is_str(state_str_c(state_proc_get(st, 100)->container_id), "host",
+		   "container.id of a process without cgroups is host");
+	state_free(st);
+}
+
 int main(void)
 {
+	test_fdarg_index();
+	test_users_via_state();
 	test_paths();
 	test_path_join();
 	test_dup();
