@@ -137,8 +137,14 @@ void state_proc_set_ppid(struct state *st, struct state_proc *p, uint32_t ppid)
 
 struct state_proc *state_proc_new(struct state *st, uint32_t pid)
 {
-	struct state_proc *p = calloc(1, sizeof(*p));
+	struct state_proc *p, *old = state_map_get(&st->procs, pid);
 
+	/* A pid is reused only after its process is gone: we missed the exit. */
+	if (old) {
+		st->stats.stale_threads += old->nthreads;
+		state_proc_remove(st, old, 0);
+	}
+	p = calloc(1, sizeof(*p));
 	if (!p)
 		goto nomem;
 	p->pid = p->pgid = p->sid = pid;

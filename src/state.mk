@@ -14,6 +14,7 @@ state_unit_tests = \
 	tests/unit/test_state \
 	tests/unit/test_state_proc \
 	tests/unit/test_state_fd \
+	tests/unit/test_state_random \
 	tests/unit/test_procscan \
 	tests/unit/test_users \
 	tests/unit/test_containerid
@@ -32,6 +33,10 @@ tests_unit_test_state_fd_SOURCES = tests/unit/test_state_fd.c tests/unit/state_t
 	tests/unit/state_testlib.h
 tests_unit_test_state_fd_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_state_fd_LDADD = $(TEST_LDADD)
+tests_unit_test_state_random_SOURCES = tests/unit/test_state_random.c \
+	tests/unit/state_testlib.c tests/unit/state_testlib.h
+tests_unit_test_state_random_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_state_random_LDADD = $(TEST_LDADD)
 tests_unit_test_procscan_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_procscan_LDADD = $(TEST_LDADD)
 tests_unit_test_users_CPPFLAGS = $(TEST_CPPFLAGS)

@@ -44,6 +44,7 @@ struct state {
 };
 
 /* state.c: tables */
+/* A new, empty process; a stale one with the same pid is removed first. */
 struct state_proc *state_proc_new(struct state *st, uint32_t pid);
 struct state_thread *state_thread_new(struct state *st, struct state_proc *p, uint32_t tid);
 void state_thread_move(struct state *st, struct state_thread *t, struct state_proc *p);

@@ -308,6 +308,9 @@ static struct state_thread *clone_child(struct state *st, struct state_thread *p
 			t->vtid = tid;
 		return t;
 	}
+	/* A child cannot have its parent's pid (a corrupt record). */
+	if (pproc && pproc->pid == pid)
+		return NULL;
 	p = state_proc_new(st, pid);
 	if (!p)
 		return NULL;
@@ -394,6 +397,8 @@ static struct state_thread *exec_dethread(struct state *st, struct state_thread 
 		leader = state_thread_new(st, p, p->pid);
 		if (!leader)
 			return NULL;
+	} else if (leader->proc != p) {
+		state_thread_move(st, leader, p); /* a stale entry elsewhere */
 	}
 	if (t != leader)
 		copy_thread(leader, t);

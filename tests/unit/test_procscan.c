@@ -82,7 +82,7 @@ static void *idle_thread(void *arg)
 
 int main(void)
 {
-	char tmpl[] = "/tmp/test_procscan.XXXXXX", path[64];
+	char tmpl[] = "/tmp/test_procscan.XXXXXX", path[128];
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct sockaddr_un su = { .sun_family = AF_UNIX };

@@ -89,10 +89,13 @@ static void test_strings_shared(void)
 	(void)s1;
 }
 
-/* Spawn sleep in /tmp; wait until it has exec'd. */
+/*
+ * Spawn sleep in /tmp; wait until it has exec'd: the kernel switches the
+ * exe link before it publishes the new argv, so wait for the argv.
+ */
 static pid_t spawn_sleep(void)
 {
-	char exe[PATH_MAX], link[64];
+	char args[64], link[64];
 	pid_t pid = fork();
 
 	if (pid == 0) {
@@ -100,15 +103,18 @@ static pid_t spawn_sleep(void)
 			execl("/bin/sleep", "sleep", "30", (char *)NULL);
 		_exit(127);
 	}
-	snprintf(link, sizeof(link), "/proc/%d/exe", pid);
+	snprintf(link, sizeof(link), "/proc/%d/cmdline", pid);
 	for (int i = 0; i < 500; i++) {
-		ssize_t n = readlink(link, exe, sizeof(exe) - 1);
+		FILE *f = fopen(link, "re");
+		size_t n = f ? fread(args, 1, sizeof(args), f) : 0;
 
-		if (n > 0) {
-			exe[n] = '\0';
-			if (strstr(exe, "sleep"))
-				break;
-		}
+		if (f)
+			fclose(f);
+		if (n == 9 && !memcmp(args,
+				      "sleep\0"
+				      "30",
+				      9))
+			break;
 		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
 	}
 	return pid;

@@ -94,7 +94,7 @@ static void test_execve(void)
 
 	tl_snapshot(st, 1, 0, "init", "/sbin/init", "/");
 	tl_snapshot(st, 100, 1, "bash", "/usr/bin/bash", "/tmp");
-	tl_execve(st, 100, 100, "curl", "/usr/bin/curl", "curl\0-s\0http://x/", 19, 0);
+	tl_execve(st, 100, 100, "curl", "/usr/bin/curl", "curl\0-s\0http://x/", 18, 0);
 	p = state_proc_get(st, 100);
 	tap_is_str(p->comm, "curl", "execve: new comm");
 	tap_is_str(state_str_c(p->exe), "curl", "proc.exe is argv[0]");
