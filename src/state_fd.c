@@ -231,7 +231,10 @@ static size_t fmt_addr(char *out, size_t len, uint8_t family, const uint8_t *add
 	return (size_t)snprintf(out, len, "%s:%u", ip, port);
 }
 
-/* fd.name of an inet socket: client end -> server end. */
+/*
+ * fd.name of an inet socket: "client->server"; a socket without a peer
+ * (bound, listening) is named by its local end alone.
+ */
 void state_fd_render_sock(struct state *st, struct state_fd *fd)
 {
 	const struct state_sock *s = fd->sock;
@@ -240,7 +243,9 @@ void state_fd_render_sock(struct state *st, struct state_fd *fd)
 
 	if (!s || (s->family != AF_INET && s->family != AF_INET6))
 		return;
-	if (s->role == STATE_ROLE_SERVER) {
+	if (!s->rport && !memcmp(s->raddr, (const uint8_t[16]){ 0 }, 16)) {
+		fmt_addr(buf, sizeof(buf), s->family, s->laddr, s->lport);
+	} else if (s->role == STATE_ROLE_SERVER) {
 		n = fmt_addr(buf, sizeof(buf), s->family, s->raddr, s->rport);
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "->");
 		fmt_addr(buf + n, sizeof(buf) - n, s->family, s->laddr, s->lport);

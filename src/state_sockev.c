@@ -259,7 +259,6 @@ void state_apply_fd_snapshot(struct state *st, const struct evt *e, struct state
 
 		s->role = listening ? STATE_ROLE_SERVER : STATE_ROLE_CLIENT;
 		s->connected = !listening;
-		if (!listening)
-			state_fd_render_sock(st, fd);
+		state_fd_render_sock(st, fd);
 	}
 }

@@ -213,6 +213,8 @@ static void test_seed(void)
 	tap_ok(fd && fd->sock && fd->sock->role == STATE_ROLE_SERVER &&
 		       fd->sock->lport == ntohs(sa.sin_port),
 	       "seeded listening socket: server, its port");
+	snprintf(want, sizeof(want), "127.0.0.1:%u", ntohs(sa.sin_port));
+	tap_is_str(fd ? state_str_c(fd->name) : "", want, "seeded listening socket fd.name");
 	state_get_stats(st, &s);
 	tap_ok(s.fds > 0 && s.fdtables > 0 && s.procs > 1, "stats count fds and fd tables");
 	close(csock);

@@ -208,6 +208,8 @@ static void test_ipv6(void)
 	rb_num(b, 4);
 	rb_sockaddr_in(b, AF_INET6, r6, 8443);
 	tl_apply_commit(st, b);
+	tap_is_str(fdname(st, 100, 4), "2001:db8::2:8443",
+		   "a bound socket is named by its local end");
 	b = tl_begin(SAKER_EV_ACCEPT4, 100, 100, 5);
 	rb_num(b, 4);
 	rb_tuple_in(b, AF_INET6, r6, 8443, l6, 40000);
