@@ -272,7 +272,8 @@
 	E(FD_SNAPSHOT, "fd_snapshot", SAKER_NOSYS, SAKER_EF_INTERNAL, "res",   \
 	  P(FD, "fd", 0) P(ENUM, "kind", SAKER_FS_FDKIND)                      \
 	  P(FLAGS, "flags", SAKER_FS_OPEN) P(PATH, "name", 0)                  \
-	  P(SOCKTUPLE, "tuple", 0) P(DEV, "dev", 0) P(INODE, "ino", 0))
+	  P(SOCKTUPLE, "tuple", 0) P(DEV, "dev", 0) P(INODE, "ino", 0)         \
+	  P(U32, "proto", 0))
 
 /* clang-format on */
 

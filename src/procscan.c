@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* PROC_SNAPSHOT records from /proc/PID/task/TID. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "procscan_int.h"
+#include "util.h"
+
+ssize_t procscan_read(const char *path, char *buf, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0;
+	ssize_t r;
+
+	if (fd < 0)
+		return -errno;
+	while (n + 1 < max) {
+		r = read(fd, buf + n, max - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+int procscan_finish(struct procscan_ctx *c, struct rec_builder *b)
+{
+	int len = rb_end(b);
+
+	if (len < 0)
+		return len;
+	c->emitted++;
+	return c->emit(c->opaque, c->rec, (size_t)len);
+}
+
+/* Facts from /proc/PID/task/TID/status. */
+struct pstatus {
+	char name[SAKER_COMM_LEN];
+	int64_t tgid, ppid;
+	uint32_t uid[4], gid[4];
+	uint64_t cap_inh, cap_prm, cap_eff;
+	int64_t vtid, vpid, vpgid;
+	uint32_t nslevels;
+};
+
+/* The last number of a "NSpid:\t1\t2\t3" line, and how many there are. */
+static int64_t last_num(const char *s, uint32_t *count)
+{
+	int64_t v = -1;
+	char *end;
+
+	*count = 0;
+	for (;;) {
+		long long x = strtoll(s, &end, 10);
+
+		if (end == s)
+			break;
+		v = x;
+		(*count)++;
+		s = end;
+	}
+	return v;
+}
+
+static void parse_status(char *text, struct pstatus *ps)
+{
+	uint32_t n;
+
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char *v = strchr(line, ':');
+
+		if (!v)
+			continue;
+		*v++ = '\0';
+		while (*v == '\t' || *v == ' ')
+			v++;
+		if (!strcmp(line, "Name"))
+			snprintf(ps->name, sizeof(ps->name), "%s", v);
+		else if (!strcmp(line, "Tgid"))
+			ps->tgid = strtoll(v, NULL, 10);
+		else if (!strcmp(line, "PPid"))
+			ps->ppid = strtoll(v, NULL, 10);
+		else if (!strcmp(line, "Uid"))
+			sscanf(v, "%u %u %u %u", &ps->uid[0], &ps->uid[1], &ps->uid[2],
+			       &ps->uid[3]);
+		else if (!strcmp(line, "Gid"))
+			sscanf(v, "%u %u %u %u", &ps->gid[0], &ps->gid[1], &ps->gid[2],
+			       &ps->gid[3]);
+		else if (!strcmp(line, "CapInh"))
+			ps->cap_inh = strtoull(v, NULL, 16);
+		else if (!strcmp(line, "CapPrm"))
+			ps->cap_prm = strtoull(v, NULL, 16);
+		else if (!strcmp(line, "CapEff"))
+			ps->cap_eff = strtoull(v, NULL, 16);
+		else if (!strcmp(line, "NSpid"))
+			ps->vtid = last_num(v, &ps->nslevels);
+		else if (!strcmp(line, "NStgid"))
+			ps->vpid = last_num(v, &n);
+		else if (!strcmp(line, "NSpgid"))
+			ps->vpgid = last_num(v, &n);
+	}
+}
+
+/* Facts from /proc/PID/task/TID/stat, after the comm. */
+struct pstat {
+	int64_t pgrp, session;
+	uint32_t tty;
+	uint64_t start_ticks;
+};
+
+static int parse_stat(const char *text, struct pstat *ps)
+{
+	const char *p = strrchr(text, ')');
+	unsigned long long start = 0;
+	long long pgrp, sess;
+	int tty;
+
+	/* Fields 3..22: state ppid pgrp session tty_nr ... starttime. */
+	if (!p || sscanf(p + 2,
+			 "%*c %*d %lld %lld %d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+			 "%*d %*d %*d %llu",
+			 &pgrp, &sess, &tty, &start) != 4)
+		return -EINVAL;
+	ps->pgrp = pgrp;
+	ps->session = sess;
+	/* stat's tty_nr is the userspace dev_t encoding; the ABI's is the kernel's. */
+	ps->tty = tty ? (major((dev_t)tty) << 20) | minor((dev_t)tty) : 0;
+	ps->start_ticks = start;
+	return 0;
+}
+
+/* "3:cpu,cpuacct:/path" lines as "cpu,cpuacct=/path", NUL-separated. */
+static size_t cgroups_list(char *text, char *out, size_t max)
+{
+	size_t n = 0;
+
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char *ctl = strchr(line, ':'), *path;
+		int w;
+
+		if (!ctl || !(path = strchr(ctl + 1, ':')))
+			continue;
+		*path++ = '\0';
+		ctl++;
+		if (!strncmp(ctl, "name=", 5))
+			ctl += 5;
+		w = snprintf(out + n, max - n, "%s=%s", *ctl ? ctl : "unified", path);
+		if (w < 0 || (size_t)w + 1 > max - n)
+			break;
+		n += (size_t)w + 1;
+	}
+	return n;
+}
+
+static ssize_t read_link(const char *dir, const char *name, char *out, size_t max)
+{
+	char path[320];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	n = readlink(path, out, max - 1);
+	if (n < 0)
+		return -errno;
+	out[n] = '\0';
+	return n;
+}
+
+static void block_ids(struct rec_builder *b, const struct pstatus *s, const struct pstat *st,
+		      uint32_t tid, const char *cwd)
+{
+	rb_num(b, tid);
+	rb_num(b, (uint64_t)s->tgid);
+	rb_num(b, (uint64_t)s->ppid);
+	rb_num(b, (uint64_t)st->pgrp);
+	rb_num(b, (uint64_t)st->session);
+	rb_num(b, (uint64_t)(s->vtid >= 0 ? s->vtid : tid));
+	rb_num(b, (uint64_t)(s->vpid >= 0 ? s->vpid : s->tgid));
+	if (s->vpgid >= 0)
+		rb_num(b, (uint64_t)s->vpgid);
+	else
+		rb_num(b, (uint64_t)st->pgrp);
+	rb_str(b, cwd);
+	rb_str(b, s->name);
+}
+
+/* One PROC_SNAPSHOT for thread tid of process pid. */
+static int emit_thread(struct procscan_ctx *c, uint32_t pid, uint32_t tid)
+{
+	char dir[128], pdir[128], *buf = c->buf, cwd[SAKER_PATH_MAX], exe[SAKER_PATH_MAX];
+	struct pstatus s = { .tgid = -1, .vtid = -1, .vpid = -1, .vpgid = -1 };
+	struct pstat st = { 0 };
+	struct rec_builder b;
+	struct stat exe_st;
+	ssize_t n, argc_len;
+	char *args;
+	uint64_t ticks = (uint64_t)sysconf(_SC_CLK_TCK);
+	bool have_exe;
+
+	snprintf(pdir, sizeof(pdir), "%s/%u", c->root, pid);
+	snprintf(dir, sizeof(dir), "%s/%u/task/%u", c->root, pid, tid);
+	if (procscan_read(strcat(strcpy(buf, dir), "/status"), buf, c->buflen) < 0)
+		return -ESRCH;
+	parse_status(buf, &s);
+	if (s.tgid != (int64_t)pid)
+		return -ESRCH;
+	snprintf(buf, c->buflen, "%s/stat", dir);
+	if (procscan_read(buf, buf, c->buflen) < 0 || parse_stat(buf, &st) < 0)
+		return -ESRCH;
+	if (read_link(pdir, "cwd", cwd, sizeof(cwd)) < 0)
+		cwd[0] = '\0';
+	have_exe = read_link(pdir, "exe", exe, sizeof(exe)) >= 0;
+	snprintf(buf, c->buflen, "%s/exe", pdir);
+	if (!have_exe || stat(buf, &exe_st) < 0)
+		memset(&exe_st, 0, sizeof(exe_st));
+
+	rb_begin(&b, c->rec, SAKER_REC_MAX, SAKER_EV_PROC_SNAPSHOT, clock_ns(CLOCK_BOOTTIME), tid,
+		 pid, 0);
+	rb_absent(&b); /* filename: what execve was given is not in /proc */
+	/* argv: kernel threads have none. */
+	args = buf;
+	snprintf(buf, c->buflen, "%s/cmdline", pdir);
+	argc_len = procscan_read(buf, args, SAKER_ARGS_MAX + 1);
+	if (argc_len > 0)
+		rb_strlist(&b, args, (size_t)argc_len);
+	else
+		rb_str(&b, s.name);
+	block_ids(&b, &s, &st, tid, cwd[0] ? cwd : NULL);
+	rb_str(&b, have_exe ? exe : NULL);
+	snprintf(buf, c->buflen, "%s/cgroup", pdir);
+	/* The list goes after the text: leave room for it. */
+	n = procscan_read(buf, buf, c->buflen - SAKER_CGROUP_MAX - 1);
+	if (n >= 0) {
+		char *list = buf + n + 1;
+		size_t len = cgroups_list(buf, list, SAKER_CGROUP_MAX);
+
+		rb_strlist(&b, list, len);
+	} else {
+		rb_absent(&b);
+	}
+	snprintf(buf, c->buflen, "%s/environ", pdir);
+	n = procscan_read(buf, buf, SAKER_ENV_MAX + 1);
+	if (n >= 0)
+		rb_strlist(&b, buf, (size_t)n);
+	else
+		rb_absent(&b);
+	rb_num(&b, st.tty);
+	snprintf(buf, c->buflen, "%s/loginuid", pdir);
+	rb_num(&b, procscan_read(buf, buf, 32) > 0 ? strtoul(buf, NULL, 10) : UINT32_MAX);
+	rb_num(&b, s.uid[0]);
+	rb_num(&b, s.gid[0]);
+	rb_num(&b, s.uid[1]);
+	rb_num(&b, s.gid[1]);
+	rb_num(&b, s.cap_inh);
+	rb_num(&b, s.cap_prm);
+	rb_num(&b, s.cap_eff);
+	rb_num(&b, (uint64_t)exe_st.st_ino);
+	rb_num(&b,
+	       (uint64_t)exe_st.st_ctim.tv_sec * 1000000000ull + (uint64_t)exe_st.st_ctim.tv_nsec);
+	rb_num(&b,
+	       (uint64_t)exe_st.st_mtim.tv_sec * 1000000000ull + (uint64_t)exe_st.st_mtim.tv_nsec);
+	rb_num(&b, st.start_ticks * (1000000000ull / (ticks ? ticks : 100)));
+	rb_num(&b, s.nslevels ? s.nslevels - 1 : 0);
+	return procscan_finish(c, &b);
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/* The leader, then (PROCSCAN_THREADS) the other threads, then the fds. */
+static int scan_process(struct procscan_ctx *c, uint32_t pid)
+{
+	char path[128];
+	struct dirent *de;
+	DIR *d;
+	int r;
+
+	r = emit_thread(c, pid, pid);
+	if (r < 0)
+		return r == -ESRCH ? 0 : r;
+	if (c->flags & PROCSCAN_THREADS) {
+		snprintf(path, sizeof(path), "%s/%u/task", c->root, pid);
+		d = opendir(path);
+		while (d && (de = readdir(d))) {
+			uint32_t tid;
+
+			if (!all_digits(de->d_name))
+				continue;
+			tid = (uint32_t)strtoul(de->d_name, NULL, 10);
+			if (tid == pid)
+				continue;
+			r = emit_thread(c, pid, tid);
+			if (r < 0 && r != -ESRCH) {
+				closedir(d);
+				return r;
+			}
+		}
+		if (d)
+			closedir(d);
+	}
+	if (c->flags & PROCSCAN_FDS)
+		return procscan_fds(c, pid);
+	return 0;
+}
+
+static int ctx_init(struct procscan_ctx *c, const char *root, unsigned flags, procscan_emit_fn emit,
+		    void *opaque)
+{
+	*c = (struct procscan_ctx){
+		.root = root ? root : "/proc", .flags = flags, .emit = emit, .opaque = opaque
+	};
+	c->buflen = 65536;
+	c->rec = malloc(SAKER_REC_MAX);
+	c->buf = malloc(c->buflen);
+	if (!c->rec || !c->buf) {
+		free(c->rec);
+		free(c->buf);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int ctx_done(struct procscan_ctx *c, int r)
+{
+	procscan_socks_free(c);
+	free(c->rec);
+	free(c->buf);
+	return r < 0 ? r : c->emitted;
+}
+
+int procscan_all(const char *procroot, unsigned flags, procscan_emit_fn emit, void *opaque)
+{
+	struct procscan_ctx c;
+	struct dirent *de;
+	DIR *d;
+	int r = ctx_init(&c, procroot, flags, emit, opaque);
+
+	if (r < 0)
+		return r;
+	d = opendir(c.root);
+	if (!d)
+		return ctx_done(&c, -errno);
+	while (r >= 0 && (de = readdir(d)))
+		if (all_digits(de->d_name))
+			r = scan_process(&c, (uint32_t)strtoul(de->d_name, NULL, 10));
+	closedir(d);
+	return ctx_done(&c, r);
+}
+
+int procscan_thread(const char *procroot, uint32_t tid, unsigned flags, procscan_emit_fn emit,
+		    void *opaque)
+{
+	struct procscan_ctx c;
+	struct pstatus s = { .tgid = -1 };
+	char path[128];
+	int r = ctx_init(&c, procroot, flags, emit, opaque);
+
+	if (r < 0)
+		return r;
+	/* /proc/TID works for any thread, listed or not. */
+	snprintf(path, sizeof(path), "%s/%u/status", c.root, tid);
+	if (procscan_read(path, c.buf, c.buflen) < 0)
+		return ctx_done(&c, -ESRCH);
+	parse_status(c.buf, &s);
+	if (s.tgid <= 0)
+		return ctx_done(&c, -ESRCH);
+	r = emit_thread(&c, (uint32_t)s.tgid, (uint32_t)s.tgid);
+	if (r >= 0 && tid != (uint32_t)s.tgid)
+		r = emit_thread(&c, (uint32_t)s.tgid, tid);
+	if (r >= 0 && (flags & PROCSCAN_FDS))
+		r = procscan_fds(&c, (uint32_t)s.tgid);
+	return ctx_done(&c, r);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Reads /proc and describes what it finds as PROC_SNAPSHOT and FD_SNAPSHOT
+ * records in the event ABI, so seeding state is applying records and a
+ * capture can carry the same records as its snapshot.
+ *
+ * Per process: one PROC_SNAPSHOT for the leader (hdr.tid = hdr.pid), one
+ * per other thread (PROCSCAN_THREADS), then one FD_SNAPSHOT per open fd
+ * (PROCSCAN_FDS; hdr.tid = hdr.pid = the process). Record timestamps are
+ * CLOCK_BOOTTIME ns, like a driver's. cgroups are "controllers=path"
+ * ("unified=path" for cgroup v2, "systemd=path" for name=systemd).
+ * Everything read is bounded by the ABI's limits; processes that vanish
+ * mid-scan are skipped.
+ */
+#ifndef SAKER_PROCSCAN_H
+#define SAKER_PROCSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROCSCAN_FDS (1u << 0)
+#define PROCSCAN_THREADS (1u << 1)
+
+/* Receives each record; a negative return stops the scan and is returned. */
+typedef int (*procscan_emit_fn)(void *opaque, const void *rec, size_t len);
+
+/* Every process under procroot ("/proc"). Returns records emitted or -errno. */
+int procscan_all(const char *procroot, unsigned flags, procscan_emit_fn emit, void *opaque);
+/*
+ * One thread: its process leader's record, the thread's own (if not the
+ * leader) and, with PROCSCAN_FDS, the process's fds. -ESRCH if it is gone.
+ */
+int procscan_thread(const char *procroot, uint32_t tid, unsigned flags, procscan_emit_fn emit,
+		    void *opaque);
+
+#endif /* SAKER_PROCSCAN_H */

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Fd tables: shared by threads, copied or shared by clone, pruned by exec. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "state_int.h"
+#include "util.h"
+
+struct state_fdtable *state_fdt_new(void)
+{
+	struct state_fdtable *t = calloc(1, sizeof(*t));
+
+	if (t)
+		t->ref = 1;
+	return t;
+}
+
+void state_fd_clear(struct state *st, struct state_fd *fd)
+{
+	state_str_put(&st->strs, fd->name);
+	state_str_put(&st->strs, fd->nameraw);
+	free(fd->sock);
+	fd->name = fd->nameraw = NULL;
+	fd->sock = NULL;
+}
+
+static void fd_free(struct state *st, struct state_fd *fd)
+{
+	state_fd_clear(st, fd);
+	free(fd);
+	st->stats.fds--;
+}
+
+void state_fdt_put(struct state *st, struct state_fdtable *t)
+{
+	uint32_t pos = 0;
+	void *v;
+
+	if (!t || --t->ref > 0)
+		return;
+	while (state_map_next(&t->fds, &pos, NULL, &v))
+		fd_free(st, v);
+	state_map_free(&t->fds);
+	free(t);
+	st->stats.fdtables--;
+}
+
+/* A copy of src's fd, or NULL (ENOMEM). */
+static struct state_fd *fd_clone(struct state *st, const struct state_fd *src)
+{
+	struct state_fd *fd = malloc(sizeof(*fd));
+
+	if (!fd)
+		return NULL;
+	*fd = *src;
+	if (src->sock) {
+		fd->sock = malloc(sizeof(*fd->sock));
+		if (!fd->sock) {
+			free(fd);
+			return NULL;
+		}
+		*fd->sock = *src->sock;
+	}
+	state_str_ref(fd->name);
+	state_str_ref(fd->nameraw);
+	st->stats.fds++;
+	return fd;
+}
+
+struct state_fdtable *state_fdt_copy(struct state *st, const struct state_fdtable *src)
+{
+	struct state_fdtable *t = state_fdt_new();
+	uint32_t pos = 0;
+	uint64_t key;
+	void *v;
+
+	if (!t)
+		return NULL;
+	st->stats.fdtables++;
+	while (src && state_map_next(&src->fds, &pos, &key, &v)) {
+		struct state_fd *fd = fd_clone(st, v);
+
+		if (!fd || state_map_put(&t->fds, key, fd) < 0) {
+			if (fd)
+				fd_free(st, fd);
+			st->stats.nomem++;
+		}
+	}
+	return t;
+}
+
+static struct state_fdtable *proc_fdt(struct state *st, struct state_proc *p)
+{
+	if (!p->fdt) {
+		p->fdt = state_fdt_new();
+		if (!p->fdt)
+			return NULL;
+		st->stats.fdtables++;
+	}
+	return p->fdt;
+}
+
+/* A fresh entry for num (replacing any), or NULL at the limit / on ENOMEM. */
+struct state_fd *state_fd_add(struct state *st, struct state_proc *p, int64_t num, uint8_t kind)
+{
+	struct state_fdtable *t = proc_fdt(st, p);
+	struct state_fd *fd, *old;
+
+	if (!t || num < 0)
+		return NULL;
+	old = state_map_get(&t->fds, (uint64_t)num);
+	if (!old && t->fds.count >= st->lim.max_fds) {
+		st->stats.fds_refused++;
+		return NULL;
+	}
+	fd = calloc(1, sizeof(*fd));
+	if (!fd || state_map_put(&t->fds, (uint64_t)num, fd) < 0) {
+		free(fd);
+		st->stats.nomem++;
+		return NULL;
+	}
+	st->stats.fds++;
+	if (old)
+		fd_free(st, old);
+	fd->num = num;
+	fd->kind = kind;
+	return fd;
+}
+
+struct state_fd *state_fd_dup(struct state *st, struct state_proc *p, int64_t oldfd, int64_t newfd,
+			      bool cloexec)
+{
+	struct state_fd *src = state_fd_get(p, oldfd), *fd;
+	struct state_fdtable *t = proc_fdt(st, p);
+	struct state_fd *old;
+
+	if (!src || !t || newfd < 0) {
+		if (!src)
+			st->stats.unknown_fds++;
+		return NULL;
+	}
+	if (oldfd == newfd)
+		return src;
+	old = state_map_get(&t->fds, (uint64_t)newfd);
+	if (!old && t->fds.count >= st->lim.max_fds) {
+		st->stats.fds_refused++;
+		return NULL;
+	}
+	fd = fd_clone(st, src);
+	if (!fd || state_map_put(&t->fds, (uint64_t)newfd, fd) < 0) {
+		if (fd)
+			fd_free(st, fd);
+		st->stats.nomem++;
+		return NULL;
+	}
+	if (old)
+		fd_free(st, old);
+	fd->num = newfd;
+	/* The close-on-exec flag belongs to the descriptor, not the file. */
+	fd->flags = cloexec ? (src->flags | O_CLOEXEC) : (src->flags & ~(uint32_t)O_CLOEXEC);
+	return fd;
+}
+
+void state_fd_del(struct state *st, struct state_proc *p, int64_t num)
+{
+	struct state_fd *fd;
+
+	if (!p->fdt || num < 0)
+		return;
+	fd = state_map_del(&p->fdt->fds, (uint64_t)num);
+	if (fd)
+		fd_free(st, fd);
+}
+
+/* Exec closes O_CLOEXEC fds and unshares a table shared with other processes. */
+void state_fd_close_on_exec(struct state *st, struct state_proc *p)
+{
+	int64_t nums[64];
+	unsigned n;
+	uint32_t pos;
+	void *v;
+
+	if (!p->fdt)
+		return;
+	if (p->fdt->ref > 1) {
+		struct state_fdtable *copy = state_fdt_copy(st, p->fdt);
+
+		if (!copy) {
+			st->stats.nomem++;
+			return;
+		}
+		state_fdt_put(st, p->fdt);
+		p->fdt = copy;
+	}
+	/* Collect in batches: the map must not change while iterating. */
+	do {
+		n = 0;
+		pos = 0;
+		while (n < ARRAY_SIZE(nums) && state_map_next(&p->fdt->fds, &pos, NULL, &v))
+			if (((struct state_fd *)v)->flags & O_CLOEXEC)
+				nums[n++] = ((struct state_fd *)v)->num;
+		for (unsigned i = 0; i < n; i++)
+			state_fd_del(st, p, nums[i]);
+	} while (n == ARRAY_SIZE(nums));
+}
+
+int state_fd_set_name(struct state *st, struct state_fd *fd, const char *name, const char *raw)
+{
+	int r = state_str_set(&st->strs, &fd->name, name, name ? strlen(name) : 0);
+
+	if (r == 0)
+		r = state_str_set(&st->strs, &fd->nameraw, raw, raw ? strlen(raw) : 0);
+	if (r < 0)
+		st->stats.nomem++;
+	return r;
+}
+
+static size_t fmt_addr(char *out, size_t len, uint8_t family, const uint8_t *addr, uint16_t port)
+{
+	char ip[INET6_ADDRSTRLEN] = "";
+
+	inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, ip, sizeof(ip));
+	return (size_t)snprintf(out, len, "%s:%u", ip, port);
+}
+
+/*
+ * fd.name of an inet socket: "client->server"; a socket without a peer
+ * (bound, listening) is named by its local end alone.
+ */
+void state_fd_render_sock(struct state *st, struct state_fd *fd)
+{
+	const struct state_sock *s = fd->sock;
+	char buf[2 * (INET6_ADDRSTRLEN + 8) + 4];
+	size_t n;
+
+	if (!s || (s->family != AF_INET && s->family != AF_INET6))
+		return;
+	if (!s->rport && !memcmp(s->raddr, (const uint8_t[16]){ 0 }, 16)) {
+		fmt_addr(buf, sizeof(buf), s->family, s->laddr, s->lport);
+	} else if (s->role == STATE_ROLE_SERVER) {
+		n = fmt_addr(buf, sizeof(buf), s->family, s->raddr, s->rport);
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "->");
+		fmt_addr(buf + n, sizeof(buf) - n, s->family, s->laddr, s->lport);
+	} else {
+		n = fmt_addr(buf, sizeof(buf), s->family, s->laddr, s->lport);
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "->");
+		fmt_addr(buf + n, sizeof(buf) - n, s->family, s->raddr, s->rport);
+	}
+	state_fd_set_name(st, fd, buf, buf);
+}
+
+const char *state_resolve_at(struct state *st, struct state_proc *p, int64_t dirfd, const char *rel)
+{
+	const char *base = NULL;
+	char *out = st->pathbuf[0];
+
+	if (!rel)
+		return NULL;
+	if (rel[0] != '/') {
+		if (dirfd == AT_FDCWD) {
+			base = p && p->cwd ? p->cwd->s : NULL;
+		} else {
+			struct state_fd *d = p ? state_fd_get(p, dirfd) : NULL;
+
+			if (d && d->name && d->name->s[0] == '/')
+				base = d->name->s;
+			else
+				st->stats.unknown_fds++;
+		}
+		/* Base unknown: keep the path as given rather than invent one. */
+		if (!base)
+			return rel;
+	}
+	return state_path_join(base, rel, out, sizeof(st->pathbuf[0])) ? out : rel;
+}
+
+struct state_fd *state_fd_get(const struct state_proc *p, int64_t fd)
+{
+	if (!p || !p->fdt || fd < 0)
+		return NULL;
+	return state_map_get(&p->fdt->fds, (uint64_t)fd);
+}
+
+uint32_t state_fd_count(const struct state_proc *p)
+{
+	return p && p->fdt ? p->fdt->fds.count : 0;
+}
+
+struct state_fd *state_fd_next(const struct state_proc *p, uint32_t *pos)
+{
+	void *v;
+
+	if (!p || !p->fdt || !state_map_next(&p->fdt->fds, pos, NULL, &v))
+		return NULL;
+	return v;
+}
