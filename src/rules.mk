@@ -1,1 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# The rules engine: field registry, conditions, rules files, outputs.
+src_libsaker_a_SOURCES += \
+	src/fields.c src/fields.h src/fields_table.c src/fields_evt.c src/fields_errno.c \
+	src/cond.h src/cond_int.h src/cond_parse.c src/cond_expand.c src/cond_env.c \
+	src/cond_set.c src/cond_compile.c src/cond_eval.c src/cond_evttype.c \
+	src/outfmt.c src/outfmt.h \
+	src/rules.h src/rules_int.h src/rules.c src/rules_text.c src/rules_items.c \
+	src/rules_rule.c src/rules_exc.c src/rules_build.c src/rules_eval.c
+
+src_saker_SOURCES += src/cmd_rules.c
+
+rules_tests = tests/unit/test_rules
+check_PROGRAMS += $(rules_tests)
+TESTS += $(rules_tests)
+tests_unit_test_rules_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_rules_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_rules_LDADD = $(TEST_LDADD)
