@@ -443,6 +443,8 @@ static struct cond_node *parse_check(struct parser *p)
 	if (!is_ident_start(peek(p, 0)))
 		return fail(p, p->i, "expected a field, a macro or '(' but found '%c'", peek(p, 0));
 	/* A bare identifier is a macro name. */
+	if (at_transformer(p, &is_val) < 0 && is_val)
+		return fail(p, p->i, "val() is only allowed on the right of an operator");
 	if (at_transformer(p, &is_val) < 0) {
 		size_t a = p->i;
 
@@ -580,8 +582,10 @@ int cond_parse(const char *text, size_t len, const struct cond_srcmap *map, stru
 	if (n) {
 		skip_blank(&p);
 		if (p.i < len) {
+			size_t w = strcspn(p.s + p.i, " \t\n()");
+
 			fail(&p, p.i, "unexpected '%.*s' after a complete expression",
-			     (int)strcspn(p.s + p.i, " \t\n()"), p.s + p.i);
+			     (int)(w ? w : 1), p.s + p.i);
 			cond_node_free(n);
 			n = NULL;
 		}

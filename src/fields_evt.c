@@ -313,9 +313,18 @@ static int evt_extract(const struct field_req *r, const struct field_ctx *ctx, s
 	return 0;
 }
 
+static void install(const char *name)
+{
+	const struct field_def *d = field_find(name);
+
+	/* keep an extractor someone installed before us */
+	if (d && !field_extractor((unsigned)(d - field_table)))
+		field_register_extractor(name, evt_extract);
+}
+
 void field_init_builtin(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(builtin); i++)
-		field_register_extractor(builtin[i].name, evt_extract);
-	field_register_extractor("evt.hostname", evt_extract);
+		install(builtin[i].name);
+	install("evt.hostname");
 }

@@ -16,3 +16,9 @@ TESTS += $(rules_tests)
 tests_unit_test_rules_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_rules_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_rules_LDADD = $(TEST_LDADD)
+
+cond_tests = tests/unit/test_cond
+check_PROGRAMS += $(cond_tests)
+TESTS += $(cond_tests)
+tests_unit_test_cond_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_cond_LDADD = $(TEST_LDADD)
