@@ -22,3 +22,10 @@ check_PROGRAMS += $(cond_tests)
 TESTS += $(cond_tests)
 tests_unit_test_cond_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_cond_LDADD = $(TEST_LDADD)
+
+rules_bad_tests = tests/unit/test_rules_bad
+check_PROGRAMS += $(rules_bad_tests)
+TESTS += $(rules_bad_tests)
+tests_unit_test_rules_bad_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_rules_bad_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/rules-bad
