@@ -29,3 +29,16 @@ TESTS += $(rules_bad_tests)
 tests_unit_test_rules_bad_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_rules_bad_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/rules-bad
+
+fields_tests = tests/unit/test_fields
+check_PROGRAMS += $(fields_tests)
+TESTS += $(fields_tests)
+tests_unit_test_fields_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_fields_LDADD = $(TEST_LDADD)
+
+outfmt_tests = tests/unit/test_outfmt
+check_PROGRAMS += $(outfmt_tests)
+TESTS += $(outfmt_tests)
+tests_unit_test_outfmt_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_outfmt_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_outfmt_LDADD = $(TEST_LDADD)
