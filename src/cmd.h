@@ -13,6 +13,8 @@ int cmd_version(int argc, char **argv);
 int cmd_list_events(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_list_fields(int argc, char **argv);
 
 /* Exit statuses (sysexits.h values where one fits). */
 #define EXIT_USAGE 64

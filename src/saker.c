@@ -11,6 +11,8 @@ static const struct cmd cmds[] = {
 	{ "list-events", cmd_list_events, "list the event types and their parameters" },
 	{ "capture", cmd_capture, "record events to a capture file" },
 	{ "replay", cmd_replay, "read a capture file and print its events" },
+	{ "validate", cmd_validate, "check rules files and report every problem" },
+	{ "list-fields", cmd_list_fields, "list the fields rules may use" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The rules loader against the upstream Falco rules files (read from
+ * ../shared/anchors/falco-rules), and the load/evaluate/format path on
+ * synthetic events.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "recbuild.h"
+#include "rules.h"
+#include "tap.h"
+
+static char anchors[4096];
+
+static void dump(const struct rules_diags *d)
+{
+	char line[1024];
+
+	for (size_t i = 0; i < d->n && i < 20; i++) {
+		rules_diag_format(&d->v[i], line, sizeof(line));
+		tap_diag("%s", line);
+	}
+}
+
+static void upstream(const char *const *names, size_t n, unsigned rules, unsigned macros,
+		     unsigned lists, const char *what)
+{
+	char paths[4][4200];
+	const char *p[4];
+	struct rules_diags d = { 0 };
+	struct ruleset *rs = NULL;
+	int r;
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/%s", anchors, names[i]);
+		p[i] = paths[i];
+	}
+	r = rules_load_files(p, n, &d, &rs);
+	tap_is_int(r, 0, what);
+	tap_is_int(d.errors, 0, "  ... with no errors");
+	if (d.errors)
+		dump(&d);
+	tap_is_int(d.nrules, rules, "  ... rule count");
+	tap_is_int(d.nmacros, macros, "  ... macro count");
+	tap_is_int(d.nlists, lists, "  ... list count");
+	tap_ok(rs && rules_count(rs) == rules, "  ... every rule compiled");
+	rules_free(rs);
+	rules_diags_free(&d);
+}
+
+static struct ruleset *load_str(const char *yaml, struct rules_diags *d)
+{
+	struct rules_src src = { "test.yaml", yaml, strlen(yaml) };
+	struct ruleset *rs = NULL;
+
+	memset(d, 0, sizeof(*d));
+	if (rules_load_mem(&src, 1, d, &rs) < 0)
+		return NULL;
+	return rs;
+}
+
+static int mk_openat(void *buf, size_t cap, const char *path, uint64_t flags, int64_t res)
+{
+	struct rec_builder rb;
+
+	rb_begin(&rb, buf, cap, SAKER_EV_OPENAT, 1700000000000000000ull, 42, 41, res);
+	rb_num(&rb, (uint64_t)-100);
+	rb_str(&rb, path);
+	rb_num(&rb, flags);
+	rb_num(&rb, 0644);
+	rb_num(&rb, 0x803);
+	rb_num(&rb, 1234567);
+	return rb_end(&rb);
+}
+
+static const char eval_rules[] =
+	"- list: secret_files\n"
+	"  items: [/etc/shadow, \"/etc/my secret\"]\n"
+	"- macro: open_read\n"
+	"  condition: evt.type in (open, openat, openat2) and evt.is_open_read = true\n"
+	"- rule: Read secret\n"
+	"  desc: reading a secret\n"
+	"  condition: open_read and evt.arg.name in (secret_files) and evt.rawres >= 0\n"
+	"  output: \"secret %evt.arg.name read (res=%evt.res fd=%evt.arg.fd rawres=%evt.rawres"
+	" user=%user.name)\"\n"
+	"  priority: WARNING\n"
+	"  tags: [filesystem, secrets]\n"
+	"- rule: Failed open\n"
+	"  desc: failed opens\n"
+	"  condition: evt.type = openat and evt.failed = true\n"
+	"  output: failed %evt.arg.name %evt.res\n"
+	"  priority: notice\n";
+
+static void test_eval(void)
+{
+	struct rules_diags d;
+	struct ruleset *rs = load_str(eval_rules, &d);
+	struct rules_runner *run;
+	const struct rules_rule *m[4];
+	struct src_interest in;
+	uint8_t buf[1024];
+	struct evt e;
+	enum evt_bad why;
+	char out[512];
+	json_object *j;
+	int len;
+
+	tap_ok(rs != NULL, "small ruleset loads");
+	if (!rs) {
+		dump(&d);
+		rules_diags_free(&d);
+		return;
+	}
+	rules_interest(rs, &in);
+	tap_ok(src_interest_has(&in, SAKER_EV_OPENAT) && src_interest_has(&in, SAKER_EV_OPEN),
+	       "interest has the open family");
+	tap_ok(!src_interest_has(&in, SAKER_EV_EXECVE), "interest lacks execve");
+	run = rules_runner_new(rs);
+	len = mk_openat(buf, sizeof(buf), "/etc/shadow", 0 /* O_RDONLY */, 3);
+	tap_is_int(evt_decode(&e, buf, (size_t)len, NULL, &why), 0, "openat record decodes");
+	e.num = 7;
+	tap_is_int(rules_eval(run, &e, NULL, RULES_EVAL_ALL, m, 4), 1,
+		   "secret read matches one rule");
+	tap_is_str(m[0]->name, "Read secret", "  ... the right one");
+	tap_is_str(rules_priority_name(m[0]->priority), "Warning", "  ... priority parsed");
+	rules_format(run, m[0], out, sizeof(out));
+	tap_is_str(out, "secret /etc/shadow read (res=SUCCESS fd=3 rawres=3 user=<NA>)",
+		   "  ... output formatted, state field <NA>");
+	j = rules_output_fields(run, m[0]);
+	tap_is_str(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
+							     JSON_C_TO_STRING_NOSLASHESCAPE),
+		   "{\"evt.arg.name\":\"/etc/shadow\",\"evt.res\":\"SUCCESS\",\"evt.arg.fd\":\"3\","
+		   "\"evt.rawres\":3,\"user.name\":null}",
+		   "  ... typed output fields");
+	json_object_put(j);
+	len = mk_openat(buf, sizeof(buf), "/etc/my secret", 0, 4);
+	evt_decode(&e, buf, (size_t)len, NULL, &why);
+	tap_is_int(rules_eval(run, &e, NULL, 0, m, 4), 1, "list item with a space matches");
+	len = mk_openat(buf, sizeof(buf), "/etc/shadow", 1 /* O_WRONLY */, 3);
+	evt_decode(&e, buf, (size_t)len, NULL, &why);
+	tap_is_int(rules_eval(run, &e, NULL, 0, m, 4), 0, "write-only open does not match");
+	len = mk_openat(buf, sizeof(buf), "/nope", 0, -2);
+	evt_decode(&e, buf, (size_t)len, NULL, &why);
+	tap_is_int(rules_eval(run, &e, NULL, 0, m, 4), 1, "failed open matches");
+	rules_format(run, m[0], out, sizeof(out));
+	tap_is_str(out, "failed /nope ENOENT", "  ... evt.res is the errno name");
+	tap_is_int(rules_enable(rs, NULL, "secrets", false), 1, "disable by tag");
+	len = mk_openat(buf, sizeof(buf), "/etc/shadow", 0, 3);
+	evt_decode(&e, buf, (size_t)len, NULL, &why);
+	tap_is_int(rules_eval(run, &e, NULL, 0, m, 4), 0, "disabled rule does not fire");
+	rules_interest(rs, &in);
+	tap_ok(!src_interest_has(&in, SAKER_EV_OPEN), "disabled rule leaves the interest");
+	tap_is_int(rules_enable(rs, "Read secret", NULL, true), 1, "enable by name");
+	tap_is_int(rules_eval(run, &e, NULL, 0, m, 4), 1, "re-enabled rule fires");
+	rules_runner_free(run);
+	rules_free(rs);
+	rules_diags_free(&d);
+}
+
+static void test_failed_load_keeps_nothing(void)
+{
+	struct rules_diags d = { 0 };
+	struct rules_src src = { "bad.yaml",
+				 "- rule: x\n  desc: d\n  condition: proc.nme = a\n"
+				 "  output: o\n  priority: error\n",
+				 0 };
+	struct ruleset *keep = (struct ruleset *)&src, *rs = keep;
+
+	src.len = strlen(src.buf);
+	tap_is_int(rules_load_mem(&src, 1, &d, &rs), -EINVAL, "bad file fails to load");
+	tap_ok(rs == keep, "  ... and leaves ret untouched");
+	tap_is_int(d.errors, 1, "  ... one error");
+	rules_diags_free(&d);
+}
+
+int main(void)
+{
+	static const char *const stable[] = { "falco_rules.yaml" };
+	static const char *const incub[] = { "falco-incubating_rules.yaml" };
+	static const char *const sandbox[] = { "falco-sandbox_rules.yaml" };
+	static const char *const k8s[] = { "k8s_audit_rules.yaml" };
+	static const char *const all3[] = { "falco_rules.yaml", "falco-incubating_rules.yaml",
+					    "falco-sandbox_rules.yaml" };
+	const char *src = tap_srcdir();
+	char probe[4400];
+	FILE *f;
+
+	test_eval();
+	test_failed_load_keeps_nothing();
+	snprintf(anchors, sizeof(anchors), "%s/../shared/anchors/falco-rules", src ? src : ".");
+	snprintf(probe, sizeof(probe), "%s/falco_rules.yaml", anchors);
+	f = fopen(probe, "re");
+	if (!f) {
+		tap_skip(1, "upstream rules not found in %s", anchors);
+		return tap_done();
+	}
+	fclose(f);
+	upstream(stable, 1, 25, 87, 49, "falco_rules.yaml loads");
+	upstream(incub, 1, 31, 82, 54, "falco-incubating_rules.yaml loads");
+	upstream(sandbox, 1, 37, 183, 60, "falco-sandbox_rules.yaml loads");
+	upstream(k8s, 1, 48, 45, 18, "k8s_audit_rules.yaml loads");
+	upstream(all3, 3, 93, 315, 118, "stable + incubating + sandbox load together");
+	return tap_done();
+}
