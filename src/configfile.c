@@ -15,9 +15,9 @@
 #include <yaml.h>
 
 #include "configfile.h"
+#include "util.h"
 #include "configfile_int.h"
 #include "out.h"
-#include "util.h"
 
 #ifdef HAVE_JOURNAL
 const bool config_have_journal = true;
@@ -45,8 +45,7 @@ struct loader {
 };
 
 static const char *const default_rules[] = {
-	SAKER_SYSCONFDIR "/saker_rules.yaml",
-	SAKER_SYSCONFDIR "/saker_rules.local.yaml",
+	SAKER_RULESDIR,
 	SAKER_SYSCONFDIR "/rules.d",
 };
 
@@ -93,7 +92,7 @@ int config_defaults(struct config *c)
 	c->watchdog_enabled = true;
 	c->file_filename = strdup("/var/log/saker/events.log");
 	c->http.user_agent = strdup("saker/" PACKAGE_VERSION);
-	c->rules_files = calloc(3, sizeof(char *));
+	c->rules_files = calloc(ARRAY_SIZE(default_rules), sizeof(char *));
 	if (!c->file_filename || !c->http.user_agent || !c->rules_files)
 		goto oom;
 	for (i = 0; i < 3; i++) {

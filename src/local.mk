@@ -5,6 +5,7 @@ src_libsaker_a_SOURCES = \
 	src/capture.c src/capture.h \
 	src/event.c src/event.h \
 	src/evtfmt.c src/evtfmt.h \
+	src/fields_state.c src/fields_state.h \
 	src/flagnames.c src/flagnames.h \
 	src/recbuild.c src/recbuild.h \
 	src/sdnotify.c src/sdnotify.h \
@@ -19,3 +20,9 @@ bin_PROGRAMS += src/saker
 src_saker_SOURCES = src/saker.c src/cmd.h src/cmd_events.c src/cmd_capture.c
 src_saker_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 src_saker_LDADD = $(SAKER_LIBS)
+
+sbin_PROGRAMS += src/sakerd
+src_sakerd_SOURCES = src/sakerd.c src/daemon.c src/daemon.h src/daemon_int.h \
+	src/daemon_alert.c src/daemon_rules.c src/daemon_stats.c
+src_sakerd_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(SYSTEMD_CFLAGS)
+src_sakerd_LDADD = $(SAKER_LIBS)

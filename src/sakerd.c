@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "saker_abi.h"
 #include "util.h"
 
 static void usage(FILE *f)
