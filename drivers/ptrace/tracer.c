@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Tracer lifecycle: attach or launch, the wait loop, and the end (detach in
+ * attach mode, kill in launch mode). Waits use __WNOTHREAD: tracees belong
+ * to this thread, and children other threads of the daemon spawn are never
+ * reaped here. A signalfd for SIGCHLD (blocked in this thread) gives the
+ * wait a timeout.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ptrace_int.h"
+#include "util.h"
+
+#define OPTS_COMMON                                                                     \
+	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |              \
+	 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC)
+/* Launch mode kills the tree if we die: its filter would fail traced calls with ENOSYS. */
+#define OPTS_LAUNCH (OPTS_COMMON | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)
+
+/* A stolen SIGCHLD (another thread not blocking it) costs at most this much latency. */
+#define WAIT_SLICE_MS 50
+
+static int seize_threads(struct ptr_tracer *t, pid_t pid, char *err, size_t errlen)
+{
+	char path[64];
+	bool more = true;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	/* Threads may be born while we walk the list: walk until nothing is new. */
+	for (int round = 0; more && round < 100; round++) {
+		DIR *d = opendir(path);
+		struct dirent *de;
+
+		if (!d) {
+			snprintf(err, errlen, "process %d: %s", (int)pid, strerror(errno));
+			return -errno;
+		}
+		more = false;
+		while ((de = readdir(d))) {
+			pid_t tid = (pid_t)strtol(de->d_name, NULL, 10);
+			struct ptr_task *k;
+
+			if (tid <= 0 || ptr_task_find(t, tid))
+				continue;
+			if (ptrace(PTRACE_SEIZE, tid, 0, (void *)(long)OPTS_COMMON) < 0) {
+				int e = errno;
+
+				if (e == ESRCH)
+					continue;
+				closedir(d);
+				snprintf(err, errlen, "cannot trace thread %d of process %d: %s",
+					 (int)tid, (int)pid, strerror(e));
+				return -e;
+			}
+			k = ptr_task_add(t, tid, pid);
+			if (!k) {
+				closedir(d);
+				return -ENOMEM;
+			}
+			k->attached = true;
+			ptrace(PTRACE_INTERRUPT, tid, 0, 0);
+			ptr_decode_snapshot(t, tid, pid, clock_ns(CLOCK_BOOTTIME));
+			more = true;
+		}
+		closedir(d);
+	}
+	return 0;
+}
+
+int ptr_tracer_new(const struct ptr_config *cfg, ptr_emit_fn emit, void *ctx,
+		   struct ptr_tracer **ret, char *err, size_t errlen)
+{
+	struct ptr_tracer *t;
+	sigset_t chld;
+	int r;
+
+	if (!cfg->argv == !cfg->npids || (cfg->argv && !cfg->argv[0])) {
+		snprintf(err, errlen, "the ptrace driver needs a command to launch or pids to attach");
+		return -EINVAL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->launch = cfg->argv != NULL;
+	t->argv = cfg->argv;
+	t->errpipe = -1;
+	t->emit = emit;
+	t->ctx = ctx;
+	t->syscall_info = !cfg->no_syscall_info;
+	memset(t->want, 0xff, sizeof(t->want));
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &chld, &t->oldmask);
+	t->sigfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (t->sigfd < 0) {
+		r = -errno;
+		snprintf(err, errlen, "signalfd: %s", strerror(-r));
+		ptr_tracer_free(t);
+		return r;
+	}
+	for (size_t i = 0; i < cfg->npids; i++) {
+		r = seize_threads(t, cfg->pids[i], err, errlen);
+		if (r < 0) {
+			ptr_tracer_free(t);
+			return r;
+		}
+	}
+	t->started = !t->launch;
+	*ret = t;
+	return 0;
+}
+
+int ptr_tracer_set_interest(struct ptr_tracer *t, const uint8_t *bits)
+{
+	if (bits)
+		memcpy(t->want, bits, sizeof(t->want));
+	else
+		memset(t->want, 0xff, sizeof(t->want));
+	return 0;
+}
+
+/* Is the command runnable? Saying so now beats an exit status of 127. */
+static int check_command(const char *cmd, char *err, size_t errlen)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (strchr(cmd, '/')) {
+		if (access(cmd, X_OK) == 0)
+			return 0;
+		snprintf(err, errlen, "cannot execute '%s': %s", cmd, strerror(errno));
+		return -errno;
+	}
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		size_t n = strcspn(p, ":");
+		struct stat sb;
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? p : ".", cmd);
+		if (access(buf, X_OK) == 0 && stat(buf, &sb) == 0 && S_ISREG(sb.st_mode))
+			return 0;
+		p += n + (p[n] == ':');
+	}
+	snprintf(err, errlen, "command not found: '%s'", cmd);
+	return -ENOENT;
+}
+
+static void __attribute__((noreturn)) child_main(struct ptr_tracer *t, int wfd)
+{
+	int e;
+
+	sigprocmask(SIG_SETMASK, &t->oldmask, NULL);
+	/* Wait here until the tracer has seized us: the filter needs a tracer. */
+	raise(SIGSTOP);
+	e = ptr_filter_install(t->sys_want, sizeof(t->sys_want) * 8);
+	if (e == 0) {
+		execvp(t->argv[0], t->argv);
+		e = -errno;
+	}
+	if (write(wfd, &e, sizeof(e)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+int ptr_tracer_start(struct ptr_tracer *t, char *err, size_t errlen)
+{
+	struct ptr_task *k;
+	int p[2], st, r;
+	pid_t pid;
+
+	if (t->started)
+		return 0;
+	r = check_command(t->argv[0], err, errlen);
+	if (r < 0)
+		return r;
+	ptr_filter_syscalls(t->want, t->sys_want, sizeof(t->sys_want));
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(p[0]);
+		close(p[1]);
+		return r;
+	}
+	if (pid == 0)
+		child_main(t, p[1]);
+	close(p[1]);
+	t->errpipe = p[0];
+	t->started = true;
+	if (waitpid(pid, &st, WUNTRACED) != pid || !WIFSTOPPED(st) ||
+	    ptrace(PTRACE_SEIZE, pid, 0, (void *)(long)OPTS_LAUNCH) < 0) {
+		r = errno ? -errno : -ECHILD;
+		snprintf(err, errlen, "cannot trace the command: %s", strerror(-r));
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		return r;
+	}
+	t->root = pid;
+	k = ptr_task_add(t, pid, pid);
+	if (!k)
+		return -ENOMEM;
+	k->attached = true;
+	kill(pid, SIGCONT);
+	return 0;
+}
+
+int ptr_tracer_run(struct ptr_tracer *t, int timeout_ms)
+{
+	uint64_t deadline = timeout_ms > 0 ? clock_ns(CLOCK_MONOTONIC) + timeout_ms * 1000000ull : 0;
+
+	t->emitted = 0;
+	for (;;) {
+		struct signalfd_siginfo si;
+		struct pollfd pfd = { .fd = t->sigfd, .events = POLLIN };
+		int st, slice;
+		pid_t pid = 0;
+
+		while (read(t->sigfd, &si, sizeof(si)) == sizeof(si))
+			;
+		/* Hand records out as soon as there are some: the consumer is waiting. */
+		while (!t->emitted &&
+		       (pid = waitpid(-1, &st, __WALL | __WNOTHREAD | (timeout_ms < 0 ? 0 : WNOHANG))) >
+			       0)
+			ptr_handle(t, pid, st);
+		if (t->emitted)
+			return 1;
+		if (pid < 0 && errno == ECHILD)
+			return -ECHILD;
+		if (pid < 0 && errno != EINTR)
+			return -errno;
+		if (timeout_ms == 0)
+			return 0;
+		if (timeout_ms < 0)
+			continue;
+		{
+			uint64_t now = clock_ns(CLOCK_MONOTONIC);
+
+			if (now >= deadline)
+				return 0;
+			slice = (int)((deadline - now) / 1000000) + 1;
+		}
+		if (slice > WAIT_SLICE_MS)
+			slice = WAIT_SLICE_MS;
+		if (poll(&pfd, 1, slice) < 0 && errno != EINTR)
+			return -errno;
+	}
+}
