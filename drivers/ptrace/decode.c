@@ -112,7 +112,8 @@ static const char *const specs[SAKER_EV_MAX] = {
 
 bool ptr_decode_known(int type)
 {
-	return type > 0 && type < SAKER_EV_MAX && (specs[type] || (evt_table[type].flags & SAKER_EF_PROC));
+	return type > 0 && type < SAKER_EV_MAX &&
+	       (specs[type] || (evt_table[type].flags & SAKER_EF_PROC));
 }
 
 int ptr_emit(struct ptr_tracer *t, int len)
@@ -145,7 +146,8 @@ static void put_str(struct rec_builder *b, pid_t tid, uint64_t addr, size_t max)
 		rb_str(b, buf);
 		/* Flag a string cut at max bytes; the builder only flags its own cuts. */
 		if (cut && !b->err)
-			b->buf[SAKER_HDR_SIZE + 2u * (b->next - 1u) + 1] |= SAKER_PARAM_TRUNCATED >> 8;
+			b->buf[SAKER_HDR_SIZE + 2u * (b->next - 1u) + 1] |=
+				SAKER_PARAM_TRUNCATED >> 8;
 	} else {
 		rb_absent(b);
 	}
@@ -283,7 +285,8 @@ static void put_param(struct rec_builder *b, const struct ptr_task *k, int type,
 		size_t sz = k->args[3] < sizeof(how) ? k->args[3] : sizeof(how);
 
 		memset(&how, 0, sizeof(how));
-		if (sz < sizeof(how.flags) || ptr_mem_read(k->tid, k->args[2], &how, sz) != (ssize_t)sz)
+		if (sz < sizeof(how.flags) ||
+		    ptr_mem_read(k->tid, k->args[2], &how, sz) != (ssize_t)sz)
 			rb_absent(b);
 		else
 			rb_num(b, c[1] == 'f' ? how.flags : c[1] == 'm' ? how.mode : how.resolve);
@@ -427,7 +430,8 @@ int ptr_decode_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint6
 	if (type == SAKER_EV_EXECVE || type == SAKER_EV_EXECVEAT)
 		return ptr_emit(t, build_exec(t, k, res, ts));
 	if (evt_table[type].flags & SAKER_EF_PROC)
-		return ptr_emit(t, build_clone(t, k->tid, k->tgid, type, ptr_clone_flags(k), res, ts));
+		return ptr_emit(t,
+				build_clone(t, k->tid, k->tgid, type, ptr_clone_flags(k), res, ts));
 	spec = specs[type];
 	if (!spec)
 		return -ENOTSUP;

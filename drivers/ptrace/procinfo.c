@@ -335,7 +335,7 @@ uint32_t ptr_proc_block(struct rec_builder *b, pid_t tid, pid_t tgid,
 	} else {
 		rb_absent(b);
 	}
-	ps.ok && ps.levels ? rb_num(b, ps.levels - 1) : rb_absent(b);
+	ps.ok &&ps.levels ? rb_num(b, ps.levels - 1) : rb_absent(b);
 	if (have_exe && have_sb)
 		flags = exe_flags(tid, exe, &sb, &ps);
 	return flags;

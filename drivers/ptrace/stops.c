@@ -71,9 +71,9 @@ static void on_exit_stop(struct ptr_tracer *t, struct ptr_task *k, const struct 
 static void on_syscall_stop(struct ptr_tracer *t, struct ptr_task *k, bool seccomp)
 {
 	struct ptr_sysinfo si;
-	int hint = seccomp		? PTRACE_SYSCALL_INFO_SECCOMP :
-		   k->in_syscall	? PTRACE_SYSCALL_INFO_EXIT :
-					  PTRACE_SYSCALL_INFO_ENTRY;
+	int hint = seccomp	 ? PTRACE_SYSCALL_INFO_SECCOMP :
+		   k->in_syscall ? PTRACE_SYSCALL_INFO_EXIT :
+				   PTRACE_SYSCALL_INFO_ENTRY;
 
 	t->c.syscall_stops++;
 	if (ptr_sysinfo_get(t, k, hint, &si) < 0)

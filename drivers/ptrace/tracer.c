@@ -26,9 +26,9 @@
 #include "ptrace_int.h"
 #include "util.h"
 
-#define OPTS_COMMON                                                                     \
-	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |              \
-	 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC)
+#define OPTS_COMMON                                                                               \
+	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | \
+	 PTRACE_O_TRACEEXEC)
 /* Launch mode kills the tree if we die: its filter would fail traced calls with ENOSYS. */
 #define OPTS_LAUNCH (OPTS_COMMON | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)
 
@@ -90,7 +90,8 @@ int ptr_tracer_new(const struct ptr_config *cfg, ptr_emit_fn emit, void *ctx,
 	int r;
 
 	if (!cfg->argv == !cfg->npids || (cfg->argv && !cfg->argv[0])) {
-		snprintf(err, errlen, "the ptrace driver needs a command to launch or pids to attach");
+		snprintf(err, errlen,
+			 "the ptrace driver needs a command to launch or pids to attach");
 		return -EINVAL;
 	}
 	t = calloc(1, sizeof(*t));
@@ -221,7 +222,8 @@ int ptr_tracer_start(struct ptr_tracer *t, char *err, size_t errlen)
 
 int ptr_tracer_run(struct ptr_tracer *t, int timeout_ms)
 {
-	uint64_t deadline = timeout_ms > 0 ? clock_ns(CLOCK_MONOTONIC) + timeout_ms * 1000000ull : 0;
+	uint64_t deadline =
+		timeout_ms > 0 ? clock_ns(CLOCK_MONOTONIC) + timeout_ms * 1000000ull : 0;
 
 	t->emitted = 0;
 	for (;;) {
@@ -234,8 +236,8 @@ int ptr_tracer_run(struct ptr_tracer *t, int timeout_ms)
 			;
 		/* Hand records out as soon as there are some: the consumer is waiting. */
 		while (!t->emitted &&
-		       (pid = waitpid(-1, &st, __WALL | __WNOTHREAD | (timeout_ms < 0 ? 0 : WNOHANG))) >
-			       0)
+		       (pid = waitpid(-1, &st,
+				      __WALL | __WNOTHREAD | (timeout_ms < 0 ? 0 : WNOHANG))) > 0)
 			ptr_handle(t, pid, st);
 		if (t->emitted)
 			return 1;

@@ -120,8 +120,8 @@ static int role_x32(void)
 /* An i386 open through int 0x80 from 64-bit code. */
 static int role_i386(void)
 {
-	char *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
-			 -1, 0);
+	char *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
 	long r;
 
 	if (low == MAP_FAILED)
@@ -304,7 +304,8 @@ static void test_launch_basic(void)
 	tap_is_int(e.hdr.res, 0, "execve: res 0");
 	tap_is_str(pstr(&e, "filename"), self, "execve: filename as given");
 	tap_is_str(pstr(&e, "exepath"), self, "execve: exepath from the kernel");
-	tap_ok(strcmp(pstr(&e, "comm"), "test_ptrace") == 0, "execve: comm is %s", pstr(&e, "comm"));
+	tap_ok(strcmp(pstr(&e, "comm"), "test_ptrace") == 0, "execve: comm is %s",
+	       pstr(&e, "comm"));
 	tap_is_int(pnum(&e, "ptid"), getpid(), "execve: ptid is the tracer (its parent)");
 	{
 		const struct evt_param *a = evt_param(&e, 1);
@@ -452,7 +453,10 @@ static void test_threadexec(void)
 	tap_ok(e.hdr.res == 0 && e.hdr.tid == e.hdr.pid,
 	       "thread exec: reported after the exec under the leader's id (tid %u pid %u)",
 	       e.hdr.tid, e.hdr.pid);
-	tap_ok(memmem(evt_param(&e, 1)->val, evt_param(&e, 1)->len, "exitcode\0" "3", 10),
+	tap_ok(memmem(evt_param(&e, 1)->val, evt_param(&e, 1)->len,
+		      "exitcode\0"
+		      "3",
+		      10),
 	       "thread exec: argv is the new image's");
 	{
 		struct evt first;
@@ -631,7 +635,8 @@ static void test_attach(bool syscall_info)
 	tap_is_int(tr, 0, "detach: no tracer left (TracerPid)");
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
-	tap_ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "detach: the process was alive until killed");
+	tap_ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+	       "detach: the process was alive until killed");
 	recs_free(&rs);
 	(void)syscall_info;
 }
