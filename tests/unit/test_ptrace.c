@@ -137,6 +137,28 @@ static int role_i386(void)
 	return 0;
 }
 
+static int role_vfork(void)
+{
+	pid_t pid = vfork();
+	int st;
+
+	if (pid == 0) {
+		execl("/bin/true", "true", "from-vfork", (char *)NULL);
+		_exit(99);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+		return 12;
+	return 0;
+}
+
+static int role_badexec(void)
+{
+	char *argv[] = { "x", "y", NULL };
+
+	execv("/nonexistent/saker-test", argv);
+	return errno == ENOENT ? 5 : 6;
+}
+
 static int run_role(int argc, char **argv)
 {
 	const char *r = argv[2];
@@ -153,6 +175,10 @@ static int run_role(int argc, char **argv)
 		return role_threadexec();
 	if (!strcmp(r, "sigwait") && argc >= 4)
 		return role_sigwait(argv[3]);
+	if (!strcmp(r, "vfork"))
+		return role_vfork();
+	if (!strcmp(r, "badexec"))
+		return role_badexec();
 	if (!strcmp(r, "x32"))
 		return role_x32();
 	if (!strcmp(r, "i386"))
@@ -583,6 +609,91 @@ static void test_foreign_abi(void)
 	recs_free(&rs);
 }
 
+static void test_vfork_badexec(void)
+{
+	char *vf[] = { self, "--role", "vfork", NULL };
+	char *be[] = { self, "--role", "badexec", NULL };
+	struct recs rs = { 0 };
+	struct source *s = launch(vf, "execve");
+	struct evt e = { 0 }, c;
+	int st = -1;
+
+	if (!s)
+		return;
+	drain(s, &rs, 10000, NULL);
+	src_ptrace_exit_status(s, &st);
+	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "vfork: the command completes (%#x)", st);
+	for (int i = 0; find(&rs, SAKER_EV_VFORK, 0, i, &e); i++)
+		if (e.hdr.res != 0)
+			break;
+	tap_ok(e.hdr.type == SAKER_EV_VFORK && e.hdr.res > 0 && e.hdr.tid != (uint32_t)e.hdr.res,
+	       "vfork: parent side reported with the child's pid");
+	tap_ok(find(&rs, SAKER_EV_VFORK, (uint32_t)e.hdr.res, 0, &c) && c.hdr.res == 0,
+	       "vfork: child side reported");
+	tap_ok(find(&rs, SAKER_EV_EXECVE, (uint32_t)e.hdr.res, 0, &c) &&
+		       strcmp(pstr(&c, "exepath"), "/usr/bin/true") == 0,
+	       "vfork: the child's execve");
+	src_close(s);
+	recs_free(&rs);
+
+	s = launch(be, "execve");
+	if (!s)
+		return;
+	drain(s, &rs, 10000, NULL);
+	src_ptrace_exit_status(s, &st);
+	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 5, "failed execve: command saw ENOENT (%#x)",
+	       st);
+	tap_ok(find(&rs, SAKER_EV_EXECVE, 0, 1, &e) && e.hdr.res == -ENOENT,
+	       "failed execve: reported with res -ENOENT");
+	tap_is_str(pstr(&e, "filename"), "/nonexistent/saker-test", "failed execve: filename");
+	tap_ok(evt_param(&e, 1) && evt_param(&e, 1)->len == 4 &&
+		       !memcmp(evt_param(&e, 1)->val, "x\0y", 4),
+	       "failed execve: argv read from the caller's memory");
+	tap_is_str(pstr(&e, "exepath"), self, "failed execve: exepath is still the caller's");
+	src_close(s);
+	recs_free(&rs);
+}
+
+static void test_launch_close(void)
+{
+	char *argv[] = { self, "--role", "sigwait", marker, NULL };
+	struct recs rs = { 0 };
+	struct source *s = launch(argv, "openat");
+	struct src_config cfg = { .driver = "ptrace",
+				  .argv = (char *[]){ "/nonexistent/x", NULL } };
+	uint64_t t0;
+	struct evt e;
+	char err[512];
+	const void *rec;
+	pid_t pid;
+
+	if (!s)
+		return;
+	drain(s, &rs, 10000, is_marker_open);
+	if (!tap_ok(find(&rs, SAKER_EV_OPENAT, 0, 0, &e), "launch close: the command runs")) {
+		src_close(s);
+		return;
+	}
+	pid = (pid_t)e.hdr.pid;
+	t0 = clock_ns(CLOCK_MONOTONIC);
+	src_close(s);
+	tap_ok(kill(pid, 0) < 0 && errno == ESRCH,
+	       "launch close: the traced command is killed and reaped");
+	tap_ok(clock_ns(CLOCK_MONOTONIC) - t0 < 2000000000ull, "launch close: promptly");
+	recs_free(&rs);
+
+	s = NULL;
+	if (tap_ok(src_open(&cfg, &s, err, sizeof(err)) == 0, "a missing command: source opens")) {
+		int k;
+
+		while ((k = src_next(s, 100, &rec)) == SRC_TIMEOUT)
+			;
+		tap_ok(k == -ENOENT && strstr(s->error, "nonexistent"),
+		       "a missing command: src_next fails and names it (%s)", s->error);
+		src_close(s);
+	}
+}
+
 static void attach_child_loop(void)
 {
 	for (;;) {
@@ -723,6 +834,8 @@ int main(int argc, char **argv)
 	test_threadexec();
 	test_signals();
 	test_foreign_abi();
+	test_vfork_badexec();
+	test_launch_close();
 	test_attach(true);
 	test_getregs();
 
