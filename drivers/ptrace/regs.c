@@ -75,6 +75,11 @@ int ptr_sysinfo_get(struct ptr_tracer *t, struct ptr_task *k, int hint, struct p
 	if (!t->syscall_info)
 		return sysinfo_regs(k, hint, ret);
 	n = ptrace(PTRACE_GET_SYSCALL_INFO, k->tid, (void *)sizeof(si), &si);
+	if (n < 0 && (errno == EIO || errno == EINVAL)) {
+		/* Older than 5.3: registers from now on. */
+		t->syscall_info = false;
+		return sysinfo_regs(k, hint, ret);
+	}
 	if (n < 0)
 		return -errno;
 	ret->op = si.op;

@@ -53,6 +53,9 @@ static void on_entry(struct ptr_tracer *t, struct ptr_task *k, const struct ptr_
 	    ptr_decode_known(type)) {
 		k->type = type;
 		ptr_decode_entry(t, k);
+	} else if (t->launch) {
+		/* Nothing to report at exit: let it run without the exit stop. */
+		k->in_syscall = false;
 	}
 }
 
