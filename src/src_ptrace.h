@@ -7,9 +7,9 @@
  * proc_snapshot per thread, then SRC_SNAPSHOT_END.
  *
  * The source must be used from one thread (ptrace ties tracees to the
- * thread that attached). It blocks SIGCHLD in that thread while open; other
- * threads of the program should block SIGCHLD too, or a wake-up can be late
- * by up to 50 ms. SIGCHLD must not be ignored (SIG_IGN).
+ * thread that attached). src_next()'s timeout is a POSIX timer aimed at that
+ * thread with signal SIGRTMIN+4, whose handler the source installs (no
+ * SA_RESTART); the program must not use that signal for anything else.
  */
 #ifndef SAKER_SRC_PTRACE_H
 #define SAKER_SRC_PTRACE_H

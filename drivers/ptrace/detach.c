@@ -10,7 +10,6 @@
 #include "config.h"
 #endif
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,8 +157,6 @@ void ptr_tracer_free(struct ptr_tracer *t)
 			ptr_task_del(t, t->tasks[i]->tid);
 	if (t->errpipe >= 0)
 		close(t->errpipe);
-	if (t->sigfd >= 0)
-		close(t->sigfd);
-	pthread_sigmask(SIG_SETMASK, &t->oldmask, NULL);
+	ptr_wait_fini(t);
 	free(t);
 }

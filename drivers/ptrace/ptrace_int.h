@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <signal.h>
+#include <time.h>
 #include <sys/types.h>
 
 #include "event.h"
@@ -50,12 +51,12 @@ struct ptr_tracer {
 	bool detaching;
 	int exec_errno; /* launch: why the command could not be executed */
 	int errpipe; /* launch: the child writes the exec errno here */
-	sigset_t oldmask; /* the caller's signal mask, restored by free */
+	timer_t timer; /* interrupts a blocking wait at the timeout */
+	bool have_timer;
 	char *const *argv;
 	pid_t root; /* launch mode: the command */
 	int root_status;
 	bool root_done;
-	int sigfd; /* signalfd for SIGCHLD: wakes the wait with a timeout */
 	uint8_t want[SRC_INTEREST_BYTES]; /* records to build */
 	uint8_t sys_want[512 / 8]; /* x86_64 syscall numbers that stop (filter) */
 	ptr_emit_fn emit;
@@ -116,6 +117,11 @@ bool ptr_decode_known(int type);
 int ptr_decode_procexit(struct ptr_tracer *t, pid_t tid, pid_t tgid, int status, uint64_t ts);
 int ptr_decode_snapshot(struct ptr_tracer *t, pid_t tid, pid_t tgid, uint64_t ts);
 void ptr_decode_entry(struct ptr_tracer *t, struct ptr_task *k);
+
+/* wait.c: the wait loop's timer. */
+int ptr_wait_init(struct ptr_tracer *t);
+void ptr_wait_fini(struct ptr_tracer *t);
+void ptr_wait_child_reset(void);
 
 /* stops.c: one wait status. */
 void ptr_handle(struct ptr_tracer *t, pid_t pid, int status);

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Tracer lifecycle: attach or launch, the wait loop, and the end (detach in
- * attach mode, kill in launch mode). Waits use __WNOTHREAD: tracees belong
- * to this thread, and children other threads of the daemon spawn are never
- * reaped here. A signalfd for SIGCHLD (blocked in this thread) gives the
- * wait a timeout.
+ * Tracer setup: attach to running processes, or launch the command under
+ * its seccomp filter.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -12,13 +9,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,9 +25,6 @@
 	 PTRACE_O_TRACEEXEC)
 /* Launch mode kills the tree if we die: its filter would fail traced calls with ENOSYS. */
 #define OPTS_LAUNCH (OPTS_COMMON | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)
-
-/* A stolen SIGCHLD (another thread not blocking it) costs at most this much latency. */
-#define WAIT_SLICE_MS 50
 
 static int seize_threads(struct ptr_tracer *t, pid_t pid, char *err, size_t errlen)
 {
@@ -86,7 +77,6 @@ int ptr_tracer_new(const struct ptr_config *cfg, ptr_emit_fn emit, void *ctx,
 		   struct ptr_tracer **ret, char *err, size_t errlen)
 {
 	struct ptr_tracer *t;
-	sigset_t chld;
 	int r;
 
 	if (!cfg->argv == !cfg->npids || (cfg->argv && !cfg->argv[0])) {
@@ -104,13 +94,9 @@ int ptr_tracer_new(const struct ptr_config *cfg, ptr_emit_fn emit, void *ctx,
 	t->ctx = ctx;
 	t->syscall_info = !cfg->no_syscall_info;
 	memset(t->want, 0xff, sizeof(t->want));
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	pthread_sigmask(SIG_BLOCK, &chld, &t->oldmask);
-	t->sigfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (t->sigfd < 0) {
-		r = -errno;
-		snprintf(err, errlen, "signalfd: %s", strerror(-r));
+	r = ptr_wait_init(t);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot set up the wait timer: %s", strerror(-r));
 		ptr_tracer_free(t);
 		return r;
 	}
@@ -164,7 +150,7 @@ static void __attribute__((noreturn)) child_main(struct ptr_tracer *t, int wfd)
 {
 	int e;
 
-	sigprocmask(SIG_SETMASK, &t->oldmask, NULL);
+	ptr_wait_child_reset();
 	/* Wait here until the tracer has seized us: the filter needs a tracer. */
 	raise(SIGSTOP);
 	e = ptr_filter_install(t->sys_want, sizeof(t->sys_want) * 8);
@@ -218,47 +204,4 @@ int ptr_tracer_start(struct ptr_tracer *t, char *err, size_t errlen)
 	k->attached = true;
 	kill(pid, SIGCONT);
 	return 0;
-}
-
-int ptr_tracer_run(struct ptr_tracer *t, int timeout_ms)
-{
-	uint64_t deadline =
-		timeout_ms > 0 ? clock_ns(CLOCK_MONOTONIC) + timeout_ms * 1000000ull : 0;
-
-	t->emitted = 0;
-	for (;;) {
-		struct signalfd_siginfo si;
-		struct pollfd pfd = { .fd = t->sigfd, .events = POLLIN };
-		int st, slice;
-		pid_t pid = 0;
-
-		while (read(t->sigfd, &si, sizeof(si)) == sizeof(si))
-			;
-		/* Hand records out as soon as there are some: the consumer is waiting. */
-		while (!t->emitted &&
-		       (pid = waitpid(-1, &st,
-				      __WALL | __WNOTHREAD | (timeout_ms < 0 ? 0 : WNOHANG))) > 0)
-			ptr_handle(t, pid, st);
-		if (t->emitted)
-			return 1;
-		if (pid < 0 && errno == ECHILD)
-			return -ECHILD;
-		if (pid < 0 && errno != EINTR)
-			return -errno;
-		if (timeout_ms == 0)
-			return 0;
-		if (timeout_ms < 0)
-			continue;
-		{
-			uint64_t now = clock_ns(CLOCK_MONOTONIC);
-
-			if (now >= deadline)
-				return 0;
-			slice = (int)((deadline - now) / 1000000) + 1;
-		}
-		if (slice > WAIT_SLICE_MS)
-			slice = WAIT_SLICE_MS;
-		if (poll(&pfd, 1, slice) < 0 && errno != EINTR)
-			return -errno;
-	}
 }
