@@ -175,6 +175,8 @@ static int run_role(int argc, char **argv)
 		return role_threadexec();
 	if (!strcmp(r, "sigwait") && argc >= 4)
 		return role_sigwait(argv[3]);
+	if (!strcmp(r, "sleep") && argc >= 4)
+		return usleep((useconds_t)atoi(argv[3]) * 1000) < 0 ? 1 : 0;
 	if (!strcmp(r, "vfork"))
 		return role_vfork();
 	if (!strcmp(r, "badexec"))
@@ -694,6 +696,31 @@ static void test_launch_close(void)
 	}
 }
 
+static void test_timeout(void)
+{
+	char *argv[] = { self, "--role", "sleep", "1500", NULL };
+	struct source *s = launch(argv, "openat");
+	const void *rec;
+	uint64_t t0, dt;
+	int k;
+
+	if (!s)
+		return;
+	/* Past the loader's opens, into the sleep. */
+	while ((k = src_next(s, 300, &rec)) == SRC_RECORD || k == SRC_SNAPSHOT_END)
+		;
+	t0 = clock_ns(CLOCK_MONOTONIC);
+	k = src_next(s, 200, &rec);
+	dt = (clock_ns(CLOCK_MONOTONIC) - t0) / 1000000;
+	tap_ok(k == SRC_TIMEOUT && dt >= 190 && dt < 400,
+	       "timeout: src_next returns SRC_TIMEOUT after its timeout (%d, %llu ms)", k,
+	       (unsigned long long)dt);
+	while ((k = src_next(s, 300, &rec)) != SRC_EOF && k >= 0)
+		;
+	tap_is_int(k, SRC_EOF, "timeout: the source still runs to its end");
+	src_close(s);
+}
+
 static void attach_child_loop(void)
 {
 	for (;;) {
@@ -836,6 +863,7 @@ int main(int argc, char **argv)
 	test_foreign_abi();
 	test_vfork_badexec();
 	test_launch_close();
+	test_timeout();
 	test_attach(true);
 	test_getregs();
 
