@@ -113,6 +113,10 @@ int ptr_decode_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint6
 int ptr_decode_clone_child(struct ptr_tracer *t, struct ptr_task *k, int type, uint64_t flags,
 			   uint64_t ts);
 uint64_t ptr_clone_flags(const struct ptr_task *k);
+/* procrec.c: process records into t->rec; return the length or -errno. */
+int ptr_build_exec(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint64_t ts);
+int ptr_build_clone(struct ptr_tracer *t, pid_t tid, pid_t tgid, int type, uint64_t flags,
+		    int64_t res, uint64_t ts);
 bool ptr_decode_known(int type);
 int ptr_decode_procexit(struct ptr_tracer *t, pid_t tid, pid_t tgid, int status, uint64_t ts);
 int ptr_decode_snapshot(struct ptr_tracer *t, pid_t tid, pid_t tgid, uint64_t ts);
