@@ -239,8 +239,8 @@ void ptr_handle(struct ptr_tracer *t, pid_t pid, int status)
 		if (is_stop_signal(sig)) {
 			/* A group-stop: stay stopped for job control, but keep reporting. */
 			k->listening = true;
-			ptrace(PTRACE_LISTEN, pid, 0, 0);
-			return;
+			if (ptrace(PTRACE_LISTEN, pid, 0, 0) == 0 || errno == ESRCH)
+				return;
 		}
 		break;
 	case 0:
