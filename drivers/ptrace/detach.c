@@ -121,9 +121,10 @@ static void detach_all(struct ptr_tracer *t)
 	}
 }
 
+/* Until every task we know of is gone: the thread may have other children to wait for. */
 static void kill_all(struct ptr_tracer *t)
 {
-	for (;;) {
+	while (t->c.tasks > 0) {
 		int st;
 		pid_t pid;
 

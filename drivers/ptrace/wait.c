@@ -119,6 +119,12 @@ int ptr_tracer_run(struct ptr_tracer *t, int timeout_ms)
 		return 1;
 	if (pid < 0)
 		return errno == ECHILD ? -ECHILD : -errno;
+	/*
+	 * Nothing traced and nothing pending: the end, even if this thread has
+	 * other children (a new tracee is in the table from its creator's event).
+	 */
+	if (t->started && t->c.tasks == 0)
+		return -ECHILD;
 	if (timeout_ms == 0)
 		return 0;
 	if (timeout_ms > 0)

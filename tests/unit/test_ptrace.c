@@ -467,13 +467,24 @@ static void test_threadexec(void)
 {
 	char *argv[] = { self, "--role", "threadexec", NULL };
 	struct recs rs = { 0 };
-	struct source *s = launch(argv, "execve");
+	struct source *s;
 	struct evt e;
-	int st = -1;
+	int st = -1, k;
+	pid_t other = fork();
 
+	/* A child of ours that is not traced must neither delay the end nor be reaped. */
+	if (other == 0) {
+		pause();
+		_exit(0);
+	}
+	s = launch(argv, "execve");
 	if (!s)
 		return;
-	drain(s, &rs, 20000, NULL);
+	k = drain(s, &rs, 20000, NULL);
+	tap_is_int(k, SRC_EOF, "thread exec: the end comes while an untraced child lives on");
+	tap_ok(waitpid(other, &st, WNOHANG) == 0, "thread exec: the untraced child was not reaped");
+	kill(other, SIGKILL);
+	waitpid(other, &st, 0);
 	src_ptrace_exit_status(s, &st);
 	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 3,
 	       "thread exec: the new image's exit status passes through (%#x)", st);
