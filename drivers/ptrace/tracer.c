@@ -121,13 +121,17 @@ int ptr_tracer_set_interest(struct ptr_tracer *t, const uint8_t *bits)
 	return 0;
 }
 
-/* Is the command runnable? Saying so now beats an exit status of 127. */
-static int check_command(const char *cmd, char *err, size_t errlen)
+/*
+ * Resolve the command like execvp would, so that saying it is missing beats
+ * an exit status of 127, and the trace does not start with one failed
+ * execve per PATH entry.
+ */
+static int find_command(const char *cmd, char *buf, size_t len, char *err, size_t errlen)
 {
 	const char *path = getenv("PATH");
-	char buf[4096];
 
 	if (strchr(cmd, '/')) {
+		snprintf(buf, len, "%s", cmd);
 		if (access(cmd, X_OK) == 0)
 			return 0;
 		snprintf(err, errlen, "cannot execute '%s': %s", cmd, strerror(errno));
@@ -137,7 +141,7 @@ static int check_command(const char *cmd, char *err, size_t errlen)
 		size_t n = strcspn(p, ":");
 		struct stat sb;
 
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? p : ".", cmd);
+		snprintf(buf, len, "%.*s/%s", (int)n, n ? p : ".", cmd);
 		if (access(buf, X_OK) == 0 && stat(buf, &sb) == 0 && S_ISREG(sb.st_mode))
 			return 0;
 		p += n + (p[n] == ':');
@@ -146,7 +150,7 @@ static int check_command(const char *cmd, char *err, size_t errlen)
 	return -ENOENT;
 }
 
-static void __attribute__((noreturn)) child_main(struct ptr_tracer *t, int wfd)
+static void __attribute__((noreturn)) child_main(struct ptr_tracer *t, const char *path, int wfd)
 {
 	int e;
 
@@ -155,7 +159,7 @@ static void __attribute__((noreturn)) child_main(struct ptr_tracer *t, int wfd)
 	raise(SIGSTOP);
 	e = ptr_filter_install(t->sys_want, sizeof(t->sys_want) * 8);
 	if (e == 0) {
-		execvp(t->argv[0], t->argv);
+		execv(path, t->argv);
 		e = -errno;
 	}
 	if (write(wfd, &e, sizeof(e)) < 0)
@@ -165,13 +169,14 @@ static void __attribute__((noreturn)) child_main(struct ptr_tracer *t, int wfd)
 
 int ptr_tracer_start(struct ptr_tracer *t, char *err, size_t errlen)
 {
+	char path[4096];
 	struct ptr_task *k;
 	int p[2], st, r;
 	pid_t pid;
 
 	if (t->started)
 		return 0;
-	r = check_command(t->argv[0], err, errlen);
+	r = find_command(t->argv[0], path, sizeof(path), err, errlen);
 	if (r < 0)
 		return r;
 	ptr_filter_syscalls(t->want, t->sys_want, sizeof(t->sys_want));
@@ -185,7 +190,7 @@ int ptr_tracer_start(struct ptr_tracer *t, char *err, size_t errlen)
 		return r;
 	}
 	if (pid == 0)
-		child_main(t, p[1]);
+		child_main(t, path, p[1]);
 	close(p[1]);
 	t->errpipe = p[0];
 	t->started = true;
