@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../drivers/ptrace/ptrace_int.h"
 #include "event.h"
 #include "src_ptrace.h"
 #include "tap.h"
@@ -831,6 +832,43 @@ static void test_getregs(void)
 	recs_free(&rs);
 }
 
+/*
+ * The filter alone, without a tracer: a call it traces fails with ENOSYS
+ * (nobody handles RET_TRACE), a call it allows works.
+ */
+static void test_filter_alone(void)
+{
+	uint8_t want[SRC_INTEREST_BYTES] = { 0 }, sys[64];
+	pid_t pid;
+	int st;
+
+	want[SAKER_EV_OPENAT / 8] |= 1u << (SAKER_EV_OPENAT % 8);
+	ptr_filter_syscalls(want, sys, sizeof(sys));
+	tap_ok((sys[SYS_openat / 8] >> (SYS_openat % 8)) & 1 &&
+		       (sys[SYS_close / 8] >> (SYS_close % 8)) & 1 &&
+		       !((sys[SYS_read / 8] >> (SYS_read % 8)) & 1),
+	       "filter set: openat (wanted) and close (state), not read");
+	pid = fork();
+	if (pid == 0) {
+		int r = ptr_filter_install(sys, sizeof(sys) * 8), fd, e;
+
+		if (r < 0)
+			_exit(10);
+		fd = (int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDONLY);
+		e = errno;
+		if (fd >= 0 || e != ENOSYS)
+			_exit(11);
+		if (syscall(SYS_getppid) <= 0)
+			_exit(12);
+		if (syscall(0x40000000 | SYS_getppid) != -1 || errno != ENOSYS)
+			_exit(13);
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	       "filter alone: a traced call fails with ENOSYS, others run (%#x)", st);
+}
+
 static bool ptrace_allowed(char *why, size_t len)
 {
 	pid_t pid = fork();
@@ -867,6 +905,7 @@ int main(int argc, char **argv)
 	fd = open(marker, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
 	close(fd);
 
+	test_filter_alone();
 	test_launch_basic();
 	test_filter();
 	test_threadexec();
