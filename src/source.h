@@ -91,6 +91,9 @@ int src_replay_open(const char *path, struct source **ret, char *err, size_t err
 struct src_config {
 	const char *driver; /* auto, kmod, ebpf, ptrace, replay */
 	const char *input; /* replay: capture file */
+	char *const *argv; /* ptrace launch mode: command and arguments, NULL-terminated */
+	const int *pids; /* ptrace attach mode: processes to attach to */
+	size_t npids;
 };
 
 /*

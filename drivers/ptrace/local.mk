@@ -1,1 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# The ptrace tracer, linked into libsaker behind src/src_ptrace.c.
+src_libsaker_a_SOURCES += \
+	drivers/ptrace/ptrace.h drivers/ptrace/ptrace_int.h \
+	drivers/ptrace/filter.c drivers/ptrace/tasks.c drivers/ptrace/regs.c \
+	drivers/ptrace/procinfo.c drivers/ptrace/sock.c drivers/ptrace/decode.c \
+	drivers/ptrace/procrec.c \
+	drivers/ptrace/stops.c drivers/ptrace/tracer.c drivers/ptrace/wait.c \
+	drivers/ptrace/detach.c \
+	src/src_ptrace.c src/src_ptrace.h
+
+# Real ptrace of real processes (skips where ptrace is not permitted).
+check_PROGRAMS += tests/unit/test_ptrace
+TESTS += tests/unit/test_ptrace
+tests_unit_test_ptrace_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_ptrace_LDADD = $(TEST_LDADD)

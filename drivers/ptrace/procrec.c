@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Records about processes: execve/execveat (the process block read from
+ * /proc after the exec, or the caller's own arguments when it failed), both
+ * sides of the clone family, procexit, and the snapshots of attach mode.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ptrace_int.h"
+
+/* argv of a failed execve, from the tracee's memory (it still owns it). */
+static size_t read_argv(const struct ptr_task *k, uint64_t addr, char *out, size_t max, bool *cut)
+{
+	size_t psz = k->abi == PTR_ABI_I386 ? 4 : 8, off = 0;
+
+	*cut = false;
+	for (unsigned i = 0; i < 1024 && off < max; i++) {
+		uint64_t p = 0;
+		bool c;
+		ssize_t n;
+
+		if (ptr_mem_read(k->tid, addr + i * psz, &p, psz) != (ssize_t)psz || !p)
+			return off;
+		n = ptr_mem_str(k->tid, p, out + off, max - off, &c);
+		if (n <= 0)
+			return off;
+		off += (size_t)n;
+		if (c) {
+			*cut = true;
+			return off;
+		}
+	}
+	return off;
+}
+
+int ptr_build_exec(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint64_t ts)
+{
+	struct rec_builder b;
+	struct ptr_procblock pb = { .filename = k->exec_filename };
+	char argv[SAKER_ARGS_MAX];
+	bool at = k->type == SAKER_EV_EXECVEAT;
+	uint32_t flags;
+
+	if (!pb.filename)
+		pb.filename = "";
+	if (res < 0) {
+		pb.argv_len = read_argv(k, k->args[at ? 2 : 1], argv, sizeof(argv), &pb.argv_cut);
+		pb.argv = argv;
+	}
+	rb_begin(&b, t->rec, sizeof(t->rec), (uint16_t)k->type, ts, (uint32_t)k->tid,
+		 (uint32_t)k->tgid, res);
+	flags = ptr_proc_block(&b, k->tid, k->tgid, &pb);
+	if (pb.argv_cut && !b.err)
+		b.buf[SAKER_HDR_SIZE + 2u + 1] |= SAKER_PARAM_TRUNCATED >> 8;
+	rb_num(&b, flags);
+	if (at) {
+		rb_num(&b, (uint64_t)(int64_t)(int32_t)k->args[0]);
+		rb_str(&b, k->exec_filename);
+		rb_num(&b, k->args[4]);
+	}
+	return rb_end(&b);
+}
+
+uint64_t ptr_clone_flags(const struct ptr_task *k)
+{
+	uint64_t f = 0;
+
+	switch (k->type) {
+	case SAKER_EV_CLONE:
+		return k->args[0];
+	case SAKER_EV_CLONE3:
+		/* struct clone_args starts with its u64 flags. */
+		if (ptr_mem_read(k->tid, k->args[0], &f, sizeof(f)) == sizeof(f))
+			return f;
+		return 0;
+	case SAKER_EV_VFORK:
+		return CLONE_VM | CLONE_VFORK;
+	default:
+		return 0;
+	}
+}
+
+int ptr_build_clone(struct ptr_tracer *t, pid_t tid, pid_t tgid, int type, uint64_t flags,
+		    int64_t res, uint64_t ts)
+{
+	struct rec_builder b;
+
+	rb_begin(&b, t->rec, sizeof(t->rec), (uint16_t)type, ts, (uint32_t)tid, (uint32_t)tgid,
+		 res);
+	ptr_proc_block(&b, tid, tgid, NULL);
+	rb_num(&b, flags);
+	return rb_end(&b);
+}
+
+void ptr_decode_entry(struct ptr_tracer *t, struct ptr_task *k)
+{
+	bool cut;
+	ssize_t n;
+
+	if (k->type != SAKER_EV_EXECVE && k->type != SAKER_EV_EXECVEAT)
+		return;
+	/* After a successful exec the old image, and this string, are gone. */
+	free(k->exec_filename);
+	k->exec_filename = malloc(SAKER_PATH_MAX);
+	if (!k->exec_filename)
+		return;
+	n = ptr_mem_str(k->tid, k->args[k->type == SAKER_EV_EXECVEAT ? 1 : 0], k->exec_filename,
+			SAKER_PATH_MAX, &cut);
+	if (n <= 0) {
+		free(k->exec_filename);
+		k->exec_filename = NULL;
+	}
+}
+
+int ptr_decode_clone_child(struct ptr_tracer *t, struct ptr_task *k, int type, uint64_t flags,
+			   uint64_t ts)
+{
+	return ptr_emit(t, ptr_build_clone(t, k->tid, k->tgid, type, flags, 0, ts));
+}
+
+int ptr_decode_procexit(struct ptr_tracer *t, pid_t tid, pid_t tgid, int status, uint64_t ts)
+{
+	struct rec_builder b;
+
+	rb_begin(&b, t->rec, sizeof(t->rec), SAKER_EV_PROCEXIT, ts, (uint32_t)tid, (uint32_t)tgid,
+		 status);
+	rb_num(&b, (uint64_t)(int64_t)status);
+	rb_absent(&b);
+	return ptr_emit(t, rb_end(&b));
+}
+
+int ptr_decode_snapshot(struct ptr_tracer *t, pid_t tid, pid_t tgid, uint64_t ts)
+{
+	struct rec_builder b;
+
+	rb_begin(&b, t->rec, sizeof(t->rec), SAKER_EV_PROC_SNAPSHOT, ts, (uint32_t)tid,
+		 (uint32_t)tgid, 0);
+	ptr_proc_block(&b, tid, tgid, NULL);
+	return ptr_emit(t, rb_end(&b));
+}

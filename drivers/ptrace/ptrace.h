@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The ptrace tracer: launches a command or attaches to processes, stops them
+ * on the system calls of interest (seccomp RET_TRACE in launch mode, syscall
+ * stops in attach mode) and turns each call into one record in the shared
+ * ABI format, built at syscall exit. Records go to an emit callback; the
+ * tracer never logs. All ptrace requests come from the thread that created
+ * the tracer (the kernel ties tracees to that thread).
+ */
+#ifndef SAKER_PTRACE_H
+#define SAKER_PTRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "saker_abi.h"
+
+struct ptr_tracer;
+
+struct ptr_config {
+	char *const *argv; /* launch mode: command and arguments, NULL-terminated */
+	const pid_t *pids; /* attach mode: processes to seize with all their threads */
+	size_t npids;
+	bool no_syscall_info; /* use PTRACE_GETREGS even where GET_SYSCALL_INFO works */
+};
+
+/* Called for every record built; rec is valid during the call only. */
+typedef int (*ptr_emit_fn)(void *ctx, const void *rec, size_t len);
+
+struct ptr_counters {
+	uint64_t stops; /* every ptrace stop the tracer handled */
+	uint64_t syscall_stops; /* seccomp and syscall-entry/exit stops */
+	uint64_t records; /* records built and emitted */
+	uint64_t foreign_abi; /* i386/x32 system calls stopped on */
+	uint64_t signals; /* signals re-injected into tracees */
+	uint64_t lost; /* records that could not be built (see drops) */
+	uint64_t drops[SAKER_DROP_MAX];
+	uint64_t tasks; /* threads currently traced */
+	bool syscall_info; /* PTRACE_GET_SYSCALL_INFO in use */
+};
+
+/*
+ * Create the tracer. Attach mode seizes every thread of every pid now;
+ * launch mode starts nothing until ptr_tracer_start(). err says what failed.
+ */
+int ptr_tracer_new(const struct ptr_config *cfg, ptr_emit_fn emit, void *ctx,
+		   struct ptr_tracer **ret, char *err, size_t errlen);
+
+/*
+ * Event types wanted (bitmap indexed by enum saker_event_type, NULL = all).
+ * Events with SAKER_EF_STATE are always produced. Before launch this shapes
+ * the seccomp filter; afterwards (and always in attach mode) records of
+ * other types are simply not built.
+ */
+int ptr_tracer_set_interest(struct ptr_tracer *t, const uint8_t *bits);
+
+/* Launch mode: fork, seize, install the filter, exec. No-op in attach mode. */
+int ptr_tracer_start(struct ptr_tracer *t, char *err, size_t errlen);
+
+/*
+ * Handle stops until at least one record was emitted, timeout_ms passed
+ * (< 0: no limit) or nothing is traced any more. Returns 1 if records were
+ * emitted, 0 on timeout, -ECHILD when no tracee is left, other -errno.
+ */
+int ptr_tracer_run(struct ptr_tracer *t, int timeout_ms);
+
+/* Launch mode: wait status of the launched command, -EAGAIN until it ended. */
+int ptr_tracer_exit_status(const struct ptr_tracer *t, int *ret_status);
+
+/* Launch mode: the errno that made the command's execve fail (0 if none). */
+int ptr_tracer_exec_error(struct ptr_tracer *t);
+
+/* Launch mode: send sig to the launched command (how a daemon forwards SIGTERM). */
+int ptr_tracer_kill(struct ptr_tracer *t, int sig);
+
+void ptr_tracer_counters(const struct ptr_tracer *t, struct ptr_counters *ret);
+
+/*
+ * Attach mode: detach from every tracee, leaving it running (a signal it was
+ * about to receive is delivered). Launch mode: SIGKILL the traced tree and
+ * reap it (its seccomp filter would fail every traced call without us).
+ * Accepts NULL.
+ */
+void ptr_tracer_free(struct ptr_tracer *t);
+
+#endif /* SAKER_PTRACE_H */

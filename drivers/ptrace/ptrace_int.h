@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Internals shared by the tracer's files; not for use outside drivers/ptrace. */
+#ifndef SAKER_PTRACE_INT_H
+#define SAKER_PTRACE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <signal.h>
+#include <time.h>
+#include <sys/types.h>
+
+#include "event.h"
+#include "ptrace.h"
+#include "recbuild.h"
+#include "source.h"
+
+/* The ABIs a syscall can arrive through on x86_64. */
+enum ptr_abi {
+	PTR_ABI_X86_64 = 0,
+	PTR_ABI_X32,
+	PTR_ABI_I386,
+	PTR_ABI_OTHER,
+};
+
+/* One traced thread. */
+struct ptr_task {
+	struct ptr_task *next; /* hash chain */
+	pid_t tid;
+	pid_t tgid;
+	bool in_syscall; /* between an entry (seccomp or syscall-enter) and its exit */
+	bool started; /* its first stop (attach or auto-attach) was seen */
+	bool listening; /* in a group-stop, resumed with PTRACE_LISTEN */
+	bool attached; /* seized by us (attach mode, launch root), not auto-attached */
+	bool clone_known; /* the creator's fork/clone event told us type and flags */
+	int clone_type;
+	uint64_t clone_flags;
+	enum ptr_abi abi;
+	int type; /* event type of the syscall in progress, -1 if none */
+	uint64_t nr;
+	uint64_t args[6];
+	char *exec_filename; /* execve/execveat: the path, read at entry */
+};
+
+#define PTR_HASH_SIZE 1024
+
+struct ptr_tracer {
+	bool launch;
+	bool started;
+	bool syscall_info; /* PTRACE_GET_SYSCALL_INFO works */
+	bool detaching;
+	int exec_errno; /* launch: why the command could not be executed */
+	int errpipe; /* launch: the child writes the exec errno here */
+	timer_t timer; /* interrupts a blocking wait at the timeout */
+	bool have_timer;
+	char *const *argv;
+	pid_t root; /* launch mode: the command */
+	int root_status;
+	bool root_done;
+	uint8_t want[SRC_INTEREST_BYTES]; /* records to build */
+	uint8_t sys_want[512 / 8]; /* x86_64 syscall numbers that stop (filter) */
+	ptr_emit_fn emit;
+	void *ctx;
+	unsigned emitted; /* records emitted during the current run */
+	struct ptr_counters c;
+	struct ptr_task *tasks[PTR_HASH_SIZE];
+	uint8_t rec[SAKER_REC_MAX]; /* scratch for the record being built */
+};
+
+/* tasks.c */
+struct ptr_task *ptr_task_find(struct ptr_tracer *t, pid_t tid);
+struct ptr_task *ptr_task_add(struct ptr_tracer *t, pid_t tid, pid_t tgid);
+void ptr_task_del(struct ptr_tracer *t, pid_t tid);
+void ptr_task_reset(struct ptr_task *k);
+pid_t ptr_proc_tgid(pid_t tid);
+pid_t ptr_proc_ppid(pid_t tid);
+
+/* filter.c: seccomp filter of the syscalls in sys_want; run in the child. */
+int ptr_filter_install(const uint8_t *sys_want, size_t nbits);
+void ptr_filter_syscalls(const uint8_t *want, uint8_t *ret_sys, size_t sysbytes);
+
+/* regs.c: the syscall in progress, and tracee memory. */
+struct ptr_sysinfo {
+	int op; /* PTRACE_SYSCALL_INFO_* */
+	enum ptr_abi abi;
+	uint64_t nr;
+	uint64_t args[6];
+	int64_t rval;
+};
+int ptr_sysinfo_get(struct ptr_tracer *t, struct ptr_task *k, int hint, struct ptr_sysinfo *ret);
+/* Read a NUL-terminated string of at most max bytes (NUL included). */
+ssize_t ptr_mem_str(pid_t tid, uint64_t addr, char *buf, size_t max, bool *ret_cut);
+ssize_t ptr_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
+int ptr_abi_event(enum ptr_abi abi, uint64_t nr);
+
+/* procinfo.c: the process block of tid, from /proc. */
+struct ptr_procblock {
+	const char *filename; /* NULL: argv[0] */
+	const char *argv; /* NULL: /proc/PID/cmdline */
+	size_t argv_len;
+	bool argv_cut;
+};
+uint32_t ptr_proc_block(struct rec_builder *b, pid_t tid, pid_t tgid,
+			const struct ptr_procblock *pb);
+uint32_t ptr_kdev(dev_t d);
+
+/* sock.c: the tuple of a tracee's socket fd, by borrowing the fd. */
+void ptr_sock_tuple(struct rec_builder *b, pid_t tgid, int64_t fd);
+void ptr_sockaddr(struct rec_builder *b, pid_t tid, uint64_t addr, uint64_t len);
+
+/* decode.c: build the record of a finished syscall; returns length or -errno. */
+int ptr_decode_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint64_t ts);
+int ptr_decode_clone_child(struct ptr_tracer *t, struct ptr_task *k, int type, uint64_t flags,
+			   uint64_t ts);
+uint64_t ptr_clone_flags(const struct ptr_task *k);
+/* procrec.c: process records into t->rec; return the length or -errno. */
+int ptr_build_exec(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint64_t ts);
+int ptr_build_clone(struct ptr_tracer *t, pid_t tid, pid_t tgid, int type, uint64_t flags,
+		    int64_t res, uint64_t ts);
+bool ptr_decode_known(int type);
+int ptr_decode_procexit(struct ptr_tracer *t, pid_t tid, pid_t tgid, int status, uint64_t ts);
+int ptr_decode_snapshot(struct ptr_tracer *t, pid_t tid, pid_t tgid, uint64_t ts);
+void ptr_decode_entry(struct ptr_tracer *t, struct ptr_task *k);
+
+/* wait.c: the wait loop's timer. */
+int ptr_wait_init(struct ptr_tracer *t);
+void ptr_wait_fini(struct ptr_tracer *t);
+void ptr_wait_child_reset(void);
+
+/* stops.c: one wait status. */
+void ptr_handle(struct ptr_tracer *t, pid_t pid, int status);
+void ptr_resume(struct ptr_tracer *t, struct ptr_task *k, int sig);
+
+/* Hand a built record to the consumer. */
+int ptr_emit(struct ptr_tracer *t, int len);
+
+static inline bool ptr_wants(const struct ptr_tracer *t, int type)
+{
+	return type >= 0 && type < SAKER_EV_MAX && ((t->want[type / 8] >> (type % 8)) & 1);
+}
+
+#endif /* SAKER_PTRACE_INT_H */
