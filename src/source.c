@@ -5,6 +5,10 @@
 #include <string.h>
 
 #include "source.h"
+#include "util.h"
+#ifdef HAVE_EBPF
+#include "src_ebpf.h"
+#endif
 
 int src_open(const struct src_config *cfg, struct source **ret, char *err, size_t errlen)
 {
@@ -17,6 +21,20 @@ int src_open(const struct src_config *cfg, struct source **ret, char *err, size_
 		}
 		return src_replay_open(cfg->input, ret, err, errlen);
 	}
+#ifdef HAVE_EBPF
+	if (strcmp(d, "ebpf") == 0)
+		return src_ebpf_open(NULL, ret, err, errlen);
+	if (strcmp(d, "auto") == 0) {
+		char why[400];
+		int k = src_ebpf_open(NULL, ret, why, sizeof(why));
+
+		if (k >= 0)
+			snprintf(err, errlen, "driver auto: using ebpf (the probe loaded)");
+		else
+			snprintf(err, errlen, "driver auto: no driver works here: %s", why);
+		return k;
+	}
+#endif
 	if (strcmp(d, "auto") == 0 || strcmp(d, "ebpf") == 0 || strcmp(d, "kmod") == 0 ||
 	    strcmp(d, "ptrace") == 0) {
 		snprintf(err, errlen,
