@@ -441,10 +441,13 @@ static const struct src_ops ebpf_ops = {
 	.close = ebpf_close,
 };
 
-static int configure(struct src_ebpf *e, size_t ring, size_t wakeup)
+static int configure(struct src_ebpf *e, const struct src_ebpf_opts *o)
 {
-	struct saker_bpf_config cfg = { .wakeup_bytes = wakeup ? wakeup : ring / 16,
-					.self_tgid = (uint32_t)getpid() };
+	struct saker_bpf_config cfg = {
+		.wakeup_bytes = o->wakeup_bytes ? o->wakeup_bytes : o->ring_bytes / 16,
+		/* Our own writes would feed back into the capture. */
+		.self_tgid = o->trace_self ? 0 : (uint32_t)getpid(),
+	};
 	uint32_t zero = 0;
 
 	e->interest_fd = bpf_object__find_map_fd_by_name(e->obj, "saker_interest");
@@ -529,7 +532,7 @@ int src_ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char *e
 	k = load(e, err, errlen);
 	if (k < 0)
 		goto fail;
-	k = configure(e, o.ring_bytes, o.wakeup_bytes);
+	k = configure(e, &o);
 	if (k < 0) {
 		snprintf(err, errlen, "ebpf: cannot configure the probe's maps: %s", strerror(-k));
 		goto fail;

@@ -7,6 +7,7 @@
 #ifndef SAKER_SRC_EBPF_H
 #define SAKER_SRC_EBPF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "saker_bpf.h"
@@ -19,6 +20,7 @@ struct src_ebpf_opts {
 	size_t ring_bytes; /* power of two >= page size; 0: SRC_EBPF_RING_DEFAULT */
 	size_t wakeup_bytes; /* wake the reader past this much; 0: ring / 16 */
 	const char *object; /* a .bpf.o to load instead of the built-in choice */
+	bool trace_self; /* also record the reading process (tests); default: never */
 };
 
 /*

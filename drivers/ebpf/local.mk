@@ -53,3 +53,12 @@ ebpf-classic: $(EBPF_DEPS)
 		-I$(top_srcdir)/drivers/ebpf -I$(top_srcdir)/drivers/common \
 		-c $(top_srcdir)/drivers/ebpf/saker.bpf.c -o drivers/ebpf/classic/saker.bpf.o
 .PHONY: ebpf-classic
+
+# Tests on the real kernel (they skip without root or BTF).
+if HAVE_EBPF
+check_PROGRAMS += tests/unit/test_src_ebpf
+TESTS += tests/unit/test_src_ebpf tests/integration/ebpf_capture.sh
+tests_unit_test_src_ebpf_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/drivers/ebpf
+tests_unit_test_src_ebpf_LDADD = $(TEST_LDADD)
+endif
+EXTRA_DIST += tests/integration/ebpf_capture.sh docs/ebpf.md
