@@ -56,6 +56,9 @@ struct mount {
 
 #define RD BPF_CORE_READ
 
+/* Not __noinline: kernel headers redefine noinline, which that expands to. */
+#define SAKER_NOINLINE __attribute__((__noinline__))
+
 #ifdef SAKER_CLASSIC
 #define FIELD_OFF(type, field) __builtin_offsetof(type, field)
 #else

@@ -233,34 +233,32 @@ static const struct ev_spec ev_specs[EV_SLOTS] = { SAKER_SPECS(X_TAB, X_TAB) };
 SAKER_SPECS(X_CHK, XP_CHK)
 _Static_assert(SAKER_NPARAMS_SETSID == 0, "setsid has no parameters");
 
+#define PT_BIT(t) (1ull << SAKER_PT_##t)
+#define PT_SIZE8                                                                  \
+	(PT_BIT(U64) | PT_BIT(S64) | PT_BIT(FD) | PT_BIT(PID) | PT_BIT(ABSTIME) | \
+	 PT_BIT(RELTIME) | PT_BIT(INODE))
+#define PT_SIZE4                                                                                \
+	(PT_BIT(U32) | PT_BIT(S32) | PT_BIT(UID) | PT_BIT(GID) | PT_BIT(MODE) | PT_BIT(FLAGS) | \
+	 PT_BIT(ENUM) | PT_BIT(SIGNAL) | PT_BIT(DEV))
+_Static_assert(SAKER_PT_MAX <= 64, "type masks too small");
+
+/*
+ * Encoded size of the fixed-size types, 0 for the others. Bit masks, not a
+ * switch: compiled for x86 first (classic builds), a switch becomes a
+ * lookup table the verifier cannot bound (and a const table trips clang
+ * 14's BTF section layout).
+ */
 static __always_inline __u32 ptype_size(__u8 t)
 {
-	switch (t) {
-	case SAKER_PT_U8:
-		return 1;
-	case SAKER_PT_U16:
-		return 2;
-	case SAKER_PT_U32:
-	case SAKER_PT_S32:
-	case SAKER_PT_UID:
-	case SAKER_PT_GID:
-	case SAKER_PT_MODE:
-	case SAKER_PT_FLAGS:
-	case SAKER_PT_ENUM:
-	case SAKER_PT_SIGNAL:
-	case SAKER_PT_DEV:
-		return 4;
-	case SAKER_PT_U64:
-	case SAKER_PT_S64:
-	case SAKER_PT_FD:
-	case SAKER_PT_PID:
-	case SAKER_PT_ABSTIME:
-	case SAKER_PT_RELTIME:
-	case SAKER_PT_INODE:
+	__u64 bit = 1ull << (t & 63);
+
+	if (bit & PT_SIZE8)
 		return 8;
-	default:
-		return 0;
-	}
+	if (bit & PT_SIZE4)
+		return 4;
+	if (t == SAKER_PT_U16)
+		return 2;
+	return t == SAKER_PT_U8 ? 1 : 0;
 }
 
 /* A file's dev or inode number, for fd. */
@@ -393,7 +391,7 @@ static __always_inline void fill_param(__u64 i, struct fillctx *fc)
  * the bpf_loop() callback, every iteration's different offset would make
  * the verifier walk the whole switch again.
  */
-__noinline int saker_fill_param(__u32 i, struct fillstate *st)
+SAKER_NOINLINE int saker_fill_param(__u32 i, struct fillstate *st)
 {
 	struct fillctx fc;
 

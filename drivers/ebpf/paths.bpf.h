@@ -81,7 +81,7 @@ struct pathstate {
  * written into tmp from st->pos (its NUL at TMP_END). A global function:
  * verified once, not once per caller.
  */
-__noinline int saker_walk_path(struct pathstate *st)
+SAKER_NOINLINE int saker_walk_path(struct pathstate *st)
 {
 	struct walk w = {};
 	long n;
@@ -195,7 +195,7 @@ struct cgstate {
  * closing the parameter (the caller sets the list's length). Global, so
  * the walk is verified once whatever loops call it.
  */
-__noinline int saker_cgroup_entry(struct cgstate *st)
+SAKER_NOINLINE int saker_cgroup_entry(struct cgstate *st)
 {
 	struct kwalk w = { .pos = TMP_END };
 	__u32 off, n, m;
