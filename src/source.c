@@ -1,16 +1,66 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Driver selection. */
+/* Driver selection: a named driver, or the best one that works here. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "source.h"
+#include "src_kmod.h"
 #include "src_ptrace.h"
+#include "util.h"
+#ifdef HAVE_EBPF
+#include "src_ebpf.h"
+#endif
+
+static int open_ebpf(const struct src_config *cfg, struct source **ret, char *err, size_t errlen)
+{
+#ifdef HAVE_EBPF
+	struct src_ebpf_opts o = { .ring_bytes = cfg->buffer_bytes };
+
+	return src_ebpf_open(&o, ret, err, errlen);
+#else
+	snprintf(err, errlen, "this saker was built without the eBPF driver (configure --enable-ebpf)");
+	return -ENOTSUP;
+#endif
+}
+
+/*
+ * auto: the kernel module if it is loaded, else the eBPF probe, else (with
+ * a command or pids to trace) ptrace. err says which was chosen and why
+ * each one before it was not.
+ */
+static int open_auto(const struct src_config *cfg, struct source **ret, char *err, size_t errlen)
+{
+	char kwhy[400], ewhy[400];
+	int k;
+
+	k = src_kmod_open(NULL, ret, kwhy, sizeof(kwhy));
+	if (k >= 0) {
+		snprintf(err, errlen, "driver auto: using kmod (saker.ko is loaded)");
+		return k;
+	}
+	k = open_ebpf(cfg, ret, ewhy, sizeof(ewhy));
+	if (k >= 0) {
+		snprintf(err, errlen, "driver auto: using ebpf (kmod: %s)", kwhy);
+		return k;
+	}
+	if (cfg->argv || cfg->npids) {
+		k = src_ptrace_open(cfg, ret, err, errlen);
+		if (k >= 0)
+			snprintf(err, errlen, "driver auto: using ptrace (kmod: %s; ebpf: %s)", kwhy, ewhy);
+		return k;
+	}
+	snprintf(err, errlen,
+		 "driver auto: no driver works here (kmod: %s; ebpf: %s; ptrace needs a command or --pid)",
+		 kwhy, ewhy);
+	return -ENODEV;
+}
 
 int src_open(const struct src_config *cfg, struct source **ret, char *err, size_t errlen)
 {
 	const char *d = cfg->driver ? cfg->driver : "auto";
 
+	err[0] = '\0';
 	if (strcmp(d, "replay") == 0) {
 		if (!cfg->input) {
 			snprintf(err, errlen, "the replay driver needs a capture file");
@@ -18,13 +68,14 @@ int src_open(const struct src_config *cfg, struct source **ret, char *err, size_
 		}
 		return src_replay_open(cfg->input, ret, err, errlen);
 	}
+	if (strcmp(d, "kmod") == 0)
+		return src_kmod_open(NULL, ret, err, errlen);
+	if (strcmp(d, "ebpf") == 0)
+		return open_ebpf(cfg, ret, err, errlen);
 	if (strcmp(d, "ptrace") == 0)
 		return src_ptrace_open(cfg, ret, err, errlen);
-	if (strcmp(d, "auto") == 0 || strcmp(d, "ebpf") == 0 || strcmp(d, "kmod") == 0) {
-		snprintf(err, errlen,
-			 "driver '%s': no live capture driver is built into this saker yet", d);
-		return -ENOTSUP;
-	}
+	if (strcmp(d, "auto") == 0)
+		return open_auto(cfg, ret, err, errlen);
 	snprintf(err, errlen, "unknown driver '%s' (expected auto, kmod, ebpf, ptrace or replay)",
 		 d);
 	return -EINVAL;

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Building one record in the per-CPU scratch area: header, the __u16 length
+ * array, then parameters appended at fc->off. Every write is checked
+ * against the space left, so the verifier sees each copy bounded and a
+ * record never exceeds SAKER_REC_MAX; a parameter that does not fit is
+ * "not available" (length 0).
+ */
+#ifndef SAKER_RECORD_BPF_H
+#define SAKER_RECORD_BPF_H
+
+#define SCRATCH_TMP 8192 /* paths are assembled backwards in here */
+#define TMP_END (SAKER_PATH_MAX - 1) /* index of the NUL of a path in tmp */
+
+struct scratch {
+	__u8 rec[SAKER_REC_MAX];
+	__u8 tmp[SCRATCH_TMP];
+};
+
+/*
+ * One scratch per CPU, indexed by CPU number (a per-CPU array value may not
+ * exceed 32 KiB); userspace sizes it to the possible CPUs before load. The
+ * programs run with preemption disabled, so a CPU's scratch has one user.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} saker_scratch SEC(".maps");
+
+/*
+ * The record being built. The scalar part (struct fillstate) is what
+ * crosses into the global (separately verified) filler; fillctx adds the
+ * scratch pointer. Both start with the same fields.
+ */
+#define FILLSTATE_FIELDS                                                        \
+	__u64 args[8]; /* 6 used; indexed with & 7 */                           \
+	__s64 res;                                                              \
+	__u32 off; /* next parameter byte */                                    \
+	__u32 ev;                                                               \
+	__u32 first; /* index of the first parameter the table filler writes */ \
+	__u32 n; /* parameters in this record */                                \
+	__u32 exe_flags; /* computed with the process block */                  \
+	__u32 pad;
+
+struct fillstate {
+	FILLSTATE_FIELDS
+};
+
+struct fillctx {
+	FILLSTATE_FIELDS
+	struct scratch *s;
+};
+
+static __always_inline struct scratch *scratch_get(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&saker_scratch, &cpu);
+}
+
+static __always_inline void set_len(struct fillctx *fc, __u32 idx, __u32 len)
+{
+	__u32 at = SAKER_HDR_SIZE + 2 * (idx & 63);
+
+	*(__u16 *)(fc->s->rec + at) = (__u16)len;
+}
+
+/* Fixed-size value of size bytes (1, 2, 4 or 8). */
+static __always_inline void put_num(struct fillctx *fc, __u32 idx, __u32 size, __u64 v)
+{
+	__u32 off = fc->off;
+	__u8 *p;
+
+	if (off > SAKER_REC_MAX - 8) {
+		set_len(fc, idx, 0);
+		return;
+	}
+	p = fc->s->rec + off;
+	if (size == 8)
+		*(__u64 *)p = v;
+	else if (size == 4)
+		*(__u32 *)p = (__u32)v;
+	else if (size == 2)
+		*(__u16 *)p = (__u16)v;
+	else
+		*p = (__u8)v;
+	set_len(fc, idx, size);
+	fc->off = off + size;
+}
+
+/* Length of a string read of n bytes (including NUL) into a max-byte slot. */
+static __always_inline __u32 str_len(long n, __u32 max)
+{
+	if (n <= 0)
+		return 0;
+	/* A full slot means the source may have gone on: say so. */
+	return (__u32)n | ((__u32)n >= max ? SAKER_PARAM_TRUNCATED : 0);
+}
+
+static __always_inline void put_ustr(struct fillctx *fc, __u32 idx, const void *uptr, __u32 max)
+{
+	__u32 off = fc->off, len;
+	long n;
+
+	if (!uptr || off > SAKER_REC_MAX - SAKER_PATH_MAX) {
+		set_len(fc, idx, 0);
+		return;
+	}
+	n = bpf_probe_read_user_str(fc->s->rec + off, max & (SAKER_PATH_MAX * 2 - 1), uptr);
+	len = str_len(n, max);
+	set_len(fc, idx, len);
+	fc->off = off + (len & SAKER_PARAM_LEN_MASK);
+}
+
+static __always_inline void put_kstr(struct fillctx *fc, __u32 idx, const void *kptr, __u32 max)
+{
+	__u32 off = fc->off, len;
+	long n;
+
+	if (!kptr || off > SAKER_REC_MAX - SAKER_PATH_MAX) {
+		set_len(fc, idx, 0);
+		return;
+	}
+	n = bpf_probe_read_kernel_str(fc->s->rec + off, max & (SAKER_PATH_MAX * 2 - 1), kptr);
+	len = str_len(n, max);
+	set_len(fc, idx, len);
+	fc->off = off + (len & SAKER_PARAM_LEN_MASK);
+}
+
+/* A user memory range as bytes, at most SAKER_DATA_MAX of it. */
+static __always_inline void put_ubytes(struct fillctx *fc, __u32 idx, const void *uptr, __u64 n)
+{
+	__u32 off = fc->off, len = 0;
+
+	if (n > SAKER_DATA_MAX)
+		n = SAKER_DATA_MAX;
+	if (uptr && n > 0 && off <= SAKER_REC_MAX - SAKER_DATA_MAX &&
+	    bpf_probe_read_user(fc->s->rec + off, n & (SAKER_DATA_MAX * 2 - 1), uptr) == 0)
+		len = (__u32)n;
+	set_len(fc, idx, len);
+	fc->off = off + len;
+}
+
+/*
+ * A NUL-separated user list (argv, env) from [start, end), cut to max
+ * bytes; the last byte is forced to NUL so readers always get a string.
+ */
+static __always_inline void put_ulist(struct fillctx *fc, __u32 idx, __u64 start, __u64 end,
+				      __u32 max)
+{
+	__u32 off = fc->off, len = 0, trunc = 0;
+	__u64 n = end - start;
+
+	if (end <= start || off > SAKER_REC_MAX - SAKER_ARGS_MAX) {
+		set_len(fc, idx, 0);
+		return;
+	}
+	if (n > max) {
+		n = max;
+		trunc = SAKER_PARAM_TRUNCATED;
+	}
+	n &= SAKER_ARGS_MAX * 2 - 1;
+	if (n > SAKER_ARGS_MAX)
+		n = SAKER_ARGS_MAX;
+	if (n > 0 && bpf_probe_read_user(fc->s->rec + off, n, (void *)start) == 0) {
+		len = (__u32)n;
+		fc->s->rec[(off + len - 1) & (SAKER_REC_MAX - 1)] = 0;
+	}
+	set_len(fc, idx, len ? len | trunc : 0);
+	fc->off = off + len;
+}
+
+#endif /* SAKER_RECORD_BPF_H */

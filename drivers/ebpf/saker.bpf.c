@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * saker's eBPF probe: one record per system call of interest, built at
+ * sys_exit in the shared ABI format (drivers/common/saker_abi.h) and written
+ * to a BPF ring buffer; a procexit record from sched_process_exit.
+ * sys_enter and sched_process_exec only save what a successful execve
+ * destroys before sys_exit runs.
+ *
+ * Userspace (src/src_ebpf.c) sizes the maps, fills "interest" (syscall
+ * number -> event type + 1) and "config", then attaches. A syscall outside
+ * "interest" costs one counter increment and one array lookup.
+ */
+#include "compat.bpf.h"
+#include "saker_bpf.h"
+#include "record.bpf.h"
+#include "paths.bpf.h"
+#include "net.bpf.h"
+#include "proc.bpf.h"
+#include "params.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Read by userspace before anything is loaded: a major mismatch is refused. */
+const __u32
+	saker_abi_version SEC(SAKER_BPF_ABI_SECTION) = (SAKER_ABI_MAJOR << 16) | SAKER_ABI_MINOR;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} saker_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SAKER_BPF_NR_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} saker_interest SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct saker_bpf_config);
+} saker_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct saker_bpf_counters);
+} saker_counters SEC(".maps");
+
+static __always_inline struct saker_bpf_counters *counters_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&saker_counters, &zero);
+}
+
+static __always_inline void drop(struct saker_bpf_counters *cnt, __u32 why)
+{
+	if (cnt && why < SAKER_DROP_MAX)
+		cnt->drops[why]++;
+}
+
+/* Header, then out to the ring; wakes the reader only past the threshold. */
+static __always_inline int emit(struct fillctx *fc, struct saker_bpf_counters *cnt)
+{
+	struct saker_rec_hdr *h = (void *)fc->s->rec;
+	struct saker_bpf_config *cfg;
+	__u64 id = bpf_get_current_pid_tgid(), flags = BPF_RB_NO_WAKEUP;
+	__u32 zero = 0, len = fc->off;
+
+	if (len < SAKER_HDR_SIZE || len > SAKER_REC_MAX) {
+		drop(cnt, SAKER_DROP_TOO_BIG);
+		return 0;
+	}
+	h->ts = bpf_ktime_get_boot_ns();
+	h->res = fc->res;
+	h->tid = (__u32)id;
+	h->pid = id >> 32;
+	h->len = len;
+	h->type = (__u16)fc->ev;
+	h->nparams = (__u16)fc->n;
+	cfg = bpf_map_lookup_elem(&saker_config, &zero);
+	if (cfg && bpf_ringbuf_query(&saker_events, BPF_RB_AVAIL_DATA) + len >= cfg->wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(&saker_events, fc->s->rec, len, flags) != 0) {
+		drop(cnt, SAKER_DROP_BUFFER_FULL);
+		return 0;
+	}
+	if (cnt)
+		cnt->sent++;
+	return 0;
+}
+
+/* Event type + 1 for a syscall number, 0 when nobody asked for it. */
+static __always_inline __u32 interest_of(__u64 nr)
+{
+	__u32 key = (__u32)nr, *v;
+
+	if (nr >= SAKER_BPF_KEY_PROCEXIT)
+		return 0;
+	v = bpf_map_lookup_elem(&saker_interest, &key);
+	return v ? *v : 0;
+}
+
+static __always_inline bool is_self(void)
+{
+	struct saker_bpf_config *cfg;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&saker_config, &zero);
+	return cfg && cfg->self_tgid == bpf_get_current_pid_tgid() >> 32;
+}
+
+static __always_inline void read_args(struct pt_regs *regs, __u64 *args)
+{
+	args[0] = RD(regs, di);
+	args[1] = RD(regs, si);
+	args[2] = RD(regs, dx);
+	args[3] = RD(regs, r10);
+	args[4] = RD(regs, r8);
+	args[5] = RD(regs, r9);
+}
+
+SEC("raw_tracepoint/sys_exit")
+int saker_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct saker_bpf_counters *cnt = counters_get();
+	struct pt_regs *regs = (void *)ctx->args[0];
+	struct exec_saved *sv = NULL;
+	struct fillctx fc = {};
+	__u32 ev, tid;
+
+	if (cnt)
+		cnt->seen++;
+	ev = interest_of(RD(regs, orig_ax));
+	if (!ev || ev > SAKER_EV_MAX || is_self()) {
+		if (cnt)
+			cnt->filtered++;
+		return 0;
+	}
+	fc.s = scratch_get();
+	if (!fc.s) {
+		drop(cnt, SAKER_DROP_FAULT);
+		return 0;
+	}
+	ev = (ev - 1) & (EV_SLOTS - 1);
+	fc.ev = ev;
+	fc.res = (__s64)ctx->args[1];
+	fc.n = ev_nparams[ev];
+	fc.off = SAKER_HDR_SIZE + 2 * fc.n;
+	read_args(regs, fc.args);
+	if (ev == SAKER_EV_EXECVE || ev == SAKER_EV_EXECVEAT) {
+		tid = (__u32)bpf_get_current_pid_tgid();
+		sv = bpf_map_lookup_elem(&saker_execs, &tid);
+		/* The new image's registers are not the call's arguments. */
+		if (sv && sv->have_args && fc.res == 0)
+			__builtin_memcpy(fc.args, sv->args, sizeof(sv->args));
+	}
+	if (ev_flags[ev] & SAKER_EF_PROC) {
+		fill_proc(&fc, sv);
+		fc.first = SAKER_PROC_NPARAMS;
+	}
+	if (fc.n > fc.first)
+		bpf_loop(fc.n - fc.first, fill_param_cb, &fc, 0);
+	emit(&fc, cnt);
+	if (sv)
+		bpf_map_delete_elem(&saker_execs, &tid);
+	return 0;
+}
+
+/* execve/execveat only: keep the arguments a successful exec overwrites. */
+SEC("raw_tracepoint/sys_enter")
+int saker_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 ev = interest_of(ctx->args[1]), tid;
+	struct exec_saved *sv;
+
+	if (ev != SAKER_EV_EXECVE + 1 && ev != SAKER_EV_EXECVEAT + 1)
+		return 0;
+	tid = (__u32)bpf_get_current_pid_tgid();
+	if (bpf_map_update_elem(&saker_execs, &tid, &exec_zero, BPF_ANY) != 0)
+		return 0;
+	sv = bpf_map_lookup_elem(&saker_execs, &tid);
+	if (!sv)
+		return 0;
+	read_args((struct pt_regs *)ctx->args[0], sv->args);
+	sv->have_args = 1;
+	return 0;
+}
+
+/* The kernel's copy of the filename, before sys_exit (args: p, old_pid, bprm). */
+SEC("raw_tracepoint/sched_process_exec")
+int saker_sched_exec(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct linux_binprm *bprm = (void *)ctx->args[2];
+	__u32 old = (__u32)ctx->args[1], tid = (__u32)bpf_get_current_pid_tgid();
+	struct exec_saved *sv = bpf_map_lookup_elem(&saker_execs, &old);
+
+	/* A non-leader thread's exec takes over the leader's id (de_thread). */
+	if (sv && old != tid) {
+		bpf_map_update_elem(&saker_execs, &tid, sv, BPF_ANY);
+		bpf_map_delete_elem(&saker_execs, &old);
+		sv = bpf_map_lookup_elem(&saker_execs, &tid);
+	}
+	if (!sv)
+		return 0;
+	if (bpf_probe_read_kernel_str(sv->filename, sizeof(sv->filename), RD(bprm, filename)) > 0)
+		sv->have_name = 1;
+	return 0;
+}
+
+/* Who adopts the children of p: a live thread of its group, else its pid namespace's init. */
+static __always_inline __s64 reaper_of(struct task_struct *p)
+{
+	struct task_struct *leader = RD(p, group_leader);
+	struct pid *tp = RD(p, thread_pid);
+	struct task_struct *init;
+	struct pid_namespace *ns;
+	__u32 level = RD(tp, level);
+	struct upid up = {};
+
+	if (RD(p, signal, live.counter) > 0 && leader != p)
+		return RD(leader, pid);
+	bpf_probe_read_kernel(&up, sizeof(up),
+			      (void *)tp + FIELD_OFF(struct pid, numbers) +
+				      (level & 31) * sizeof(up));
+	ns = up.ns;
+	init = RD(ns, child_reaper);
+	return init ? RD(init, pid) : 0;
+}
+
+/* procexit: status = exit_code (as wait(2) sees it), reaper_tid. args: p. */
+SEC("raw_tracepoint/sched_process_exit")
+int saker_sched_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct saker_bpf_counters *cnt = counters_get();
+	struct task_struct *p = (void *)ctx->args[0];
+	__u32 key = SAKER_BPF_KEY_PROCEXIT, *want;
+	struct fillctx fc = {};
+
+	if (cnt)
+		cnt->seen++;
+	want = bpf_map_lookup_elem(&saker_interest, &key);
+	if (!want || !*want) {
+		if (cnt)
+			cnt->filtered++;
+		return 0;
+	}
+	fc.s = scratch_get();
+	if (!fc.s) {
+		drop(cnt, SAKER_DROP_FAULT);
+		return 0;
+	}
+	fc.ev = SAKER_EV_PROCEXIT;
+	fc.res = RD(p, exit_code);
+	fc.n = SAKER_NPARAMS_PROCEXIT;
+	fc.off = SAKER_HDR_SIZE + 2 * fc.n;
+	put_num(&fc, 0, 8, fc.res);
+	put_num(&fc, 1, 8, reaper_of(p));
+	emit(&fc, cnt);
+	return 0;
+}

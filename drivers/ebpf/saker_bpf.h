@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * What saker.bpf.c and its loader (src/src_ebpf.c) share: map keys, the
+ * config and counter layouts. __u32-style types only: both sides include it.
+ */
+#ifndef SAKER_BPF_H
+#define SAKER_BPF_H
+
+#include "saker_abi.h"
+
+/*
+ * The "interest" map: key = x86_64 syscall number, value = event type + 1
+ * (0: not of interest, the syscall never leaves the kernel). The scheduler
+ * events have keys of their own above the syscall range.
+ */
+#define SAKER_BPF_NR_MAX 1024
+#define SAKER_BPF_KEY_PROCEXIT (SAKER_BPF_NR_MAX - 1)
+
+/* The one entry of the "config" map, written by userspace after load. */
+struct saker_bpf_config {
+	__u64 wakeup_bytes; /* wake the reader once this much is pending */
+	__u32 self_tgid; /* the reader itself: never traced (no feedback loop) */
+	__u32 pad;
+};
+
+/* Per-CPU counters, the one entry of the "counters" map. */
+struct saker_bpf_counters {
+	__u64 seen; /* syscall exits and scheduler events observed */
+	__u64 filtered; /* outside the interest set, never left the kernel */
+	__u64 sent; /* records written to the ring */
+	__u64 drops[SAKER_DROP_MAX]; /* enum saker_drop_reason */
+};
+
+/* The ELF section carrying (SAKER_ABI_MAJOR << 16) | SAKER_ABI_MINOR. */
+#define SAKER_BPF_ABI_SECTION ".saker_abi"
+
+#endif /* SAKER_BPF_H */

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The eBPF source on the real kernel: real syscalls made here come back as
+ * records the decoder accepts, with the values the kernel saw; the interest
+ * map keeps other syscalls in the kernel; a full ring counts its drops and
+ * the source keeps working. Needs root and kernel BTF.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "event.h"
+#include "src_ebpf.h"
+#include "tap.h"
+#include "util.h"
+
+#define MAX_KEPT 4096
+
+static struct evt_decode_stats ds;
+static void *kept[MAX_KEPT];
+static int nkept;
+
+static void forget(void)
+{
+	for (int i = 0; i < nkept; i++)
+		free(kept[i]);
+	nkept = 0;
+}
+
+/* Read for ms milliseconds; keep the records of the given processes. */
+static void drain(struct source *s, int ms, pid_t a, pid_t b)
+{
+	uint64_t end = clock_ns(CLOCK_MONOTONIC) + (uint64_t)ms * 1000000;
+
+	while (clock_ns(CLOCK_MONOTONIC) < end) {
+		const void *rec;
+		struct evt e;
+		int k = src_next(s, 20, &rec);
+
+		if (k != SRC_RECORD)
+			continue;
+		if (evt_decode(&e, rec, SAKER_REC_MAX, &ds, NULL) < 0)
+			continue;
+		if ((pid_t)e.hdr.pid != a && (pid_t)e.hdr.pid != b)
+			continue;
+		if (nkept < MAX_KEPT) {
+			kept[nkept] = malloc(e.hdr.len);
+			memcpy(kept[nkept++], rec, e.hdr.len);
+		}
+	}
+}
+
+/* The first kept record of type whose string parameter pidx contains want. */
+static bool find(struct evt *e, int type, int pidx, const char *want)
+{
+	for (int i = 0; i < nkept; i++) {
+		const char *v;
+
+		if (evt_decode(e, kept[i], SAKER_REC_MAX, NULL, NULL) < 0 || e->hdr.type != type)
+			continue;
+		if (pidx < 0)
+			return true;
+		v = evt_param_str(e, pidx);
+		if (v && strstr(v, want))
+			return true;
+	}
+	return false;
+}
+
+static int64_t s64(const struct evt *e, const char *name)
+{
+	int64_t v = -999999;
+
+	evt_param_s64(e, evt_param_index(e->hdr.type, name), &v);
+	return v;
+}
+
+static uint64_t u64(const struct evt *e, const char *name)
+{
+	uint64_t v = 999999;
+
+	evt_param_u64(e, evt_param_index(e->hdr.type, name), &v);
+	return v;
+}
+
+static bool present(const struct evt *e, const char *name)
+{
+	const struct evt_param *p = evt_param(e, evt_param_index(e->hdr.type, name));
+
+	return p && p->val;
+}
+
+/* Whether the NUL-separated list parameter has an entry starting with want. */
+static bool in_list(const struct evt *e, const char *name, const char *want)
+{
+	const struct evt_param *p = evt_param(e, evt_param_index(e->hdr.type, name));
+	size_t n = strlen(want);
+
+	for (size_t i = 0; p && i < p->len; i += strlen((const char *)p->val + i) + 1)
+		if (strncmp((const char *)p->val + i, want, n) == 0)
+			return true;
+	return false;
+}
+
+static const char *str(const struct evt *e, const char *name)
+{
+	const char *v = evt_param_str(e, evt_param_index(e->hdr.type, name));
+
+	return v ? v : "(absent)";
+}
+
+static void test_files(struct source *s, const char *dir)
+{
+	char path[256], missing[256];
+	struct stat st;
+	struct evt e;
+	int dfd, fd;
+
+	snprintf(path, sizeof(path), "%s/opened", dir);
+	snprintf(missing, sizeof(missing), "%s/does-not-exist", dir);
+	fd = openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	fstat(fd, &st);
+	openat(AT_FDCWD, missing, O_RDONLY | O_CLOEXEC);
+	dfd = open(dir, O_DIRECTORY | O_CLOEXEC);
+	unlinkat(dfd, "opened", 0);
+	drain(s, 300, getpid(), 0);
+
+	tap_ok(find(&e, SAKER_EV_OPENAT, evt_param_index(SAKER_EV_OPENAT, "name"), path),
+	       "openat of a new file comes back with its path");
+	tap_is_int(e.hdr.res, fd, "... its result is the fd");
+	tap_is_int(s64(&e, "dirfd"), AT_FDCWD, "... dirfd is AT_FDCWD, sign kept");
+	tap_ok(u64(&e, "flags") & O_CREAT, "... flags carry O_CREAT");
+	tap_is_int(u64(&e, "mode"), 0600, "... mode 0600");
+	tap_is_int(u64(&e, "ino"), st.st_ino, "... inode of the new file");
+	tap_is_int(u64(&e, "dev"), (major(st.st_dev) << 20) | minor(st.st_dev),
+		   "... dev in the kernel's encoding");
+	tap_is_int(e.hdr.tid, syscall(SYS_gettid), "... tid is ours");
+	tap_ok(find(&e, SAKER_EV_OPENAT, evt_param_index(SAKER_EV_OPENAT, "name"), missing),
+	       "a failed openat comes back too");
+	tap_is_int(e.hdr.res, -ENOENT, "... with -ENOENT");
+	tap_ok(!present(&e, "ino"), "... and no inode");
+	tap_ok(find(&e, SAKER_EV_UNLINKAT, evt_param_index(SAKER_EV_UNLINKAT, "name"), "opened"),
+	       "unlinkat comes back");
+	tap_is_str(str(&e, "name"), "opened", "... its path stays relative");
+	tap_is_int(s64(&e, "dirfd"), dfd, "... with the dirfd it is relative to");
+	close(fd);
+	close(dfd);
+	forget();
+}
+
+static void test_exec(struct source *s)
+{
+	char cwd[512];
+	struct evt e;
+	pid_t child;
+	int status;
+
+	getcwd(cwd, sizeof(cwd));
+	child = fork();
+	if (child == 0) {
+		execl("/bin/true", "/bin/true", "first-arg", "second", (char *)NULL);
+		_exit(127);
+	}
+	waitpid(child, &status, 0);
+	drain(s, 400, getpid(), child);
+
+	tap_ok(find(&e, SAKER_EV_EXECVE, evt_param_index(SAKER_EV_EXECVE, "filename"), "/bin/true"),
+	       "execve of /bin/true comes back with its filename");
+	tap_is_int(e.hdr.res, 0, "... succeeded");
+	tap_is_int(e.hdr.pid, child, "... from the child");
+	{
+		const struct evt_param *p = evt_param(&e, 1);
+
+		tap_ok(p && p->val && p->len == sizeof("/bin/true\0first-arg\0second") &&
+			       memcmp(p->val, "/bin/true\0first-arg\0second", p->len) == 0,
+		       "... argv is NUL-separated and whole");
+	}
+	tap_is_str(str(&e, "exepath"), "/usr/bin/true", "... exepath resolved by the kernel");
+	tap_is_str(str(&e, "cwd"), cwd, "... cwd is ours");
+	tap_is_str(str(&e, "comm"), "true", "... comm is the new image's");
+	tap_is_int(s64(&e, "ptid"), getpid(), "... ptid is the parent");
+	tap_is_int(s64(&e, "pid"), child, "... pid param agrees with the header");
+	tap_is_int(u64(&e, "uid"), getuid(), "... uid");
+	tap_is_int(u64(&e, "euid"), geteuid(), "... euid");
+	tap_is_int(u64(&e, "pidns_level"), 0, "... root pid namespace");
+	tap_ok(in_list(&e, "cgroups", "unified=/"), "... cgroups include the v2 path");
+	tap_ok(strstr(str(&e, "env"), "=") != NULL, "... env is there");
+	tap_ok(!(u64(&e, "flags") & SAKER_EXE_FROM_MEMFD), "... not from a memfd");
+	tap_ok(find(&e, SAKER_EV_CLONE, -1, NULL) || find(&e, SAKER_EV_CLONE3, -1, NULL),
+	       "fork shows up as a clone record");
+	tap_ok(find(&e, SAKER_EV_PROCEXIT, -1, NULL), "the child's exit is a procexit");
+	tap_is_int(s64(&e, "status"), status, "... with the status wait() saw");
+	forget();
+
+	child = fork();
+	if (child == 0)
+		_exit(3);
+	waitpid(child, &status, 0);
+	drain(s, 300, child, 0);
+	tap_ok(find(&e, SAKER_EV_PROCEXIT, -1, NULL) && e.hdr.res == status && status == 3 << 8,
+	       "a child's _exit(3) is procexit status 0x300");
+	tap_ok(s64(&e, "reaper_tid") > 0, "... with a reaper");
+	forget();
+}
+
+static void test_memfd_exec(struct source *s)
+{
+	struct evt e;
+	pid_t child;
+	int status;
+
+	child = fork();
+	if (child == 0) {
+		char buf[65536];
+		int in = open("/bin/true", O_RDONLY | O_CLOEXEC);
+		int mfd = memfd_create("saker-test", MFD_CLOEXEC);
+		ssize_t n;
+		char *argv[] = { "memfd-true", NULL }, *envp[] = { NULL };
+
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			write(mfd, buf, (size_t)n);
+		fexecve(mfd, argv, envp);
+		_exit(127);
+	}
+	waitpid(child, &status, 0);
+	drain(s, 400, child, 0);
+	tap_ok(find(&e, SAKER_EV_MEMFD_CREATE, evt_param_index(SAKER_EV_MEMFD_CREATE, "name"),
+		    "saker-test"),
+	       "memfd_create comes back with its name");
+	tap_ok(find(&e, SAKER_EV_EXECVEAT, -1, NULL) || find(&e, SAKER_EV_EXECVE, -1, NULL),
+	       "fexecve of a memfd comes back");
+	tap_is_int(e.hdr.res, 0, "... succeeded");
+	tap_ok(u64(&e, "flags") & SAKER_EXE_FROM_MEMFD, "... flagged SAKER_EXE_FROM_MEMFD");
+	tap_ok(strstr(str(&e, "exepath"), "memfd:saker-test") != NULL,
+	       "... exepath names the memfd");
+	forget();
+}
+
+static void test_connect(struct source *s)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in local;
+	socklen_t alen = sizeof(a), llen = sizeof(local);
+	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), c, acc;
+	struct evt e;
+	const struct evt_param *p;
+	uint8_t lo[4] = { 127, 0, 0, 1 };
+	uint16_t port, lport;
+
+	bind(l, (struct sockaddr *)&a, sizeof(a));
+	listen(l, 4);
+	getsockname(l, (struct sockaddr *)&a, &alen);
+	port = ntohs(a.sin_port);
+	c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	connect(c, (struct sockaddr *)&a, sizeof(a));
+	getsockname(c, (struct sockaddr *)&local, &llen);
+	lport = ntohs(local.sin_port);
+	acc = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	drain(s, 300, getpid(), 0);
+
+	tap_ok(find(&e, SAKER_EV_CONNECT, -1, NULL), "connect to a loopback listener comes back");
+	tap_is_int(e.hdr.res, 0, "... succeeded");
+	tap_is_int(s64(&e, "fd"), c, "... on our socket");
+	p = evt_param(&e, evt_param_index(SAKER_EV_CONNECT, "addr"));
+	tap_ok(p && p->val && p->len == SAKER_SOCK_INET_SIZE && p->val[0] == AF_INET &&
+		       memcmp(p->val + 1, lo, 4) == 0 && *(uint16_t *)(p->val + 5) == port,
+	       "... addr is 127.0.0.1:%u", port);
+	p = evt_param(&e, evt_param_index(SAKER_EV_CONNECT, "tuple"));
+	tap_ok(p && p->val && p->len == SAKER_TUPLE_INET_SIZE && memcmp(p->val + 1, lo, 4) == 0 &&
+		       *(uint16_t *)(p->val + 5) == lport && memcmp(p->val + 7, lo, 4) == 0 &&
+		       *(uint16_t *)(p->val + 11) == port,
+	       "... tuple is 127.0.0.1:%u -> 127.0.0.1:%u", lport, port);
+	tap_ok(find(&e, SAKER_EV_ACCEPT4, -1, NULL), "accept4 comes back");
+	tap_is_int(e.hdr.res, acc, "... with the new fd");
+	p = evt_param(&e, evt_param_index(SAKER_EV_ACCEPT4, "tuple"));
+	tap_ok(p && p->val && p->len == SAKER_TUPLE_INET_SIZE &&
+		       *(uint16_t *)(p->val + 5) == port && *(uint16_t *)(p->val + 11) == lport,
+	       "... its tuple is the server side");
+	close(acc);
+	close(c);
+	close(l);
+	forget();
+}
+
+static void test_interest(struct source *s, const char *dir)
+{
+	struct src_interest want = { 0 };
+	struct saker_bpf_counters before, after;
+	char path[256];
+	struct evt e;
+
+	src_interest_set(&want, SAKER_EV_UNLINKAT);
+	tap_is_int(src_set_interest(s, &want), 0, "interest set to unlinkat only");
+	drain(s, 100, 0, 0);
+	src_ebpf_counters(s, &before);
+	for (int i = 0; i < 50; i++) {
+		snprintf(path, sizeof(path), "%s/d%d", dir, i);
+		mkdirat(AT_FDCWD, path, 0700);
+	}
+	drain(s, 300, getpid(), 0);
+	src_ebpf_counters(s, &after);
+	tap_ok(!find(&e, SAKER_EV_MKDIRAT, -1, NULL), "mkdirat outside the interest: no record");
+	tap_ok(after.filtered >= before.filtered + 50,
+	       "... the kernel counted them filtered (%llu)",
+	       (unsigned long long)(after.filtered - before.filtered));
+	tap_ok(after.seen > before.seen, "... and seen");
+	forget();
+
+	src_interest_set(&want, SAKER_EV_RMDIR);
+	src_interest_set(&want, SAKER_EV_UNLINKAT);
+	src_set_interest(s, &want);
+	for (int i = 0; i < 50; i++) {
+		snprintf(path, sizeof(path), "%s/d%d", dir, i);
+		rmdir(path);
+	}
+	drain(s, 300, getpid(), 0);
+	tap_ok(find(&e, SAKER_EV_RMDIR, 0, "/d7"),
+	       "adding rmdir to the interest brings rmdir records");
+	tap_ok(!find(&e, SAKER_EV_MKDIRAT, -1, NULL), "... still no mkdirat");
+	forget();
+}
+
+static void test_overflow(const char *dir)
+{
+	struct src_ebpf_opts o = { .ring_bytes = 4096, .trace_self = true };
+	struct src_interest want = { 0 };
+	struct src_stats st;
+	char err[512], path[256];
+	struct source *s;
+	struct evt e;
+	int k;
+
+	k = src_ebpf_open(&o, &s, err, sizeof(err));
+	if (!tap_ok(k == 0, "a second source with a 4 KiB ring opens")) {
+		tap_diag("%s", err);
+		return;
+	}
+	src_interest_set(&want, SAKER_EV_FCHMODAT);
+	src_set_interest(s, &want);
+	snprintf(path, sizeof(path), "%s/chmod-me", dir);
+	close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+	for (int i = 0; i < 2000; i++)
+		fchmodat(AT_FDCWD, path, 0600, 0);
+	src_stats(s, &st);
+	tap_ok(st.drops[SAKER_DROP_BUFFER_FULL] > 0, "a burst into a full ring counts drops (%llu)",
+	       (unsigned long long)st.drops[SAKER_DROP_BUFFER_FULL]);
+	drain(s, 300, getpid(), 0);
+	forget();
+	fchmodat(AT_FDCWD, path, 0640, 0);
+	drain(s, 300, getpid(), 0);
+	tap_ok(find(&e, SAKER_EV_FCHMODAT, -1, NULL) && u64(&e, "mode") == 0640,
+	       "... and once drained the source delivers again");
+	forget();
+	src_close(s);
+}
+
+int main(void)
+{
+	struct src_ebpf_opts o = { .trace_self = true };
+	char dir[] = "/tmp/saker-test-ebpf-XXXXXX", err[512];
+	struct source *s;
+	int k;
+
+	if (geteuid() != 0)
+		tap_skip_all("needs root to load BPF programs");
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+		tap_skip_all("kernel has no BTF (/sys/kernel/btf/vmlinux)");
+	k = src_ebpf_open(&o, &s, err, sizeof(err));
+	if (k < 0)
+		tap_skip_all("probe does not load here: %s", err);
+	mkdtemp(dir);
+	tap_is_str(s->driver, "ebpf", "source says it is ebpf");
+	tap_ok(s->boot_offset_ns > 0, "boot offset set");
+	test_files(s, dir);
+	test_exec(s);
+	test_memfd_exec(s);
+	test_connect(s);
+	test_interest(s, dir);
+	tap_is_int(ds.bad[0] + ds.bad[1] + ds.bad[2] + ds.bad[3] + ds.bad[4] + ds.bad[5] +
+			   ds.bad[6] + ds.bad[7],
+		   0, "the decoder accepted every record");
+	tap_ok(ds.ok > 0, "... of %llu", (unsigned long long)ds.ok);
+	src_close(s);
+	test_overflow(dir);
+	rmdir(dir);
+	return tap_done();
+}
