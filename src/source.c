@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "source.h"
+#include "src_kmod.h"
 
 int src_open(const struct src_config *cfg, struct source **ret, char *err, size_t errlen)
 {
@@ -17,7 +18,9 @@ int src_open(const struct src_config *cfg, struct source **ret, char *err, size_
 		}
 		return src_replay_open(cfg->input, ret, err, errlen);
 	}
-	if (strcmp(d, "auto") == 0 || strcmp(d, "ebpf") == 0 || strcmp(d, "kmod") == 0 ||
+	if (strcmp(d, "kmod") == 0)
+		return src_kmod_open(NULL, ret, err, errlen);
+	if (strcmp(d, "auto") == 0 || strcmp(d, "ebpf") == 0 ||
 	    strcmp(d, "ptrace") == 0) {
 		snprintf(err, errlen,
 			 "driver '%s': no live capture driver is built into this saker yet", d);
