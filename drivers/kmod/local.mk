@@ -24,7 +24,7 @@ kmod_stage = \
 	rm -rf "$(1)" && $(MKDIR_P) "$(1)/kmod" "$(1)/common" && \
 	for f in $(kmod_sources); do cp "$(top_srcdir)/$$f" "$(1)/kmod/" || exit 1; done && \
 	for f in $(kmod_common); do cp "$(top_srcdir)/$$f" "$(1)/common/" || exit 1; done && \
-	sed 's/@VERSION@/$(VERSION)/' "$(top_srcdir)/drivers/kmod/dkms.conf" > "$(1)/dkms.conf"
+	sed 's/[@]VERSION[@]/$(VERSION)/' "$(top_srcdir)/drivers/kmod/dkms.conf" > "$(1)/dkms.conf"
 
 kmod:
 	@$(call kmod_stage,$(abs_builddir)/drivers/kmod-tree)
@@ -45,3 +45,14 @@ clean-kmod:
 
 # The userspace side: src/src_kmod.c reads the rings.
 src_libsaker_a_SOURCES += src/src_kmod.c src/src_kmod.h
+
+# The qemu test: a guest PID 1 that drives the module through src_kmod, the
+# harness that builds the module with DKMS and boots a Debian kernel, and the
+# TAP wrapper that SKIPs without root, qemu or kernel headers.
+check_PROGRAMS += tests/kmod/saker-kmod-guest
+tests_kmod_saker_kmod_guest_SOURCES = tests/kmod/guest.c tests/kmod/guest.h \
+	tests/kmod/guest_cases.c tests/kmod/guest_capture.c
+tests_kmod_saker_kmod_guest_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_kmod_saker_kmod_guest_LDADD = $(TEST_LDADD) -lpthread
+TESTS += tests/integration/kmod.sh
+EXTRA_DIST += tests/integration/kmod.sh tests/kmod/run.sh
