@@ -20,8 +20,7 @@ int src_open(const struct src_config *cfg, struct source **ret, char *err, size_
 	}
 	if (strcmp(d, "kmod") == 0)
 		return src_kmod_open(NULL, ret, err, errlen);
-	if (strcmp(d, "auto") == 0 || strcmp(d, "ebpf") == 0 ||
-	    strcmp(d, "ptrace") == 0) {
+	if (strcmp(d, "auto") == 0 || strcmp(d, "ebpf") == 0 || strcmp(d, "ptrace") == 0) {
 		snprintf(err, errlen,
 			 "driver '%s': no live capture driver is built into this saker yet", d);
 		return -ENOTSUP;

@@ -212,7 +212,7 @@ int saker_ring_mmap(unsigned int cpu, unsigned int region, struct vm_area_struct
 	if (region == SAKER_MMAP_CTL) {
 		if (len != PAGE_SIZE)
 			return -EINVAL;
-		saker_vma_set_flags(vma, VM_DONTEXPAND | VM_DONTDUMP);
+		saker_vma_set_flags(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
 		return vm_insert_page(vma, vma->vm_start, ring->ctl_page);
 	}
 	if (region != SAKER_MMAP_DATA || len != 2ul * ring->size)
@@ -220,7 +220,7 @@ int saker_ring_mmap(unsigned int cpu, unsigned int region, struct vm_area_struct
 	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
 		return -EPERM;
 	saker_vma_clear_flags(vma, VM_MAYWRITE | VM_MAYEXEC);
-	saker_vma_set_flags(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	saker_vma_set_flags(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
 	for (i = 0; i < 2 * ring->npages; i++) {
 		err = vm_insert_page(vma, vma->vm_start + i * PAGE_SIZE, ring->pages[i]);
 		if (err)
