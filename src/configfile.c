@@ -95,7 +95,7 @@ int config_defaults(struct config *c)
 	c->rules_files = calloc(ARRAY_SIZE(default_rules), sizeof(char *));
 	if (!c->file_filename || !c->http.user_agent || !c->rules_files)
 		goto oom;
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < ARRAY_SIZE(default_rules); i++) {
 		c->rules_files[i] = strdup(default_rules[i]);
 		if (!c->rules_files[i])
 			goto oom;

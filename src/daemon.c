@@ -405,10 +405,10 @@ int daemon_run(const struct daemon_opts *o)
 		    : SAKERD_EXIT_OK;
 	/* Launch mode: sakerd exits with the traced command's status, like strace. */
 	if (ret == SAKERD_EXIT_OK && d.src && strcmp(d.src->driver, "ptrace") == 0 && o->command) {
-		int status;
+		int ws;
 
-		if (src_ptrace_exit_status(d.src, &status) >= 0)
-			ret = src_ptrace_exit_code(status);
+		if (src_ptrace_exit_status(d.src, &ws) >= 0)
+			ret = src_ptrace_exit_code(ws);
 	}
 	teardown(&d);
 	return ret;

@@ -33,18 +33,13 @@ static void usage(FILE *f)
 		"      --ready-file F   create F once running (for scripts)\n"
 		"  -v                   verbose\n"
 		"      --version        print the version\n\n"
-		"Drivers built in:%s%s replay\n"
+		"Drivers built in: kmod%s ptrace replay\n"
 		"Signals: HUP reloads configuration and rules, USR1 reopens output files,\n"
 		"USR2 logs statistics, TERM/INT stop after flushing alerts.\n",
-#ifdef HAVE_KMOD_SOURCE
-		" kmod",
-#else
-		"",
-#endif
 #ifdef HAVE_EBPF
-		" ebpf ptrace"
+		" ebpf"
 #else
-		" ptrace"
+		""
 #endif
 	);
 }

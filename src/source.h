@@ -94,6 +94,7 @@ struct src_config {
 	char *const *argv; /* ptrace launch mode: command and arguments, NULL-terminated */
 	const int *pids; /* ptrace attach mode: processes to attach to */
 	size_t npids;
+	size_t buffer_bytes; /* kernel ring size; 0: the driver's default */
 };
 
 /*

@@ -67,7 +67,11 @@ ptrace)
 	"$SAKERD" --driver "$driver" "${common[@]}" --ready-file "$TMP/ready" \
 		> "$TMP/alerts.json" 2> "$TMP/sakerd.err" &
 	daemon=$!
-	for _ in $(seq 300); do [ -e "$TMP/ready" ] || ! kill -0 $daemon 2>/dev/null || break; sleep 0.1; done
+	for _ in $(seq 300); do
+		[ -e "$TMP/ready" ] && break
+		kill -0 $daemon 2>/dev/null || break
+		sleep 0.1
+	done
 	[ -e "$TMP/ready" ] || { cat "$TMP/sakerd.err" >&2; kill $daemon; skip_all "sakerd --driver $driver did not become ready"; }
 	sh "$TMP/all.sh" > "$TMP/scenarios.log" 2>&1
 	sleep 1
