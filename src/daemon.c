@@ -229,19 +229,34 @@ static void periodic(struct daemon *d)
 	}
 }
 
+/*
+ * After SIGTERM: what the driver already captured is still processed (so
+ * the alerts it raises are flushed too), bounded in time and count.
+ */
+static void drain(struct daemon *d)
+{
+	uint64_t until = clock_ns(CLOCK_MONOTONIC) + 2000000000ull;
+
+	for (unsigned n = 0; n < 4000000 && clock_ns(CLOCK_MONOTONIC) < until; n++) {
+		const void *rec;
+
+		if (src_next(d->src, 0, &rec) != SRC_RECORD)
+			return;
+		handle_record(d, rec);
+	}
+}
+
 static int loop(struct daemon *d)
 {
-	unsigned since = 0;
+	uint64_t next_tick = 0;
 
 	while (!daemon_sig_stop) {
 		const void *rec;
 		int k = src_next(d->src, 100, &rec);
+		uint64_t now;
 
 		if (k == SRC_RECORD) {
 			handle_record(d, rec);
-			/* Check the clock every 256 records, and on every timeout. */
-			if (++since < 256)
-				continue;
 		} else if (k == SRC_EOF) {
 			return 0;
 		} else if (k < 0 && k != -EINTR) {
@@ -249,9 +264,15 @@ static int loop(struct daemon *d)
 				d->src->error[0] ? d->src->error : strerror(-k));
 			return k;
 		}
-		since = 0;
-		periodic(d);
+		/* The coarse clock is a vDSO read: cheap enough for every record. */
+		now = clock_ns(CLOCK_MONOTONIC_COARSE);
+		if (now >= next_tick || k != SRC_RECORD || daemon_sig_hup || daemon_sig_usr1 ||
+		    daemon_sig_usr2) {
+			periodic(d);
+			next_tick = now + 20000000ull;
+		}
 	}
+	drain(d);
 	return 0;
 }
 

@@ -63,8 +63,9 @@ static void test_defaults(void)
 	       "outside systemd: stdout on, the rest off");
 	tap_ok(c->outputs_rate == 0 && c->outputs_max_burst == 1000,
 	       "outputs.rate 0 (no limit), max_burst 1000");
-	tap_ok(c->n_rules_files == 3 && strstr(c->rules_files[2], "rules.d"),
-	       "rules files default to saker_rules.yaml, .local.yaml and rules.d");
+	tap_ok(c->n_rules_files == 2 && strcmp(c->rules_files[0], SAKER_RULESDIR) == 0 &&
+		       strcmp(c->rules_files[1], SAKER_SYSCONFDIR "/rules.d") == 0,
+	       "rules files default to the packaged rules, then rules.d");
 	tap_ok(c->drops.threshold == 0.1 &&
 		       c->drops.actions == (CONFIG_DROP_LOG | CONFIG_DROP_ALERT),
 	       "syscall_event_drops defaults are falco.yaml's");
@@ -277,14 +278,35 @@ static char *uncomment(const char *text)
 	return out;
 }
 
-static void replace(char *s, const char *from, const char *to)
+/* Every occurrence of from replaced by to, in a new string; s is freed. */
+static char *replace(char *s, const char *from, const char *to)
 {
-	char *p = strstr(s, from);
+	size_t n = 0, fl = strlen(from), tl = strlen(to);
+	char *r, *o;
+	const char *p;
 
-	if (p) {
-		memmove(p + strlen(to), p + strlen(from), strlen(p + strlen(from)) + 1);
-		memcpy(p, to, strlen(to));
+	for (p = s; (p = strstr(p, from)); p += fl)
+		n++;
+	if (!n)
+		return s;
+	r = malloc(strlen(s) + n * tl + 1);
+	if (!r)
+		return s;
+	for (o = r, p = s;;) {
+		const char *q = strstr(p, from);
+
+		if (!q) {
+			strcpy(o, p);
+			break;
+		}
+		memcpy(o, p, (size_t)(q - p));
+		o += q - p;
+		memcpy(o, to, tl);
+		o += tl;
+		p = q + fl;
 	}
+	free(s);
+	return r;
 }
 
 static void test_shipped_file(void)
@@ -321,8 +343,11 @@ static void test_shipped_file(void)
 			missing = k->name;
 	}
 	tap_ok(!missing, "every key is in the shipped file (missing: %s)", missing ? missing : "-");
-	replace(open, "<under systemd>", "false");
-	replace(open, "saker/VERSION", "saker/" PACKAGE_VERSION);
+	open = replace(open, "<under systemd>", "false");
+	open = replace(open, "saker/VERSION", "saker/" PACKAGE_VERSION);
+	/* The shipped file names the packaged paths; this build may use another prefix. */
+	open = replace(open, "/usr/share/saker/rules", SAKER_RULESDIR);
+	open = replace(open, "/etc/saker/rules.d", SAKER_SYSCONFDIR "/rules.d");
 	f = fopen(path, "w");
 	fputs(open, f);
 	fclose(f);
