@@ -419,13 +419,19 @@ static void line_param(struct line *l, const struct evt *e, int i)
 	uint64_t u = 0;
 	int rn;
 
-	l->off += (size_t)put(at(l), room(l), " %s=", e->info->params[i].name);
-	if (!p) {
-		l->off += (size_t)put(at(l), room(l), "NULL");
+	/* Absent values are left out: older drivers and snapshots leave many. */
+	if (!p)
 		return;
-	}
+	l->off += (size_t)put(at(l), room(l), " %s=", e->info->params[i].name);
 	evt_param_u64(e, i, &u);
 	rn = resolved(e, i, u, res, sizeof(res));
+	if (rn > 0) {
+		/* A resolution that only repeats the number (no name applies) is not shown. */
+		char num[64];
+
+		if (raw(e, i, p, u, num, sizeof(num)) == rn && strcmp(num, res) == 0)
+			rn = 0;
+	}
 	line_value(l, raw(e, i, p, u, at(l), room(l)), res, rn);
 	if (p->truncated)
 		l->off += (size_t)put(at(l), room(l), "...");

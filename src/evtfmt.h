@@ -29,7 +29,7 @@ int evtfmt_param_raw(const struct evt *e, int idx, char *buf, size_t len);
 int evtfmt_res(const struct evt *e, char *buf, size_t len);
 /*
  * One line per event: "num HH:MM:SS.ns tid/pid type res_name=res name=value ...".
- * Absent parameters show as NULL, truncated ones end in "...", and control
+ * Absent parameters are left out, truncated ones end in "...", and control
  * characters are replaced by '.' so a line stays one line.
  */
 int evtfmt_line(const struct evt *e, char *buf, size_t len);
