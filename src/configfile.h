@@ -88,11 +88,9 @@ struct config {
 	bool watchdog_enabled;
 };
 
-/* The built-in defaults (journal on when $INVOCATION_ID or $NOTIFY_SOCKET is set). */
-int config_defaults(struct config *c);
-
 /*
- * Defaults, then the file (NULL = none), then the "key=value" overrides in
+ * The built-in defaults (journal on when $INVOCATION_ID or $NOTIFY_SOCKET
+ * is set; config_load(NULL, NULL, 0, ...) gives just them), then the file (NULL = none), then the "key=value" overrides in
  * order. On success *ret_config is a new config; on failure err says
  * "FILE:LINE:COL: ..." or "-o KEY=VALUE: ..." and nothing is returned.
  */
