@@ -60,7 +60,7 @@ static void free_list(char **l, size_t n)
 	free(l);
 }
 
-int config_defaults(struct config *c)
+static int config_defaults(struct config *c)
 {
 	size_t i;
 

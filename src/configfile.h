@@ -88,13 +88,13 @@ struct config {
 	bool watchdog_enabled;
 };
 
-/* The built-in defaults (journal on when $INVOCATION_ID or $NOTIFY_SOCKET is set). */
-int config_defaults(struct config *c);
-
 /*
- * Defaults, then the file (NULL = none), then the "key=value" overrides in
- * order. On success *ret_config is a new config; on failure err says
- * "FILE:LINE:COL: ..." or "-o KEY=VALUE: ..." and nothing is returned.
+ * The built-in defaults (journal on when $INVOCATION_ID or $NOTIFY_SOCKET
+ * is set), then the file (NULL = none: defaults only), then the
+ * "key=value" overrides in order, then cross-key checks. On success
+ * *ret_config is a new config; on failure err says "FILE:LINE:COL: ..." or
+ * "-o KEY=VALUE: ..." and nothing is returned, so a reload that fails
+ * leaves the running config alone.
  */
 int config_load(const char *path, char *const *overrides, size_t n_overrides,
 		struct config **ret_config, char *err, size_t errlen);

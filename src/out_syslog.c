@@ -24,9 +24,13 @@ static int syslog_emit(struct out_sink *s, const struct alert *a, const char *li
 	return 0;
 }
 
+/*
+ * No closelog(): openlog() state is process-wide, and on a reload the new
+ * sink is opened before the old one is freed; closing here would reset the
+ * ident and facility under the new sink.
+ */
 static void syslog_free(struct out_sink *s)
 {
-	closelog();
 	free(s);
 }
 

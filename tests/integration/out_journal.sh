@@ -16,6 +16,9 @@ if [ "${SAKER_IN_NS:-}" != 1 ]; then
 	"$DRIVE" -o journal_output.enabled=true -n 0 2>&1 | grep -q "without journal support" &&
 		skip_all "saker built without libsystemd"
 	unshare -m true 2>/dev/null || skip_all "cannot create a mount namespace here"
+	# Journalds already running (the host's, another test's): they must survive.
+	SAKER_OTHER_JOURNALDS=$(pgrep -x systemd-journal | tr '\n' ' ')
+	export SAKER_OTHER_JOURNALDS
 	SAKER_IN_NS=1 exec unshare -m sh "$0" "$@"
 fi
 
@@ -99,6 +102,9 @@ is "journalctl -p warning keeps Emergency..Warning" \
 kill "$jpid"
 wait "$jpid"
 is "the journald this test started stopped cleanly" "$?" 0
+alive=yes
+for p in $SAKER_OTHER_JOURNALDS; do kill -0 "$p" 2>/dev/null || alive="no ($p is gone)"; done
+is "journalds running before the test (${SAKER_OTHER_JOURNALDS:-none}) still run" "$alive" yes
 
 # The catalog, as installed: only in this namespace, /usr/lib/systemd/catalog
 # holds saker's file and /var/lib/systemd is a scratch tmpfs for the database.
