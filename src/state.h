@@ -164,10 +164,10 @@ int state_seed(struct state *st);
 
 /*
  * The thread with this tid. With lookup, an unknown thread is read from
- * /proc (rate-limited, counted); pid_hint, if not 0, is its process.
+ * /proc with its process and fds (rate-limited, counted; never with
+ * lim.no_lookups).
  */
-struct state_thread *state_thread_get(struct state *st, uint32_t tid, uint32_t pid_hint,
-				      bool lookup);
+struct state_thread *state_thread_get(struct state *st, uint32_t tid, bool lookup);
 struct state_proc *state_proc_get(struct state *st, uint32_t pid);
 /* Ancestor n (1 = parent). NULL past the known chain; loops are cut. */
 struct state_proc *state_proc_ancestor(struct state *st, const struct state_proc *p, unsigned n);

@@ -201,7 +201,7 @@ static struct state_proc *proc_get_or_new(struct state *st, uint32_t pid)
 /* Thread tid in process p, created or moved there. */
 static struct state_thread *thread_in(struct state *st, struct state_proc *p, uint32_t tid)
 {
-	struct state_thread *t = state_thread_get(st, tid, 0, false);
+	struct state_thread *t = state_thread_get(st, tid, false);
 
 	if (!t)
 		return state_thread_new(st, p, tid);
@@ -363,14 +363,14 @@ static int apply_clone(struct state *st, const struct evt *e, struct state_threa
 				return r;
 			caller = ctx->thread;
 		}
-		if (state_thread_get(st, ctid, 0, false))
+		if (state_thread_get(st, ctid, false))
 			return 0; /* the child's record came first */
 		t = clone_child(st, caller, caller->proc, ctid,
 				(flags & CLONE_THREAD) ? caller->proc->pid : ctid, flags, e->ts);
 		return t ? 0 : -ENOMEM;
 	}
 	/* Child side: the block describes the child. */
-	t = state_thread_get(st, e->hdr.tid, 0, false);
+	t = state_thread_get(st, e->hdr.tid, false);
 	if (!t) {
 		struct state_proc *pp;
 
@@ -391,7 +391,7 @@ static int apply_clone(struct state *st, const struct evt *e, struct state_threa
 static struct state_thread *exec_dethread(struct state *st, struct state_thread *t)
 {
 	struct state_proc *p = t->proc;
-	struct state_thread *leader = state_thread_get(st, p->pid, 0, false);
+	struct state_thread *leader = state_thread_get(st, p->pid, false);
 
 	if (!leader) {
 		leader = state_thread_new(st, p, p->pid);
