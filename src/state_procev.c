@@ -137,8 +137,9 @@ static void fill_image(struct state *st, const struct evt *e, struct state_proc 
 		p->exe_ctime = v;
 	if (evt_param_u64(e, PB_EXE_MTIME, &v))
 		p->exe_mtime = v;
-	/* Snapshots carry no flags: a memfd shows in the path. */
-	if ((e->info->flags & SAKER_EF_INTERNAL) || !evt_param_u64(e, PB_FLAGS, &v))
+	/* Only execve's flags are exe flags (clone's are CLONE_*); elsewhere a memfd shows in the path. */
+	if ((e->hdr.type != SAKER_EV_EXECVE && e->hdr.type != SAKER_EV_EXECVEAT) ||
+	    !evt_param_u64(e, PB_FLAGS, &v))
 		v = p->exepath && !strncmp(p->exepath->s, "memfd:", 6) ? SAKER_EXE_FROM_MEMFD : 0;
 	p->exe_flags = (uint32_t)v;
 }

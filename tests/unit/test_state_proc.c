@@ -124,6 +124,26 @@ static void test_exec_memfd(void)
 	tap_ok(p->exe_flags & SAKER_EXE_FROM_MEMFD, "memfd exe seen in a snapshot");
 	tap_is_str(state_str_c(p->exepath), "memfd:runc_cloned:/proc/self/exe",
 		   "snapshot memfd exepath");
+
+	/* A clone from an unknown caller: its flags are CLONE_*, not exe flags. */
+	{
+		struct tl_proc pb = { .tid = 400,
+				      .pid = 400,
+				      .ptid = 1,
+				      .comm = "x",
+				      .exepath = "/bin/x",
+				      .argv = "x",
+				      .argv_len = 2,
+				      .flags = CLONE_VM | CLONE_VFORK | SIGCHLD };
+		struct rec_builder *b = tl_begin(SAKER_EV_CLONE, 400, 400, 401);
+
+		tl_block(b, &pb);
+		tl_apply_commit(st, b);
+		p = state_proc_get(st, 400);
+		tap_ok(p && p->exe_flags == 0, "clone flags are not taken for exe flags");
+		tap_ok(state_proc_get(st, 401) && state_proc_get(st, 401)->ppid == 400,
+		       "the child of an unknown caller is created");
+	}
 	state_free(st);
 }
 
