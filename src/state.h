@@ -15,6 +15,24 @@
  * returned by any call stay valid until the next state_apply(),
  * state_commit() or lookup that may evict (state_thread_get with lookup).
  * Single-threaded: the caller serialises all calls.
+ *
+ * Fields, with t = ctx.thread, p = t->proc, fd = ctx.fd:
+ *   proc.name t->comm; proc.exe p->exe; proc.exepath p->exepath;
+ *   proc.args/cmdline state_proc_args/cmdline(); proc.env[X] state_proc_getenv();
+ *   proc.cwd p->cwd; proc.pid/ppid/sid/vpid p->...; proc.tid/vtid t->...;
+ *   proc.pname/pexe/pexepath/pcmdline/aname[N]/aexe[N]: state_proc_ancestor(st, p, N);
+ *   proc.sname state_proc_session_leader(); proc.is_vpgid_leader p->vpid == p->vpgid;
+ *   proc.tty p->tty; proc.duration e->ts - p->start_ts;
+ *   proc.is_exe_from_memfd/is_exe_upper_layer/is_exe_writable p->exe_flags & SAKER_EXE_*;
+ *   proc.exe_ino[.ctime/.mtime] p->exe_ino/exe_ctime/exe_mtime;
+ *   thread.cap_* t->cap_*; user.uid p->uid (euid: p->euid); user.loginuid p->loginuid;
+ *   user.name/loginname state_user_name(st, p, p->uid / p->loginuid);
+ *   group.gid/name p->gid, state_group_name(); container.id p->container_id;
+ *   fd.num ctx.fdnum; fd.name/nameraw fd->name/nameraw; fd.type/typechar
+ *   state_fd_typename/typechar(); fd.directory/filename state_fd_directory/filename();
+ *   fd.name_changed ctx.fd_name_changed; fd.connected fd->sock->connected;
+ *   fd.l4proto/sockfamily fd->sock->l4proto/family; fd.lip/rip/lport/rport
+ *   fd->sock->laddr/raddr/lport/rport; fd.sip/cip/sport/cport state_sock_ends().
  */
 #ifndef SAKER_STATE_H
 #define SAKER_STATE_H
