@@ -175,7 +175,7 @@ void state_free(struct state *st);
 int state_apply(struct state *st, const struct evt *e, struct state_evctx *ret_ctx);
 /* Carry out the removals the last state_apply() deferred. */
 void state_commit(struct state *st);
-/* Decode a raw record and apply and commit it (seeding, snapshots). */
+/* Decode a raw record and apply and commit it (seeding, snapshots); -EBADMSG if malformed. */
 int state_apply_record(struct state *st, const void *rec, size_t len);
 /* Seed from procscan of the whole procroot. Returns records applied. */
 int state_seed(struct state *st);
