@@ -200,83 +200,119 @@ static void block_ids(struct rec_builder *b, const struct pstatus *s, const stru
 	rb_str(b, s->name);
 }
 
+/*
+ * A NUL-separated /proc file (cmdline, environ), at most max bytes, added
+ * only when not empty. Returns its length, or -errno if unreadable.
+ */
+static ssize_t add_list_file(struct procscan_ctx *c, struct rec_builder *b, const char *pdir,
+			     const char *name, size_t max)
+{
+	ssize_t n;
+
+	snprintf(c->buf, c->buflen, "%s/%s", pdir, name);
+	n = procscan_read(c->buf, c->buf, max + 1);
+	if (n > 0)
+		rb_strlist(b, c->buf, (size_t)n);
+	return n;
+}
+
+static void add_cgroups(struct procscan_ctx *c, struct rec_builder *b, const char *pdir)
+{
+	char *buf = c->buf;
+	ssize_t n;
+
+	snprintf(buf, c->buflen, "%s/cgroup", pdir);
+	/* The list goes after the text: leave room for it. */
+	n = procscan_read(buf, buf, c->buflen - SAKER_CGROUP_MAX - 1);
+	if (n >= 0)
+		rb_strlist(b, buf + n + 1, cgroups_list(buf, buf + n + 1, SAKER_CGROUP_MAX));
+	else
+		rb_absent(b);
+}
+
+static uint64_t ts_ns(const struct timespec *ts)
+{
+	return (uint64_t)ts->tv_sec * 1000000000ull + (uint64_t)ts->tv_nsec;
+}
+
+/* From tty on: credentials, capabilities, exe inode, start, namespace depth. */
+static void add_tail(struct procscan_ctx *c, struct rec_builder *b, const char *pdir,
+		     const struct pstatus *s, const struct pstat *st, const struct stat *exe)
+{
+	uint64_t ticks = (uint64_t)sysconf(_SC_CLK_TCK);
+
+	rb_num(b, st->tty);
+	snprintf(c->buf, c->buflen, "%s/loginuid", pdir);
+	rb_num(b, procscan_read(c->buf, c->buf, 32) > 0 ? strtoul(c->buf, NULL, 10) : UINT32_MAX);
+	rb_num(b, s->uid[0]);
+	rb_num(b, s->gid[0]);
+	rb_num(b, s->uid[1]);
+	rb_num(b, s->gid[1]);
+	rb_num(b, s->cap_inh);
+	rb_num(b, s->cap_prm);
+	rb_num(b, s->cap_eff);
+	rb_num(b, (uint64_t)exe->st_ino);
+	rb_num(b, ts_ns(&exe->st_ctim));
+	rb_num(b, ts_ns(&exe->st_mtim));
+	rb_num(b, st->start_ticks * (1000000000ull / (ticks ? ticks : 100)));
+	rb_num(b, s->nslevels ? s->nslevels - 1 : 0);
+}
+
+/* status and stat of the thread; -ESRCH if it is gone or not in pid. */
+static int read_task(struct procscan_ctx *c, uint32_t pid, uint32_t tid, struct pstatus *s,
+		     struct pstat *st)
+{
+	char dir[128];
+
+	snprintf(dir, sizeof(dir), "%s/%u/task/%u", c->root, pid, tid);
+	snprintf(c->buf, c->buflen, "%s/status", dir);
+	if (procscan_read(c->buf, c->buf, c->buflen) < 0)
+		return -ESRCH;
+	parse_status(c->buf, s);
+	if (s->tgid != (int64_t)pid)
+		return -ESRCH;
+	snprintf(c->buf, c->buflen, "%s/stat", dir);
+	if (procscan_read(c->buf, c->buf, c->buflen) < 0 || parse_stat(c->buf, st) < 0)
+		return -ESRCH;
+	return 0;
+}
+
 /* One PROC_SNAPSHOT for thread tid of process pid. */
 static int emit_thread(struct procscan_ctx *c, uint32_t pid, uint32_t tid)
 {
-	char dir[128], pdir[128], *buf = c->buf, cwd[SAKER_PATH_MAX], exe[SAKER_PATH_MAX];
 	struct pstatus s = { .tgid = -1, .vtid = -1, .vpid = -1, .vpgid = -1 };
+	char pdir[128], cwd[SAKER_PATH_MAX], exe[SAKER_PATH_MAX];
+	struct stat exe_st = { 0 };
 	struct pstat st = { 0 };
 	struct rec_builder b;
-	struct stat exe_st;
-	ssize_t n, argc_len;
-	char *args;
-	uint64_t ticks = (uint64_t)sysconf(_SC_CLK_TCK);
 	bool have_exe;
+	ssize_t n;
 
+	if (read_task(c, pid, tid, &s, &st) < 0)
+		return -ESRCH;
 	snprintf(pdir, sizeof(pdir), "%s/%u", c->root, pid);
-	snprintf(dir, sizeof(dir), "%s/%u/task/%u", c->root, pid, tid);
-	if (procscan_read(strcat(strcpy(buf, dir), "/status"), buf, c->buflen) < 0)
-		return -ESRCH;
-	parse_status(buf, &s);
-	if (s.tgid != (int64_t)pid)
-		return -ESRCH;
-	snprintf(buf, c->buflen, "%s/stat", dir);
-	if (procscan_read(buf, buf, c->buflen) < 0 || parse_stat(buf, &st) < 0)
-		return -ESRCH;
 	if (read_link(pdir, "cwd", cwd, sizeof(cwd)) < 0)
 		cwd[0] = '\0';
 	have_exe = read_link(pdir, "exe", exe, sizeof(exe)) >= 0;
-	snprintf(buf, c->buflen, "%s/exe", pdir);
-	if (!have_exe || stat(buf, &exe_st) < 0)
+	snprintf(c->buf, c->buflen, "%s/exe", pdir);
+	if (have_exe && stat(c->buf, &exe_st) < 0)
 		memset(&exe_st, 0, sizeof(exe_st));
 
 	rb_begin(&b, c->rec, SAKER_REC_MAX, SAKER_EV_PROC_SNAPSHOT, clock_ns(CLOCK_BOOTTIME), tid,
 		 pid, 0);
 	rb_absent(&b); /* filename: what execve was given is not in /proc */
-	/* argv: kernel threads have none. */
-	args = buf;
-	snprintf(buf, c->buflen, "%s/cmdline", pdir);
-	argc_len = procscan_read(buf, args, SAKER_ARGS_MAX + 1);
-	if (argc_len > 0)
-		rb_strlist(&b, args, (size_t)argc_len);
-	else
+	/* Kernel threads have no argv: their comm stands in. */
+	if (add_list_file(c, &b, pdir, "cmdline", SAKER_ARGS_MAX) <= 0)
 		rb_str(&b, s.name);
 	block_ids(&b, &s, &st, tid, cwd[0] ? cwd : NULL);
 	rb_str(&b, have_exe ? exe : NULL);
-	snprintf(buf, c->buflen, "%s/cgroup", pdir);
-	/* The list goes after the text: leave room for it. */
-	n = procscan_read(buf, buf, c->buflen - SAKER_CGROUP_MAX - 1);
-	if (n >= 0) {
-		char *list = buf + n + 1;
-		size_t len = cgroups_list(buf, list, SAKER_CGROUP_MAX);
-
-		rb_strlist(&b, list, len);
-	} else {
+	add_cgroups(c, &b, pdir);
+	n = add_list_file(c, &b, pdir, "environ", SAKER_ENV_MAX);
+	if (n == 0)
+		rb_strlist(&b, "", 0); /* empty, as kernel threads' is */
+	else if (n < 0)
 		rb_absent(&b);
-	}
-	snprintf(buf, c->buflen, "%s/environ", pdir);
-	n = procscan_read(buf, buf, SAKER_ENV_MAX + 1);
-	if (n >= 0)
-		rb_strlist(&b, buf, (size_t)n);
-	else
-		rb_absent(&b);
-	rb_num(&b, st.tty);
-	snprintf(buf, c->buflen, "%s/loginuid", pdir);
-	rb_num(&b, procscan_read(buf, buf, 32) > 0 ? strtoul(buf, NULL, 10) : UINT32_MAX);
-	rb_num(&b, s.uid[0]);
-	rb_num(&b, s.gid[0]);
-	rb_num(&b, s.uid[1]);
-	rb_num(&b, s.gid[1]);
-	rb_num(&b, s.cap_inh);
-	rb_num(&b, s.cap_prm);
-	rb_num(&b, s.cap_eff);
-	rb_num(&b, (uint64_t)exe_st.st_ino);
-	rb_num(&b,
-	       (uint64_t)exe_st.st_ctim.tv_sec * 1000000000ull + (uint64_t)exe_st.st_ctim.tv_nsec);
-	rb_num(&b,
-	       (uint64_t)exe_st.st_mtim.tv_sec * 1000000000ull + (uint64_t)exe_st.st_mtim.tv_nsec);
-	rb_num(&b, st.start_ticks * (1000000000ull / (ticks ? ticks : 100)));
-	rb_num(&b, s.nslevels ? s.nslevels - 1 : 0);
+	add_tail(c, &b, pdir, &s, &st, &exe_st);
 	return procscan_finish(c, &b);
 }
 

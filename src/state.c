@@ -298,8 +298,7 @@ struct state_proc *state_proc_get(struct state *st, uint32_t pid)
 	return state_map_get(&st->procs, pid);
 }
 
-struct state_thread *state_thread_get(struct state *st, uint32_t tid, uint32_t pid_hint,
-				      bool lookup)
+struct state_thread *state_thread_get(struct state *st, uint32_t tid, bool lookup)
 {
 	struct state_thread *t = state_map_get(&st->threads, tid);
 

@@ -15,6 +15,24 @@
  * returned by any call stay valid until the next state_apply(),
  * state_commit() or lookup that may evict (state_thread_get with lookup).
  * Single-threaded: the caller serialises all calls.
+ *
+ * Fields, with t = ctx.thread, p = t->proc, fd = ctx.fd:
+ *   proc.name t->comm; proc.exe p->exe; proc.exepath p->exepath;
+ *   proc.args/cmdline state_proc_args/cmdline(); proc.env[X] state_proc_getenv();
+ *   proc.cwd p->cwd; proc.pid/ppid/sid/vpid p->...; proc.tid/vtid t->...;
+ *   proc.pname/pexe/pexepath/pcmdline/aname[N]/aexe[N]: state_proc_ancestor(st, p, N);
+ *   proc.sname state_proc_session_leader(); proc.is_vpgid_leader p->vpid == p->vpgid;
+ *   proc.tty p->tty; proc.duration e->ts - p->start_ts;
+ *   proc.is_exe_from_memfd/is_exe_upper_layer/is_exe_writable p->exe_flags & SAKER_EXE_*;
+ *   proc.exe_ino[.ctime/.mtime] p->exe_ino/exe_ctime/exe_mtime;
+ *   thread.cap_* t->cap_*; user.uid p->uid (euid: p->euid); user.loginuid p->loginuid;
+ *   user.name/loginname state_user_name(st, p, p->uid / p->loginuid);
+ *   group.gid/name p->gid, state_group_name(); container.id p->container_id;
+ *   fd.num ctx.fdnum; fd.name/nameraw fd->name/nameraw; fd.type/typechar
+ *   state_fd_typename/typechar(); fd.directory/filename state_fd_directory/filename();
+ *   fd.name_changed ctx.fd_name_changed; fd.connected fd->sock->connected;
+ *   fd.l4proto/sockfamily fd->sock->l4proto/family; fd.lip/rip/lport/rport
+ *   fd->sock->laddr/raddr/lport/rport; fd.sip/cip/sport/cport state_sock_ends().
  */
 #ifndef SAKER_STATE_H
 #define SAKER_STATE_H
@@ -157,17 +175,17 @@ void state_free(struct state *st);
 int state_apply(struct state *st, const struct evt *e, struct state_evctx *ret_ctx);
 /* Carry out the removals the last state_apply() deferred. */
 void state_commit(struct state *st);
-/* Decode a raw record and apply and commit it (seeding, snapshots). */
+/* Decode a raw record and apply and commit it (seeding, snapshots); -EBADMSG if malformed. */
 int state_apply_record(struct state *st, const void *rec, size_t len);
 /* Seed from procscan of the whole procroot. Returns records applied. */
 int state_seed(struct state *st);
 
 /*
  * The thread with this tid. With lookup, an unknown thread is read from
- * /proc (rate-limited, counted); pid_hint, if not 0, is its process.
+ * /proc with its process and fds (rate-limited, counted; never with
+ * lim.no_lookups).
  */
-struct state_thread *state_thread_get(struct state *st, uint32_t tid, uint32_t pid_hint,
-				      bool lookup);
+struct state_thread *state_thread_get(struct state *st, uint32_t tid, bool lookup);
 struct state_proc *state_proc_get(struct state *st, uint32_t pid);
 /* Ancestor n (1 = parent). NULL past the known chain; loops are cut. */
 struct state_proc *state_proc_ancestor(struct state *st, const struct state_proc *p, unsigned n);

@@ -22,7 +22,7 @@ void state_defer(struct state *st, enum state_pending_kind kind, uint32_t id, in
 
 static void remove_thread(struct state *st, uint32_t tid, uint32_t reaper_tid)
 {
-	struct state_thread *t = state_thread_get(st, tid, 0, false), *r;
+	struct state_thread *t = state_thread_get(st, tid, false), *r;
 	uint32_t reaper = 1;
 
 	if (!t)
@@ -33,7 +33,7 @@ static void remove_thread(struct state *st, uint32_t tid, uint32_t reaper_tid)
 	}
 	/* Last thread: the process goes, its children move to the reaper. */
 	if (reaper_tid) {
-		r = state_thread_get(st, reaper_tid, 0, false);
+		r = state_thread_get(st, reaper_tid, false);
 		reaper = r ? r->proc->pid : reaper_tid;
 	}
 	state_proc_remove(st, t->proc, reaper);
@@ -169,9 +169,10 @@ static int apply_rec_cb(void *opaque, const void *rec, size_t len)
 	if (r < 0)
 		return r;
 	e.ts = e.hdr.ts + a->boot_offset;
-	r = state_apply(a->st, &e, &ctx);
+	/* One process state could not take (counted) does not stop a scan. */
+	state_apply(a->st, &e, &ctx);
 	state_commit(a->st);
-	return r;
+	return 0;
 }
 
 int state_apply_record(struct state *st, const void *rec, size_t len)
@@ -193,7 +194,7 @@ struct state_thread *state_lookup_proc(struct state *st, uint32_t tid)
 	st->in_lookup = true;
 	r = procscan_thread(st->procroot, tid, PROCSCAN_FDS, apply_rec_cb, &a);
 	st->in_lookup = false;
-	t = r >= 0 ? state_thread_get(st, tid, 0, false) : NULL;
+	t = r >= 0 ? state_thread_get(st, tid, false) : NULL;
 	if (!t)
 		st->stats.lookups_failed++;
 	return t;
@@ -265,16 +266,16 @@ int state_apply(struct state *st, const struct evt *e, struct state_evctx *ret_c
 	if (st->npending)
 		state_commit(st);
 	st->stats.events++;
-	ctx.thread = state_thread_get(st, e->hdr.tid, e->hdr.pid, lookup);
+	ctx.thread = state_thread_get(st, e->hdr.tid, lookup);
 	if (ctx.thread && e->hdr.pid && ctx.thread->proc->pid != e->hdr.pid && !creates_thread(e) &&
 	    !(flags & SAKER_EF_INTERNAL)) {
 		/* The tid was reused after an exit we missed: the entry is stale. */
 		st->stats.stale_threads++;
 		state_thread_remove(st, ctx.thread);
-		ctx.thread = state_thread_get(st, e->hdr.tid, e->hdr.pid, lookup);
+		ctx.thread = state_thread_get(st, e->hdr.tid, lookup);
 	}
 	if (e->hdr.type == SAKER_EV_FD_SNAPSHOT && !ctx.thread)
-		ctx.thread = state_thread_get(st, e->hdr.pid, 0, false);
+		ctx.thread = state_thread_get(st, e->hdr.pid, false);
 	if (ctx.thread)
 		state_touch(st, ctx.thread);
 	if ((flags & SAKER_EF_FDARG) && ctx.thread) {

@@ -137,8 +137,9 @@ static void fill_image(struct state *st, const struct evt *e, struct state_proc 
 		p->exe_ctime = v;
 	if (evt_param_u64(e, PB_EXE_MTIME, &v))
 		p->exe_mtime = v;
-	/* Snapshots carry no flags: a memfd shows in the path. */
-	if ((e->info->flags & SAKER_EF_INTERNAL) || !evt_param_u64(e, PB_FLAGS, &v))
+	/* Only execve's flags are exe flags (clone's are CLONE_*); elsewhere a memfd shows in the path. */
+	if ((e->hdr.type != SAKER_EV_EXECVE && e->hdr.type != SAKER_EV_EXECVEAT) ||
+	    !evt_param_u64(e, PB_FLAGS, &v))
 		v = p->exepath && !strncmp(p->exepath->s, "memfd:", 6) ? SAKER_EXE_FROM_MEMFD : 0;
 	p->exe_flags = (uint32_t)v;
 }
@@ -201,7 +202,7 @@ static struct state_proc *proc_get_or_new(struct state *st, uint32_t pid)
 /* Thread tid in process p, created or moved there. */
 static struct state_thread *thread_in(struct state *st, struct state_proc *p, uint32_t tid)
 {
-	struct state_thread *t = state_thread_get(st, tid, 0, false);
+	struct state_thread *t = state_thread_get(st, tid, false);
 
 	if (!t)
 		return state_thread_new(st, p, tid);
@@ -363,14 +364,14 @@ static int apply_clone(struct state *st, const struct evt *e, struct state_threa
 				return r;
 			caller = ctx->thread;
 		}
-		if (state_thread_get(st, ctid, 0, false))
+		if (state_thread_get(st, ctid, false))
 			return 0; /* the child's record came first */
 		t = clone_child(st, caller, caller->proc, ctid,
 				(flags & CLONE_THREAD) ? caller->proc->pid : ctid, flags, e->ts);
 		return t ? 0 : -ENOMEM;
 	}
 	/* Child side: the block describes the child. */
-	t = state_thread_get(st, e->hdr.tid, 0, false);
+	t = state_thread_get(st, e->hdr.tid, false);
 	if (!t) {
 		struct state_proc *pp;
 
@@ -391,7 +392,7 @@ static int apply_clone(struct state *st, const struct evt *e, struct state_threa
 static struct state_thread *exec_dethread(struct state *st, struct state_thread *t)
 {
 	struct state_proc *p = t->proc;
-	struct state_thread *leader = state_thread_get(st, p->pid, 0, false);
+	struct state_thread *leader = state_thread_get(st, p->pid, false);
 
 	if (!leader) {
 		leader = state_thread_new(st, p, p->pid);

@@ -3,12 +3,17 @@
 #include "config.h"
 #endif
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <linux/openat2.h>
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "state_map.h"
 #include "users.h"
@@ -73,14 +78,41 @@ static uint64_t key_of(uint32_t id, bool group, const char *container)
 }
 
 /* Search the container's own file (passwd or group) for id. */
+/*
+ * Open etc/NAME inside the container's root. The container controls that
+ * tree: its symlinks are resolved inside its root (RESOLVE_IN_ROOT), never
+ * against ours, and only a regular file is read.
+ */
+static FILE *open_in_root(const char *procroot, uint32_t pid, const char *name)
+{
+	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	char path[320];
+	struct stat sb;
+	int dirfd, fd;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%u/root", procroot, pid);
+	dirfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return NULL;
+	snprintf(path, sizeof(path), "etc/%s", name);
+	fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	close(dirfd);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || !(f = fdopen(fd, "re"))) {
+		close(fd);
+		return NULL;
+	}
+	return f;
+}
+
 static bool from_file(struct users_entry *e, const char *root, uint32_t pid, bool *readable)
 {
-	char path[320];
-	FILE *f;
 	bool found = false;
+	FILE *f = open_in_root(root, pid, e->group ? "group" : "passwd");
 
-	snprintf(path, sizeof(path), "%s/%u/root/etc/%s", root, pid, e->group ? "group" : "passwd");
-	f = fopen(path, "re");
 	*readable = f != NULL;
 	if (!f)
 		return false;

@@ -91,7 +91,7 @@ int main(void)
 	struct collected c = { 0 };
 	struct evt e;
 	pthread_t th;
-	int n, threads = 0, procs = 0;
+	int n, threads = 0, procs = 0, bad = 0, noenv = 0;
 	uint32_t self = (uint32_t)getpid();
 	const struct evt_param *tp;
 
@@ -166,11 +166,19 @@ int main(void)
 	n = procscan_all("/proc", PROCSCAN_THREADS, collect, &c);
 	tap_ok(n > 0, "procscan_all emitted %d records", n);
 	for (int i = 0; i < c.n; i++) {
-		if (!decode(&c, i, &e) || e.hdr.pid != self)
+		if (!decode(&c, i, &e)) {
+			bad++;
 			continue;
+		}
+		if (e.hdr.pid != self)
+			continue;
+		if (e.hdr.type == SAKER_EV_PROC_SNAPSHOT && !evt_param_str(&e, 14))
+			noenv++;
 		procs += e.hdr.tid == self;
 		threads += e.hdr.tid != self;
 	}
+	tap_is_int(bad, 0, "every record decodes");
+	tap_is_int(noenv, 0, "this process's environment is there");
 	tap_is_int(procs, 1, "this process once");
 	tap_is_int(threads, 1, "and its other thread");
 	tap_ok(procscan_thread("/proc", 0x7ffffff0u, 0, collect, &c) == -ESRCH,

@@ -128,7 +128,7 @@ static void test_lookup_real_child(void)
 	struct state_stats s;
 	pid_t pid = spawn_sleep();
 
-	t = state_thread_get(st, (uint32_t)pid, 0, true);
+	t = state_thread_get(st, (uint32_t)pid, true);
 	tap_ok(t != NULL, "unknown thread looked up from /proc");
 	if (!realpath("/bin/sleep", real))
 		strcpy(real, "/bin/sleep");
@@ -156,7 +156,7 @@ static void test_lookup_limits(void)
 
 	/* Ids above pid_max: never there. */
 	for (uint32_t i = 0; i < 10; i++)
-		state_thread_get(st, 0x7ffffff0u + i, 0, true);
+		state_thread_get(st, 0x7ffffff0u + i, true);
 	state_get_stats(st, &s);
 	tap_is_int(s.lookups + s.lookups_refused, 10, "every look-up attempted or refused");
 	tap_ok(s.lookups_refused >= 6, "rate limit refuses the excess (%llu refused)",

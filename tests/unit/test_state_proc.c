@@ -40,7 +40,7 @@ static void test_fork_orders(void)
 			   "systemd", "ancestor 2 is init");
 		tap_ok(state_proc_ancestor(st, c, 3) == NULL, "the chain ends at init");
 		tap_ok(c && p && c->fdt != p->fdt, "fork copies the fd table");
-		tap_is_int(state_thread_get(st, 200, 0, false)->vtid, 200, "child vtid");
+		tap_is_int(state_thread_get(st, 200, false)->vtid, 200, "child vtid");
 		state_free(st);
 	}
 }
@@ -54,8 +54,8 @@ static void test_threads(void)
 	tl_snapshot(st, 100, 1, "java", "/usr/bin/java", "/");
 	tl_fork(st, 100, 101, CLONE_THREAD | CLONE_VM | CLONE_FILES | CLONE_FS | CLONE_SIGHAND,
 		false);
-	t = state_thread_get(st, 101, 0, false);
-	l = state_thread_get(st, 100, 0, false);
+	t = state_thread_get(st, 101, false);
+	l = state_thread_get(st, 100, false);
 	tap_ok(t && l && t->proc == l->proc, "CLONE_THREAD: one process object for both threads");
 	tap_is_int(l->proc->nthreads, 2, "process has two threads");
 	state_get_stats(st, &s);
@@ -64,7 +64,7 @@ static void test_threads(void)
 
 	/* The leader exits first; the process lives on in its other thread. */
 	tl_exit(st, 100, 100, 0);
-	tap_ok(state_thread_get(st, 100, 0, false) == NULL, "leader thread gone");
+	tap_ok(state_thread_get(st, 100, false) == NULL, "leader thread gone");
 	tap_ok(state_proc_get(st, 100) != NULL, "process remains while a thread lives");
 	tl_exit(st, 101, 100, 0);
 	tap_ok(state_proc_get(st, 100) == NULL, "process gone with its last thread");
@@ -124,6 +124,26 @@ static void test_exec_memfd(void)
 	tap_ok(p->exe_flags & SAKER_EXE_FROM_MEMFD, "memfd exe seen in a snapshot");
 	tap_is_str(state_str_c(p->exepath), "memfd:runc_cloned:/proc/self/exe",
 		   "snapshot memfd exepath");
+
+	/* A clone from an unknown caller: its flags are CLONE_*, not exe flags. */
+	{
+		struct tl_proc pb = { .tid = 400,
+				      .pid = 400,
+				      .ptid = 1,
+				      .comm = "x",
+				      .exepath = "/bin/x",
+				      .argv = "x",
+				      .argv_len = 2,
+				      .flags = CLONE_VM | CLONE_VFORK | SIGCHLD };
+		struct rec_builder *b = tl_begin(SAKER_EV_CLONE, 400, 400, 401);
+
+		tl_block(b, &pb);
+		tl_apply_commit(st, b);
+		p = state_proc_get(st, 400);
+		tap_ok(p && p->exe_flags == 0, "clone flags are not taken for exe flags");
+		tap_ok(state_proc_get(st, 401) && state_proc_get(st, 401)->ppid == 400,
+		       "the child of an unknown caller is created");
+	}
 	state_free(st);
 }
 
@@ -139,18 +159,18 @@ static void test_exec_non_leader(void)
 	tap_is_int(state_proc_get(st, 100)->nthreads, 3, "three threads before exec");
 	/* Thread 102 calls execve; the record arrives with the leader's tid. */
 	tl_execve(st, 100, 100, "sh", "/bin/sh", "sh", 3, 0);
-	t = state_thread_get(st, 100, 0, false);
+	t = state_thread_get(st, 100, false);
 	tap_ok(t != NULL, "the process keeps the leader's tid");
 	tap_is_int(t ? t->proc->nthreads : 0, 1, "other threads vanished");
-	tap_ok(!state_thread_get(st, 101, 0, false) && !state_thread_get(st, 102, 0, false),
+	tap_ok(!state_thread_get(st, 101, false) && !state_thread_get(st, 102, false),
 	       "threads 101 and 102 gone");
 	tap_is_str(t ? t->proc->comm : "", "sh", "new image");
 
 	/* Same, with a driver that reports the exec'ing thread's old tid. */
 	tl_fork(st, 100, 103, th, false);
 	tl_execve(st, 103, 100, "ls", "/bin/ls", "ls", 3, 0);
-	t = state_thread_get(st, 100, 0, false);
-	tap_ok(t && t->proc->nthreads == 1 && !state_thread_get(st, 103, 0, false),
+	t = state_thread_get(st, 100, false);
+	tap_ok(t && t->proc->nthreads == 1 && !state_thread_get(st, 103, false),
 	       "execve recorded under the old tid: leader tid kept, thread 103 gone");
 	tap_is_str(t ? t->comm : "", "ls", "leader thread has the new comm");
 	state_free(st);
@@ -228,7 +248,7 @@ static void test_creds(void)
 	rb_num(b, 2);
 	rb_num(b, 3);
 	tl_apply_commit(st, b);
-	t = state_thread_get(st, 100, 0, false);
+	t = state_thread_get(st, 100, false);
 	tap_ok(t->cap_inheritable == 1 && t->cap_permitted == 2 && t->cap_effective == 3, "capset");
 	b = tl_begin(SAKER_EV_SETSID, 100, 100, 100);
 	tl_apply_commit(st, b);

@@ -19,6 +19,15 @@ static void write_file(const char *path, const char *text)
 	fclose(f);
 }
 
+static void mkdirs(const char *path)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", path);
+	if (system(cmd) != 0)
+		tap_skip_all("cannot create %s", path);
+}
+
 int main(void)
 {
 	char root[] = "/tmp/test_users.XXXXXX", path[256];
@@ -39,7 +48,20 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/4242/root/etc/group", root);
 	write_file(path, "root:x:0:\nwebgrp:x:33:\n");
 
+	/* Process 4343's passwd is an absolute symlink: it must resolve in its root. */
+	snprintf(path, sizeof(path), "%s/4343/root/etc", root);
+	mkdirs(path);
+	snprintf(path, sizeof(path), "%s/4343/root/data", root);
+	mkdirs(path);
+	snprintf(path, sizeof(path), "%s/4343/root/data/passwd", root);
+	write_file(path, "inroot:x:77:77::/:/bin/sh\n");
+	snprintf(path, sizeof(path), "%s/4343/root/etc/passwd", root);
+	if (symlink("/data/passwd", path) < 0)
+		tap_skip_all("cannot make a symlink");
+
 	u = users_new(16, root);
+	tap_is_str(users_user_name(u, 77, "0123456789ab", 4343), "inroot",
+		   "container symlinks resolve inside the container's root");
 	tap_is_str(users_user_name(u, 0, NULL, 0), "root", "host uid 0 is root");
 	tap_is_str(users_group_name(u, 0, "host", 1), "root", "host gid 0 is root");
 	tap_is_str(users_user_home(u, 0, NULL, 0), "/root", "root's home");
