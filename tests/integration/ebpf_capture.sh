@@ -36,6 +36,9 @@ ok "the capture's own writes are not recorded" \
 is "capture -n 50 stops by itself" "$?" 0
 ok "... after 50 records" grep -q "^saker: 50 records written" "$TMP/n.err"
 
+"$SAKER" capture -w "$TMP/auto.cap" -n 5 2> "$TMP/auto.err"
+is "capture with the default driver (auto) works here" "$?" 0
+
 SAKER_EBPF_RING_BYTES=12345 "$SAKER" capture --driver ebpf -w "$TMP/x.cap" -n 1 2> "$TMP/bad.err"
 ok "a bad ring size is refused" test $? -ne 0
 ok "... saying why" grep -q "not a power of two" "$TMP/bad.err"

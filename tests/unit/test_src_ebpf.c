@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -88,6 +89,18 @@ static bool find(struct evt *e, int type, int pidx, const char *want)
 		if (v && strstr(v, want))
 			return true;
 	}
+	return false;
+}
+
+static int64_t s64(const struct evt *e, const char *name);
+
+/* The first kept record of type whose "fd" parameter is fd. */
+static bool find_fd(struct evt *e, int type, int64_t fd)
+{
+	for (int i = 0; i < nkept; i++)
+		if (evt_decode(e, kept[i], SAKER_REC_MAX, NULL, NULL) == 0 && e->hdr.type == type &&
+		    s64(e, "fd") == fd)
+			return true;
 	return false;
 }
 
@@ -312,6 +325,42 @@ static void test_connect(struct source *s)
 	forget();
 }
 
+static void test_unix_and_data(struct source *s, const char *dir)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), c;
+	const struct evt_param *p;
+	struct evt e;
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s/sock", dir);
+	bind(l, (struct sockaddr *)&a, sizeof(a));
+	listen(l, 1);
+	c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	connect(c, (struct sockaddr *)&a, sizeof(a));
+	write(c, "hello saker", 11);
+	drain(s, 300, getpid(), 0);
+
+	tap_ok(find_fd(&e, SAKER_EV_CONNECT, c), "connect on a unix socket comes back");
+	p = evt_param(&e, evt_param_index(SAKER_EV_CONNECT, "addr"));
+	tap_ok(p && p->val[0] == AF_UNIX && strcmp((const char *)p->val + 1, a.sun_path) == 0,
+	       "... addr is the socket path");
+	p = evt_param(&e, evt_param_index(SAKER_EV_CONNECT, "tuple"));
+	tap_ok(p && p->len > SAKER_TUPLE_UNIX_MIN && p->val[0] == AF_UNIX &&
+		       strcmp((const char *)p->val + SAKER_TUPLE_UNIX_MIN, a.sun_path) == 0,
+	       "... tuple carries the peer's bound path");
+	tap_ok(p && memcmp(p->val + 1, p->val + 9, 8) != 0 && *(const uint64_t *)(p->val + 9) != 0,
+	       "... and two distinct socket addresses");
+	tap_ok(find_fd(&e, SAKER_EV_WRITE, c), "write on it comes back");
+	tap_is_int(u64(&e, "size"), 11, "... size 11");
+	p = evt_param(&e, evt_param_index(SAKER_EV_WRITE, "data"));
+	tap_ok(p && p->len == 11 && memcmp(p->val, "hello saker", 11) == 0,
+	       "... data is what was written");
+	close(c);
+	close(l);
+	unlink(a.sun_path);
+	forget();
+}
+
 static void test_interest(struct source *s, const char *dir)
 {
 	struct src_interest want = { 0 };
@@ -410,6 +459,7 @@ int main(void)
 	test_exec(s);
 	test_memfd_exec(s);
 	test_connect(s);
+	test_unix_and_data(s, dir);
 	test_interest(s, dir);
 	tap_is_int(ds.bad[0] + ds.bad[1] + ds.bad[2] + ds.bad[3] + ds.bad[4] + ds.bad[5] +
 			   ds.bad[6] + ds.bad[7],
