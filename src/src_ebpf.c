@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * eBPF source: open -> check ABI -> size maps -> load -> configure ->
- * attach -> poll the ring buffer. Records are copied out of the ring in
+ * attach -> poll the ring buffer (choosing and loading the object:
+ * src_ebpf_load.c). Records are copied out of the ring in
  * batches into one buffer and handed out one at a time.
  *
  * The probe submits without waking us until wakeup_bytes are pending
@@ -9,16 +10,9 @@
  * polls on a short slice so latency stays bounded by POLL_SLICE_MS.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -26,18 +20,11 @@
 
 #include "event.h"
 #include "src_ebpf.h"
+#include "src_ebpf_load.h"
 #include "util.h"
-
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wmissing-prototypes"
-#include "saker.skel.h"
-#pragma GCC diagnostic pop
 
 #define POLL_SLICE_MS 10
 #define BATCH_BYTES (4u << 20)
-#define LOG_CAP (1u << 20)
-#define BTF_PATH "/sys/kernel/btf/vmlinux"
 
 struct src_ebpf {
 	struct source s;
@@ -53,157 +40,6 @@ struct src_ebpf {
 	uint64_t records;
 	void *owned_elf; /* a classic object read from disk */
 };
-
-/* libbpf's messages of the current load, kept for the verifier log file. */
-static char *load_log;
-static size_t load_log_len;
-
-static int collect_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	int n;
-
-	if (level == LIBBPF_DEBUG || !load_log || load_log_len >= LOG_CAP - 1)
-		return 0;
-	n = vsnprintf(load_log + load_log_len, LOG_CAP - load_log_len, fmt, ap);
-	if (n > 0)
-		load_log_len +=
-			(size_t)n < LOG_CAP - load_log_len ? (size_t)n : LOG_CAP - 1 - load_log_len;
-	return 0;
-}
-
-/* Library code does not print: libbpf's notes at open time go nowhere. */
-static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return 0;
-}
-
-/* Write the verifier's words where an operator can read them; the path, or NULL. */
-static const char *save_log(char *path, size_t len)
-{
-	static const char *const dirs[] = { "/run/saker", "/tmp" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		FILE *f;
-		int fd;
-
-		mkdir(dirs[i], 0750);
-		snprintf(path, len, "%s/ebpf-verifier.log", dirs[i]);
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-		if (fd < 0)
-			continue;
-		f = fdopen(fd, "w");
-		if (!f) {
-			close(fd);
-			continue;
-		}
-		fwrite(load_log, 1, load_log_len, f);
-		fclose(f);
-		return path;
-	}
-	return NULL;
-}
-
-/* The probe's ABI version from its ELF section; -ENOENT if it has none. */
-static int object_abi(const void *elf, size_t len, uint32_t *ret)
-{
-	Elf *e;
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
-	int r = -ENOENT;
-
-	elf_version(EV_CURRENT);
-	e = elf_memory((char *)elf, len);
-	if (!e)
-		return -EBADMSG;
-	if (elf_getshdrstrndx(e, &shstrndx) != 0) {
-		elf_end(e);
-		return -EBADMSG;
-	}
-	while ((scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-		const char *name;
-		Elf_Data *d;
-
-		if (!gelf_getshdr(scn, &sh))
-			break;
-		name = elf_strptr(e, shstrndx, sh.sh_name);
-		if (!name || strcmp(name, SAKER_BPF_ABI_SECTION) != 0)
-			continue;
-		d = elf_getdata(scn, NULL);
-		if (d && d->d_buf && d->d_size >= sizeof(uint32_t)) {
-			memcpy(ret, d->d_buf, sizeof(uint32_t));
-			r = 0;
-		}
-		break;
-	}
-	elf_end(e);
-	return r;
-}
-
-static int read_file(const char *path, void **ret, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rbe");
-	size_t cap = 1 << 20, len = 0, n;
-	uint8_t *buf;
-
-	if (!f)
-		return -errno;
-	buf = malloc(cap);
-	while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
-		len += n;
-		if (len == cap && cap < (64u << 20)) {
-			uint8_t *nb = realloc(buf, cap *= 2);
-
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-			}
-			buf = nb;
-		}
-	}
-	fclose(f);
-	if (!buf)
-		return -ENOMEM;
-	*ret = buf;
-	*ret_len = len;
-	return 0;
-}
-
-/*
- * CO-RE when the kernel has BTF, else the classic object the driver
- * loader built for this release.
- */
-static int pick_object(struct src_ebpf *e, const char *object, const void **ret, size_t *ret_len,
-		       char *err, size_t errlen)
-{
-	char classic[512];
-	struct utsname u;
-	int k;
-
-	if (!object && access(BTF_PATH, R_OK) == 0) {
-		*ret = saker_bpf__elf_bytes(ret_len);
-		return 0;
-	}
-	if (!object) {
-		uname(&u);
-		snprintf(classic, sizeof(classic), "%s/%s/saker.bpf.o", SRC_EBPF_CLASSIC_DIR,
-			 u.release);
-		object = classic;
-	}
-	k = read_file(object, &e->owned_elf, ret_len);
-	if (k < 0) {
-		if (object == classic)
-			snprintf(err, errlen,
-				 "ebpf: this kernel has no BTF (%s) and there is no classic probe "
-				 "at %s (%s): build one with 'saker-driver-loader --ebpf'",
-				 BTF_PATH, classic, strerror(-k));
-		else
-			snprintf(err, errlen, "ebpf: cannot read '%s': %s", object, strerror(-k));
-		return k;
-	}
-	*ret = e->owned_elf;
-	return 0;
-}
 
 static int size_maps(struct src_ebpf *e, size_t ring, char *err, size_t errlen)
 {
@@ -221,40 +57,6 @@ static int size_maps(struct src_ebpf *e, size_t ring, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	return 0;
-}
-
-static int load(struct src_ebpf *e, char *err, size_t errlen)
-{
-	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
-	libbpf_print_fn_t old;
-	char path[256];
-	const char *saved;
-	int k;
-
-	/* Older kernels charge BPF memory to RLIMIT_MEMLOCK; newer ones to the cgroup. */
-	(void)setrlimit(RLIMIT_MEMLOCK, &rl);
-	load_log = malloc(LOG_CAP);
-	load_log_len = 0;
-	old = libbpf_set_print(collect_print);
-	k = bpf_object__load(e->obj);
-	libbpf_set_print(old);
-	if (k < 0 && (k == -EPERM || k == -EACCES) && geteuid() != 0)
-		snprintf(err, errlen,
-			 "ebpf: loading the probe needs root (or CAP_BPF and CAP_PERFMON): %s",
-			 strerror(-k));
-	else if (k == -EPERM)
-		snprintf(err, errlen,
-			 "ebpf: the kernel refused BPF (missing CAP_BPF/CAP_PERFMON/CAP_SYS_ADMIN, "
-			 "or kernel.unprivileged_bpf_disabled/lockdown): %s",
-			 strerror(-k));
-	else if (k < 0) {
-		saved = load_log ? save_log(path, sizeof(path)) : NULL;
-		snprintf(err, errlen, "ebpf: the kernel rejected the probe (%s); verifier log: %s",
-			 strerror(-k), saved ? saved : "could not be saved");
-	}
-	free(load_log);
-	load_log = NULL;
-	return k;
 }
 
 static int attach(struct src_ebpf *e, char *err, size_t errlen)
@@ -460,27 +262,6 @@ static int configure(struct src_ebpf *e, const struct src_ebpf_opts *o)
 	return ebpf_set_interest(&e->s, NULL);
 }
 
-static int check_abi(const void *elf, size_t len, char *err, size_t errlen)
-{
-	uint32_t v = 0;
-	int k = object_abi(elf, len, &v);
-
-	if (k < 0) {
-		snprintf(err, errlen,
-			 "ebpf: the probe object carries no saker ABI version: "
-			 "rebuild it with saker-driver-loader");
-		return -EPROTONOSUPPORT;
-	}
-	if (v >> 16 != SAKER_ABI_MAJOR) {
-		snprintf(err, errlen,
-			 "ebpf: the probe speaks event ABI %u.%u, this saker %u.%u: rebuild it "
-			 "with saker-driver-loader",
-			 v >> 16, v & 0xffff, SAKER_ABI_MAJOR, SAKER_ABI_MINOR);
-		return -EPROTONOSUPPORT;
-	}
-	return 0;
-}
-
 static size_t env_size(const char *name, size_t dflt)
 {
 	const char *v = getenv(name);
@@ -488,12 +269,12 @@ static size_t env_size(const char *name, size_t dflt)
 	return v && *v ? (size_t)strtoull(v, NULL, 0) : dflt;
 }
 
-int src_ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char *err, size_t errlen)
+static int ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char *err,
+		     size_t errlen)
 {
 	struct src_ebpf_opts o = opts ? *opts : (struct src_ebpf_opts){ 0 };
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "saker");
 	struct src_ebpf *e = calloc(1, sizeof(*e));
-	libbpf_print_fn_t old;
 	const void *elf;
 	size_t elf_len = 0;
 	int k;
@@ -512,15 +293,13 @@ int src_ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char *e
 		k = -EINVAL;
 		goto fail;
 	}
-	k = pick_object(e, o.object, &elf, &elf_len, err, errlen);
+	k = src_ebpf_pick_object(o.object, &e->owned_elf, &elf, &elf_len, err, errlen);
 	if (k < 0)
 		goto fail;
-	k = check_abi(elf, elf_len, err, errlen);
+	k = src_ebpf_check_abi(elf, elf_len, err, errlen);
 	if (k < 0)
 		goto fail;
-	old = libbpf_set_print(quiet_print);
 	e->obj = bpf_object__open_mem(elf, elf_len, &oo);
-	libbpf_set_print(old);
 	if (!e->obj) {
 		k = -errno;
 		snprintf(err, errlen, "ebpf: not a usable BPF object: %s", strerror(-k));
@@ -529,7 +308,7 @@ int src_ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char *e
 	k = size_maps(e, o.ring_bytes, err, errlen);
 	if (k < 0)
 		goto fail;
-	k = load(e, err, errlen);
+	k = src_ebpf_load_object(e->obj, err, errlen);
 	if (k < 0)
 		goto fail;
 	k = configure(e, &o);
@@ -556,5 +335,15 @@ int src_ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char *e
 	return 0;
 fail:
 	ebpf_close(&e->s);
+	return k;
+}
+
+int src_ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char *err, size_t errlen)
+{
+	/* libbpf prints to stderr by default; a library does not. */
+	libbpf_print_fn_t old = libbpf_set_print(src_ebpf_quiet_print);
+	int k = ebpf_open(opts, ret, err, errlen);
+
+	libbpf_set_print(old);
 	return k;
 }

@@ -19,6 +19,8 @@ struct exec_saved {
 	__u64 args[6];
 	__u32 have_args;
 	__u32 have_name;
+	__u32 ev; /* the event sys_enter saw */
+	__u32 pad;
 	char filename[SAKER_PATH_MAX];
 };
 

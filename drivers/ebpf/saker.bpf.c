@@ -147,18 +147,27 @@ int saker_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	}
 	ev = (ev - 1) & (EV_SLOTS - 1);
-	fc.ev = ev;
 	fc.res = (__s64)ctx->args[1];
-	fc.n = ev_nparams[ev];
-	fc.off = SAKER_HDR_SIZE + 2 * fc.n;
 	read_args(regs, fc.args);
 	if (ev == SAKER_EV_EXECVE || ev == SAKER_EV_EXECVEAT) {
 		tid = (__u32)bpf_get_current_pid_tgid();
 		sv = bpf_map_lookup_elem(&saker_execs, &tid);
-		/* The new image's registers are not the call's arguments. */
-		if (sv && sv->have_args && fc.res == 0)
+		/*
+		 * The new image's registers are not the call's arguments, and
+		 * a successful execveat reports itself as execve here: trust
+		 * what sys_enter saw.
+		 */
+		if (sv && sv->have_args && fc.res == 0) {
 			__builtin_memcpy(fc.args, sv->args, sizeof(sv->args));
+			ev = sv->ev == SAKER_EV_EXECVEAT ? SAKER_EV_EXECVEAT : SAKER_EV_EXECVE;
+			/* ...and its memory is not the caller's: no user pointers. */
+			if (ev == SAKER_EV_EXECVEAT)
+				fc.args[1] = 0;
+		}
 	}
+	fc.ev = ev;
+	fc.n = ev_nparams[ev];
+	fc.off = SAKER_HDR_SIZE + 2 * fc.n;
 	if (ev_flags[ev] & SAKER_EF_PROC) {
 		fill_proc(&fc, sv);
 		fc.first = SAKER_PROC_NPARAMS;
@@ -187,6 +196,7 @@ int saker_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	if (!sv)
 		return 0;
 	read_args((struct pt_regs *)ctx->args[0], sv->args);
+	sv->ev = ev - 1;
 	sv->have_args = 1;
 	return 0;
 }

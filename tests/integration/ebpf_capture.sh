@@ -36,6 +36,9 @@ ok "the capture's own writes are not recorded" \
 is "capture -n 50 stops by itself" "$?" 0
 ok "... after 50 records" grep -q "^saker: 50 records written" "$TMP/n.err"
 
+"$SAKER" capture -w "$TMP/auto.cap" -n 5 2> "$TMP/auto.err"
+is "capture with the default driver (auto) works here" "$?" 0
+
 SAKER_EBPF_RING_BYTES=12345 "$SAKER" capture --driver ebpf -w "$TMP/x.cap" -n 1 2> "$TMP/bad.err"
 ok "a bad ring size is refused" test $? -ne 0
 ok "... saying why" grep -q "not a power of two" "$TMP/bad.err"
@@ -56,4 +59,15 @@ ok "a probe the verifier rejects is refused" test $? -ne 0
 ok "... naming the verifier log" grep -q "rejected the probe.*verifier log: /.*/ebpf-verifier.log" "$TMP/ver.err"
 log=$(sed -n 's/.*verifier log: //p' "$TMP/ver.err")
 ok "... which holds the verifier's words" grep -q "saker_bad" "$log"
+if command -v setpriv > /dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$SAKER" capture --driver ebpf -w /dev/null -n 1 2> "$TMP/perm.err"
+	ok "an unprivileged user is refused" test $? -ne 0
+	ok "... told it needs root or CAP_BPF+CAP_PERFMON" \
+		grep -q "needs root (or CAP_BPF and CAP_PERFMON)" "$TMP/perm.err"
+	setpriv --bounding-set=-all --inh-caps=-all \
+		"$SAKER" capture --driver ebpf -w /dev/null -n 1 2> "$TMP/caps.err"
+	ok "root without capabilities is refused" test $? -ne 0
+	ok "... told which capabilities are missing" grep -q "missing CAP_BPF" "$TMP/caps.err"
+fi
 done_testing
