@@ -735,8 +735,12 @@ static void test_timeout(void)
 
 static void attach_child_loop(void)
 {
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
 	for (;;) {
 		close(open(marker, O_RDONLY | O_CLOEXEC));
+		if (write(null, "x", 1) < 0)
+			_exit(1);
 		usleep(20000);
 	}
 }
@@ -770,7 +774,14 @@ static void test_attach(bool syscall_info)
 	if (!tap_ok(src_open(&cfg, &s, err, sizeof(err)) == 0, "attach: seizes a running process"))
 		tap_diag("%s", err);
 	if (s) {
+		struct src_interest want = { 0 };
+
+		src_interest_set(&want, SAKER_EV_OPENAT);
+		src_set_interest(s, &want);
 		drain(s, &rs, 10000, is_marker_open);
+		drain(s, &rs, 100, NULL);
+		tap_ok(!find(&rs, SAKER_EV_WRITE, 0, 0, &e),
+		       "attach: interest applies in the tracer (no write records)");
 		tap_ok(find(&rs, SAKER_EV_PROC_SNAPSHOT, (uint32_t)pid, 1, &e),
 		       "attach: a snapshot of each of its threads");
 		tap_ok(find(&rs, SAKER_EV_OPENAT, (uint32_t)pid, 0, &e) &&
