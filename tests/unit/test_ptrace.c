@@ -554,11 +554,11 @@ static void test_signals(void)
 	}
 	pid = (pid_t)e.hdr.pid;
 	kill(pid, SIGSTOP);
-	drain(s, &rs, 300, NULL);
+	drain(s, &rs, 500, NULL);
 	state = proc_state(pid, &tr);
 	tap_ok(state == 't' || state == 'T', "signals: SIGSTOP stops the tracee (State %c)", state);
 	kill(pid, SIGCONT);
-	drain(s, &rs, 200, NULL);
+	drain(s, &rs, 500, NULL);
 	state = proc_state(pid, &tr);
 	tap_ok(state == 'S' || state == 'R', "signals: SIGCONT resumes it (State %c)", state);
 	kill(pid, SIGUSR1);
@@ -724,7 +724,7 @@ static void test_timeout(void)
 	t0 = clock_ns(CLOCK_MONOTONIC);
 	k = src_next(s, 200, &rec);
 	dt = (clock_ns(CLOCK_MONOTONIC) - t0) / 1000000;
-	tap_ok(k == SRC_TIMEOUT && dt >= 190 && dt < 400,
+	tap_ok(k == SRC_TIMEOUT && dt >= 190 && dt < 1000,
 	       "timeout: src_next returns SRC_TIMEOUT after its timeout (%d, %llu ms)", k,
 	       (unsigned long long)dt);
 	while ((k = src_next(s, 300, &rec)) != SRC_EOF && k >= 0)
