@@ -8,6 +8,8 @@
 # are relayed as diagnostics; the checks here are the verdicts.
 . "$abs_top_srcdir/tests/integration/lib.sh"
 
+[ "$(id -u)" = 0 ] || skip_all "needs root (DKMS build and module tests in a qemu guest)"
+command -v qemu-system-x86_64 >/dev/null 2>&1 || skip_all "qemu-system-x86_64 missing (apt-get install qemu-system-x86)"
 default=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
 	sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p')
 kernels=${SAKER_KMOD_KERNELS:-$default $(ls -d /lib/modules/*-amd64/build 2>/dev/null |

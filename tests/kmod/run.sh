@@ -30,7 +30,7 @@ done
 skip() { echo "$*" >&2; exit 77; }
 die() { echo "kmod harness: $*" >&2; exit 1; }
 
-[ "$(id -u)" = 0 ] || skip "needs root (finit_module in the guest is fine, but DKMS and cpio device nodes need root here)"
+[ "$(id -u)" = 0 ] || skip "needs root (DKMS build and module tests)"
 for tool in qemu-system-x86_64 dkms cpio gzip dpkg-query; do
 	command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed (apt-get install qemu-system-x86 dkms cpio)"
 done
