@@ -17,7 +17,7 @@ kmod_sources = \
 	drivers/kmod/saker_ioctl.h \
 	drivers/kmod/saker_kmod.h
 kmod_common = drivers/common/saker_abi.h drivers/common/saker_events.h
-EXTRA_DIST += $(kmod_sources) drivers/kmod/dkms.conf
+EXTRA_DIST += $(kmod_sources) drivers/kmod/dkms.conf drivers/kmod/README.md
 
 # kmod_stage DIR: the DKMS tree (dkms.conf, kmod/, common/) in DIR.
 kmod_stage = \
