@@ -105,6 +105,7 @@ int main(int argc, char **argv)
 	case_abi_mismatch();
 	case_ioctls();
 	case_capture();
+	case_hotplug();
 	case_bench();
 	case_tiny_buffer();
 	case_kernel_log();

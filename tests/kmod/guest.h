@@ -21,5 +21,6 @@ void case_tiny_buffer(void);
 void case_kernel_log(void);
 void case_bench_baseline(void);
 void case_bench(void);
+void case_hotplug(void);
 
 #endif /* SAKER_KMOD_GUEST_H */

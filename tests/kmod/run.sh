@@ -98,7 +98,7 @@ done
 
 # The guest reports twice: a marker line and isa-debug-exit (33 = pass).
 t0=$(date +%s)
-timeout 300 qemu-system-x86_64 -accel tcg -m 256M -smp 1 -nographic -no-reboot -nic none \
+timeout 300 qemu-system-x86_64 -accel tcg -m 256M -smp 2 -nographic -no-reboot -nic none \
 	-kernel "$vmlinuz" -initrd "$work/initramfs.gz" \
 	-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$work/console.log" 2>&1
