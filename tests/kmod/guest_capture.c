@@ -63,6 +63,14 @@ static bool strlist_has(const struct evt *e, const char *name, const char *want)
 	return false;
 }
 
+/* The first "subsys=path" entry of the cgroups parameter, or "". */
+static const char *cgroups(const struct evt *e)
+{
+	const struct evt_param *p = evt_param(e, evt_param_index(e->hdr.type, "cgroups"));
+
+	return p && p->val && p->len && p->val[p->len - 1] == '\0' ? (const char *)p->val : "";
+}
+
 static void check_execve(struct seen *sn, const struct evt *e)
 {
 	bool ok = strcmp(str(e, "filename"), "/init") == 0 &&
@@ -70,14 +78,13 @@ static void check_execve(struct seen *sn, const struct evt *e)
 		  strlist_has(e, "argv", "two words") && strlist_has(e, "env", "SAKER_T=1") &&
 		  strcmp(str(e, "cwd"), "/") == 0 && strcmp(str(e, "comm"), "init") == 0 &&
 		  num(e, "exe_ino") != 0 && num(e, "start_ts") != 0 &&
-		  num(e, "pid") == (uint64_t)sn->child;
+		  num(e, "pid") == (uint64_t)sn->child && strstr(cgroups(e), "=/") != NULL;
 
 	if (!ok)
-		tap_diag("execve: filename '%s' exepath '%s' cwd '%s' comm '%s' ino %llu",
-			 str(e, "filename"), str(e, "exepath"), str(e, "cwd"), str(e, "comm"),
-			 (unsigned long long)num(e, "exe_ino"));
-	tap_diag("execve cgroups param %s",
-		 evt_param(e, 13) && evt_param(e, 13)->val ? "present" : "absent");
+		tap_diag(
+			"execve: filename '%s' exepath '%s' cwd '%s' comm '%s' ino %llu cgroups '%s'",
+			str(e, "filename"), str(e, "exepath"), str(e, "cwd"), str(e, "comm"),
+			(unsigned long long)num(e, "exe_ino"), cgroups(e));
 	sn->execve = ok;
 }
 
@@ -257,7 +264,7 @@ void case_capture(void)
 	       (unsigned long long)sn.records);
 	tap_ok(sn.out_of_order == 0, "records of all CPUs merged in timestamp order");
 	tap_ok(sn.openat, "openat of the file: name, fd and inode");
-	tap_ok(sn.execve, "execve: filename, argv, env, cwd, comm, exepath, inode, pid");
+	tap_ok(sn.execve, "execve: filename, argv, env, cwd, comm, exepath, inode, pid, cgroups");
 	tap_ok(sn.clone_parent, "clone in the parent returns the child's pid");
 	tap_ok(sn.clone_child, "clone in the child, written at fork, with its parent");
 	tap_ok(sn.procexit, "procexit of the child with its exit status");
