@@ -17,7 +17,7 @@ kmod_sources = \
 	drivers/kmod/saker_ioctl.h \
 	drivers/kmod/saker_kmod.h
 kmod_common = drivers/common/saker_abi.h drivers/common/saker_events.h
-EXTRA_DIST += $(kmod_sources) drivers/kmod/dkms.conf
+EXTRA_DIST += $(kmod_sources) drivers/kmod/dkms.conf drivers/kmod/README.md
 
 # kmod_stage DIR: the DKMS tree (dkms.conf, kmod/, common/) in DIR.
 kmod_stage = \
@@ -51,7 +51,7 @@ src_libsaker_a_SOURCES += src/src_kmod.c src/src_kmod.h
 # TAP wrapper that SKIPs without root, qemu or kernel headers.
 check_PROGRAMS += tests/kmod/saker-kmod-guest
 tests_kmod_saker_kmod_guest_SOURCES = tests/kmod/guest.c tests/kmod/guest.h \
-	tests/kmod/guest_cases.c tests/kmod/guest_capture.c
+	tests/kmod/guest_cases.c tests/kmod/guest_capture.c tests/kmod/guest_bench.c
 tests_kmod_saker_kmod_guest_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_kmod_saker_kmod_guest_LDADD = $(TEST_LDADD) -lpthread
 TESTS += tests/integration/kmod.sh

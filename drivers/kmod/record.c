@@ -13,7 +13,6 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
-#include <asm/unaligned.h>
 
 #include "compat.h"
 #include "saker_kmod.h"
@@ -63,7 +62,7 @@ void saker_rec_put_len(struct saker_rec *r, u32 n, bool truncated)
 		return;
 	}
 	v = n | (truncated ? SAKER_PARAM_TRUNCATED : 0);
-	put_unaligned(v, (u16 *)(r->buf + SAKER_HDR_SIZE) + r->idx);
+	memcpy(r->buf + SAKER_HDR_SIZE + 2u * r->idx, &v, sizeof(v));
 	r->off += n;
 	r->idx++;
 }

@@ -100,10 +100,13 @@ int main(int argc, char **argv)
 	}
 	setup();
 	printf("# saker kmod guest: kernel tests start\n");
+	case_bench_baseline();
 	case_bad_params();
 	case_abi_mismatch();
 	case_ioctls();
 	case_capture();
+	case_hotplug();
+	case_bench();
 	case_tiny_buffer();
 	case_kernel_log();
 	failed = tap_done();

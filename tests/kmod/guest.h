@@ -19,5 +19,8 @@ void case_ioctls(void);
 void case_capture(void);
 void case_tiny_buffer(void);
 void case_kernel_log(void);
+void case_bench_baseline(void);
+void case_bench(void);
+void case_hotplug(void);
 
 #endif /* SAKER_KMOD_GUEST_H */

@@ -3,11 +3,13 @@
  * Capture through src_kmod: real system calls in, decoded records out.
  * Then unload under a reader, and drops with a tiny buffer.
  */
+#define _GNU_SOURCE /* sched_setaffinity, CPU_SET */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,8 @@ struct seen {
 	pid_t child;
 	uint16_t port;
 	uint64_t records, bad;
+	uint64_t last_ts, out_of_order;
+	unsigned opens;
 	bool openat, execve, clone_parent, clone_child, procexit, connect;
 };
 
@@ -59,6 +63,14 @@ static bool strlist_has(const struct evt *e, const char *name, const char *want)
 	return false;
 }
 
+/* The first "subsys=path" entry of the cgroups parameter, or "". */
+static const char *cgroups(const struct evt *e)
+{
+	const struct evt_param *p = evt_param(e, evt_param_index(e->hdr.type, "cgroups"));
+
+	return p && p->val && p->len && p->val[p->len - 1] == '\0' ? (const char *)p->val : "";
+}
+
 static void check_execve(struct seen *sn, const struct evt *e)
 {
 	bool ok = strcmp(str(e, "filename"), "/init") == 0 &&
@@ -66,14 +78,13 @@ static void check_execve(struct seen *sn, const struct evt *e)
 		  strlist_has(e, "argv", "two words") && strlist_has(e, "env", "SAKER_T=1") &&
 		  strcmp(str(e, "cwd"), "/") == 0 && strcmp(str(e, "comm"), "init") == 0 &&
 		  num(e, "exe_ino") != 0 && num(e, "start_ts") != 0 &&
-		  num(e, "pid") == (uint64_t)sn->child;
+		  num(e, "pid") == (uint64_t)sn->child && strstr(cgroups(e), "=/") != NULL;
 
 	if (!ok)
-		tap_diag("execve: filename '%s' exepath '%s' cwd '%s' comm '%s' ino %llu",
-			 str(e, "filename"), str(e, "exepath"), str(e, "cwd"), str(e, "comm"),
-			 (unsigned long long)num(e, "exe_ino"));
-	tap_diag("execve cgroups param %s",
-		 evt_param(e, 13) && evt_param(e, 13)->val ? "present" : "absent");
+		tap_diag(
+			"execve: filename '%s' exepath '%s' cwd '%s' comm '%s' ino %llu cgroups '%s'",
+			str(e, "filename"), str(e, "exepath"), str(e, "cwd"), str(e, "comm"),
+			(unsigned long long)num(e, "exe_ino"), cgroups(e));
 	sn->execve = ok;
 }
 
@@ -101,6 +112,9 @@ static void inspect(struct seen *sn, const void *rec)
 
 	memcpy(&h, rec, sizeof(h));
 	sn->records++;
+	if (h.ts < sn->last_ts)
+		sn->out_of_order++;
+	sn->last_ts = h.ts;
 	if (evt_decode(&e, rec, h.len, NULL, &why) < 0) {
 		if (sn->bad++ < 3)
 			tap_diag("record of type %u rejected: %s", h.type, evt_bad_names[why]);
@@ -108,8 +122,10 @@ static void inspect(struct seen *sn, const void *rec)
 	}
 	switch (h.type) {
 	case SAKER_EV_OPENAT:
-		if (strcmp(str(&e, "name"), FILE_PATH) == 0 && h.res >= 0 && num(&e, "ino"))
+		if (strcmp(str(&e, "name"), FILE_PATH) == 0 && h.res >= 0 && num(&e, "ino")) {
 			sn->openat = true;
+			sn->opens++;
+		}
 		break;
 	case SAKER_EV_EXECVE:
 		if (h.pid == (uint32_t)sn->child && h.res == 0)
@@ -145,6 +161,31 @@ static void drain(struct source *s, struct seen *sn)
 		tap_diag("src_next: %s", s->error);
 }
 
+static void pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	if (cpu >= 0) {
+		CPU_SET(cpu, &set);
+	} else {
+		for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+			CPU_SET(cpu, &set);
+	}
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void opens(int n)
+{
+	int f;
+
+	while (n-- > 0) {
+		f = open(FILE_PATH, O_RDONLY | O_CLOEXEC);
+		if (f >= 0)
+			close(f);
+	}
+}
+
 static void workload(struct seen *sn)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001) };
@@ -170,6 +211,8 @@ static void workload(struct seen *sn)
 		char *argv[] = { "/init", "--child", "two words", NULL };
 		char *envp[] = { "SAKER_T=1", NULL };
 
+		/* The child's records go to another CPU's ring, when there is one. */
+		pin_cpu(1);
 		execve("/init", argv, envp);
 		_exit(99);
 	}
@@ -219,8 +262,9 @@ void case_capture(void)
 	drain(s, &sn);
 	tap_ok(sn.records > 0 && sn.bad == 0, "%llu records, all accepted by evt_decode",
 	       (unsigned long long)sn.records);
+	tap_ok(sn.out_of_order == 0, "records of all CPUs merged in timestamp order");
 	tap_ok(sn.openat, "openat of the file: name, fd and inode");
-	tap_ok(sn.execve, "execve: filename, argv, env, cwd, comm, exepath, inode, pid");
+	tap_ok(sn.execve, "execve: filename, argv, env, cwd, comm, exepath, inode, pid, cgroups");
 	tap_ok(sn.clone_parent, "clone in the parent returns the child's pid");
 	tap_ok(sn.clone_child, "clone in the child, written at fork, with its parent");
 	tap_ok(sn.procexit, "procexit of the child with its exit status");
@@ -301,4 +345,56 @@ void case_kernel_log(void)
 	}
 	close(fd);
 	tap_ok(found == 0, "no warning, oops or BUG in the kernel log");
+}
+
+static int set_online(int cpu, int on)
+{
+	char path[64];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ok = write(fd, on ? "1" : "0", 1) == 1;
+	close(fd);
+	return ok ? 0 : -errno;
+}
+
+/* A CPU goes away and comes back while capturing: its ring stays readable. */
+void case_hotplug(void)
+{
+	struct seen sn = { 0 };
+	struct src_interest want = { { 0 } };
+	struct source *s = NULL;
+	struct src_stats st;
+	char err[512];
+
+	if (sysconf(_SC_NPROCESSORS_CONF) < 2) {
+		tap_skip(1, "one CPU: no hotplug");
+		return;
+	}
+	tap_is_int(guest_load("buf_size=65536"), 0, "module loads for the hotplug case");
+	if (src_kmod_open(GUEST_DEVICE, &s, err, sizeof(err)) < 0) {
+		tap_ok(false, "src_kmod attaches: %s", err);
+		guest_unload();
+		return;
+	}
+	src_interest_set(&want, SAKER_EV_OPENAT);
+	src_set_interest(s, &want);
+	pin_cpu(1);
+	opens(5);
+	pin_cpu(0);
+	tap_is_int(set_online(1, 0), 0, "CPU 1 goes offline while capturing");
+	opens(5);
+	tap_is_int(set_online(1, 1), 0, "CPU 1 comes back");
+	pin_cpu(1);
+	opens(5);
+	pin_cpu(-1);
+	drain(s, &sn);
+	src_stats(s, &st);
+	tap_ok(sn.opens == 15 && sn.bad == 0 && st.drops[SAKER_DROP_BUFFER_FULL] == 0,
+	       "all 15 openat records across the hotplug (%u)", sn.opens);
+	src_close(s);
+	tap_is_int(guest_unload(), 0, "rmmod after the hotplug case");
 }

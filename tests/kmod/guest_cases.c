@@ -5,11 +5,13 @@
  * through src_kmod and the decoder, unload under a reader, drops with a
  * tiny buffer, and a clean kernel log.
  */
+#define _GNU_SOURCE /* sched_setaffinity, CPU_SET */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,12 +117,18 @@ static void check_bogus_tail(int fd)
 		     (off_t)(SAKER_MMAP_PGOFF(0, SAKER_MMAP_CTL) * (uint64_t)pg));
 	struct saker_ioc_stats st = { .cpu = 0 };
 	struct saker_ioc_interest in = { .nbits = SAKER_EV_MAX };
+	cpu_set_t cpu0, all;
 	int i, f;
 
 	if (!tap_ok(ctl != MAP_FAILED, "control page maps read-write"))
 		return;
 	in.bits[SAKER_EV_OPENAT / 8] |= 1u << (SAKER_EV_OPENAT % 8);
 	ioctl(fd, SAKER_IOC_SET_INTEREST, &in);
+	/* Stay on CPU 0, whose tail is the bogus one. */
+	sched_getaffinity(0, sizeof(all), &all);
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	sched_setaffinity(0, sizeof(cpu0), &cpu0);
 	ctl->tail = ctl->head + (1ull << 40);
 	tap_is_int(ioc_errno(fd, SAKER_IOC_START, NULL), 0, "capture starts");
 	for (i = 0; i < 20; i++) {
@@ -133,6 +141,7 @@ static void check_bogus_tail(int fd)
 	       "a bogus tail counts as a full ring (%llu drops)",
 	       (unsigned long long)st.drops[SAKER_DROP_BUFFER_FULL]);
 	ioctl(fd, SAKER_IOC_STOP, 0);
+	sched_setaffinity(0, sizeof(all), &all);
 	ctl->tail = ctl->head;
 	munmap(ctl, (size_t)pg);
 }

@@ -30,7 +30,7 @@ done
 skip() { echo "$*" >&2; exit 77; }
 die() { echo "kmod harness: $*" >&2; exit 1; }
 
-[ "$(id -u)" = 0 ] || skip "needs root (finit_module in the guest is fine, but DKMS and cpio device nodes need root here)"
+[ "$(id -u)" = 0 ] || skip "needs root (DKMS build and module tests)"
 for tool in qemu-system-x86_64 dkms cpio gzip dpkg-query; do
 	command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed (apt-get install qemu-system-x86 dkms cpio)"
 done
@@ -98,7 +98,7 @@ done
 
 # The guest reports twice: a marker line and isa-debug-exit (33 = pass).
 t0=$(date +%s)
-timeout 300 qemu-system-x86_64 -accel tcg -m 256M -smp 1 -nographic -no-reboot -nic none \
+timeout 300 qemu-system-x86_64 -accel tcg -m 256M -smp 2 -nographic -no-reboot -nic none \
 	-kernel "$vmlinuz" -initrd "$work/initramfs.gz" \
 	-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$work/console.log" 2>&1
