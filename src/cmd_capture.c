@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "capture.h"
+#include "procscan.h"
+#include "src_ptrace.h"
 #include "cmd.h"
 #include "event.h"
 #include "evtfmt.h"
@@ -42,6 +44,11 @@ static int parse_types(const char *list, struct src_interest *want)
 	}
 	free(dup);
 	return r;
+}
+
+static int snapshot_record(void *w, const void *rec, size_t len)
+{
+	return cap_writer_record(w, rec);
 }
 
 static void capture_usage(FILE *f)
@@ -80,7 +87,7 @@ int cmd_capture(int argc, char **argv)
 	char err[512];
 	int c, k, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "w:d:i:e:n:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+w:d:i:e:n:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'w':
 			out = optarg;
@@ -105,7 +112,9 @@ int cmd_capture(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (!out || optind != argc) {
+	if (optind < argc)
+		cfg.argv = argv + optind;
+	if (!out) {
 		capture_usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -125,6 +134,14 @@ int cmd_capture(int argc, char **argv)
 		fprintf(stderr, "saker: cannot write '%s': %s\n", out, strerror(-k));
 		src_close(s);
 		return EXIT_CANTCREAT;
+	}
+	/* The kernel drivers start mid-flight: record what already runs. */
+	if (strcmp(s->driver, "ebpf") == 0 || strcmp(s->driver, "kmod") == 0) {
+		k = procscan_all("/proc", PROCSCAN_FDS | PROCSCAN_THREADS, snapshot_record, w);
+		if (k >= 0)
+			k = cap_writer_snapshot_end(w);
+		if (k < 0)
+			fprintf(stderr, "saker: /proc snapshot incomplete: %s\n", strerror(-k));
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -150,6 +167,8 @@ int cmd_capture(int argc, char **argv)
 			break;
 		}
 	}
+	if (cfg.argv && src_ptrace_exit_status(s, &k) == 0 && !ret)
+		ret = src_ptrace_exit_code(k);
 	src_stats(s, &st);
 	tr.records = cap_writer_records(w);
 	for (int i = 0; i < SAKER_DROP_MAX; i++)

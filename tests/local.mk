@@ -33,7 +33,10 @@ tests_unit_test_evtfmt_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_evtfmt_LDADD = $(TEST_LDADD)
 
 integration_tests = \
-	tests/integration/cli.sh
+	tests/integration/cli.sh \
+	tests/integration/daemon.sh \
+	tests/integration/live_ebpf.sh \
+	tests/integration/live_ptrace.sh
 TESTS += $(integration_tests)
 EXTRA_DIST += $(integration_tests) tests/integration/lib.sh
 
@@ -43,4 +46,4 @@ tests_helpers_mkcap_LDADD = $(SAKER_LIBS)
 
 # Performs the live scenarios (tests/scenarios/) for every driver's suite.
 check_PROGRAMS += tests/helpers/scenario
-EXTRA_DIST += tests/scenarios/scenarios.yaml
+EXTRA_DIST += tests/scenarios/scenarios.yaml tests/scenarios/run.sh
