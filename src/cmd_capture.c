@@ -78,7 +78,7 @@ int cmd_capture(int argc, char **argv)
 	struct src_config cfg = { .driver = "auto" };
 	struct src_interest want = { 0 };
 	const char *out = NULL, *events = NULL;
-	unsigned long long count = 0;
+	unsigned long long count = 0, live = 0;
 	struct cap_hostinfo hi;
 	struct cap_writer *w = NULL;
 	struct source *s = NULL;
@@ -145,7 +145,8 @@ int cmd_capture(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	while (!stop && (!count || cap_writer_records(w) < count)) {
+	/* -n counts events, not the /proc snapshot written before them. */
+	while (!stop && (!count || live < count)) {
 		const void *rec;
 
 		k = src_next(s, 200, &rec);
@@ -159,8 +160,8 @@ int cmd_capture(int argc, char **argv)
 		}
 		if (k == SRC_SNAPSHOT_END)
 			k = cap_writer_snapshot_end(w);
-		else if (k == SRC_RECORD)
-			k = cap_writer_record(w, rec);
+		else if (k == SRC_RECORD && (k = cap_writer_record(w, rec)) == 0)
+			live++;
 		if (k < 0) {
 			fprintf(stderr, "saker: writing '%s': %s\n", out, strerror(-k));
 			ret = EXIT_CANTCREAT;
@@ -178,8 +179,8 @@ int cmd_capture(int argc, char **argv)
 		fprintf(stderr, "saker: closing '%s': %s\n", out, strerror(-k));
 		ret = EXIT_CANTCREAT;
 	}
-	fprintf(stderr, "saker: %llu records written, %llu dropped\n",
-		(unsigned long long)tr.records, (unsigned long long)tr.drops);
+	fprintf(stderr, "saker: %llu records written, %llu snapshot records, %llu dropped\n", live,
+		(unsigned long long)tr.records - live, (unsigned long long)tr.drops);
 	src_close(s);
 	return ret;
 }
