@@ -299,7 +299,7 @@ void rules_free(struct ruleset *rs)
 	if (!rs)
 		return;
 	for (size_t i = 0; i < rs->nrules; i++) {
-		struct rules_rule *r = rs->rules[i];
+		struct rules_rule *r = &rs->rules[i];
 
 		cond_expr_free(r->expr);
 		outfmt_free(r->fmt);
@@ -309,7 +309,6 @@ void rules_free(struct ruleset *rs)
 		free(r->name);
 		free(r->desc);
 		free(r->output);
-		free(r);
 	}
 	free(rs->rules);
 	for (unsigned t = 0; t < SAKER_EV_MAX; t++)

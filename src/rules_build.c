@@ -272,7 +272,7 @@ static void warn_unused(struct loader *ld)
 static int index_rules(struct ruleset *rs)
 {
 	for (size_t i = 0; i < rs->nrules; i++) {
-		const struct rules_rule *r = rs->rules[i];
+		const struct rules_rule *r = &rs->rules[i];
 		unsigned **slot;
 		unsigned *n;
 
@@ -316,9 +316,12 @@ int ld_build(struct loader *ld, struct ruleset **ret)
 		ld->cur_soft = rr->skip_unknown;
 		ld->cur_errors = 0;
 		c = compile_rule(ld, rr, rs->env);
-		if (c)
-			rs->rules[rs->nrules++] = c;
-		else if (!ld->cur_errors && !ld->d->errors)
+		if (c) {
+			/* contiguous, so a rule's index is its offset from rules_at(rs, 0) */
+			c->index = rs->nrules;
+			rs->rules[rs->nrules++] = *c;
+			free(c);
+		} else if (!ld->cur_errors && !ld->d->errors)
 			ld_diag(ld, false, rr->pos, item, "could not be compiled (out of memory)");
 		else if (rr->skip_unknown && ld->cur_errors)
 			ld_diag(ld, true, rr->pos, item,
