@@ -97,6 +97,8 @@ int rules_diag_format(const struct rules_diag *g, char *buf, size_t len)
 
 	if (!g->file)
 		return snprintf(buf, len, "%s: %s", sev, g->msg);
+	if (!g->line)
+		return snprintf(buf, len, "%s: %s: %s", g->file, sev, g->msg);
 	return snprintf(buf, len, "%s:%u:%u: %s: %s", g->file, g->line, g->col, sev, g->msg);
 }
 

@@ -138,6 +138,9 @@ int main(void)
 				       i + 1 == sizeof(inputs) / sizeof(inputs[0]) ? 3 : n);
 		tap_ok(true, "survives '%s'", inputs[i]);
 	}
+	/* found by fuzzing: an output format with a NUL inside */
+	LLVMFuzzerTestOneInput((const uint8_t *)"\x02\0\x02\0", 4);
+	tap_ok(true, "survives NULs in an output format");
 	memset(deep, '(', sizeof(deep));
 	LLVMFuzzerTestOneInput((const uint8_t *)deep, sizeof(deep));
 	for (size_t i = 0; i + 4 < sizeof(deep); i += 4)
