@@ -72,6 +72,9 @@ static int flatten(struct loader *ld, unsigned idx)
 		memcpy(out + n, src, cnt * sizeof(*out)); /* strings stay owned by items */
 		n += cnt;
 	}
+	for (unsigned i = 0; i < n; i++)
+		if (!out[i].pos.list)
+			out[i].pos.list = l->name; /* blame the list for a bad item */
 	l->flat = out;
 	l->nflat = n;
 	return 0;
@@ -161,9 +164,11 @@ static void compile_diag(void *ud, struct cond_pos pos, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (pos.macro)
+	if (pos.list)
+		snprintf(item, sizeof(item), "list '%s'", pos.list);
+	else if (pos.macro)
 		snprintf(item, sizeof(item), "macro '%s'", pos.macro);
-	ld_diag(ld, ld->cur_soft, pos, pos.macro ? item : ld->cur_rule, "%s", msg);
+	ld_diag(ld, ld->cur_soft, pos, pos.list || pos.macro ? item : ld->cur_rule, "%s", msg);
 	ld->cur_errors++;
 }
 
