@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -22,11 +23,53 @@ static const char *arg_form(uint32_t flags)
 	return "none";
 }
 
+struct sorted {
+	const struct rules_diag *g;
+	size_t file_order, seq;
+};
+
+static int by_position(const void *a, const void *b)
+{
+	const struct sorted *x = a, *y = b;
+
+	if (x->file_order != y->file_order)
+		return x->file_order < y->file_order ? -1 : 1;
+	if (x->g->line != y->g->line)
+		return x->g->line < y->g->line ? -1 : 1;
+	if (x->g->col != y->g->col)
+		return x->g->col < y->g->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Diagnostics by file (in the order files were named), then line and column. */
+static void print_sorted(const struct rules_diags *d)
+{
+	struct sorted *s = calloc(d->n ? d->n : 1, sizeof(*s));
+	char line[2048];
+
+	for (size_t i = 0; s && i < d->n; i++) {
+		s[i].g = &d->v[i];
+		s[i].seq = i;
+		s[i].file_order = i;
+		for (size_t k = 0; k < i; k++)
+			if (d->v[k].file && d->v[i].file && !strcmp(d->v[k].file, d->v[i].file)) {
+				s[i].file_order = s[k].file_order;
+				break;
+			}
+	}
+	if (s)
+		qsort(s, d->n, sizeof(*s), by_position);
+	for (size_t i = 0; i < d->n; i++) {
+		rules_diag_format(s ? s[i].g : &d->v[i], line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+	free(s);
+}
+
 int cmd_validate(int argc, char **argv)
 {
 	struct rules_diags d = { 0 };
 	struct ruleset *rs = NULL;
-	char line[2048];
 	int r;
 
 	if (argc < 2 || !strcmp(argv[1], "--help")) {
@@ -36,10 +79,7 @@ int cmd_validate(int argc, char **argv)
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	r = rules_load_files((const char *const *)argv + 1, (size_t)argc - 1, &d, &rs);
-	for (size_t i = 0; i < d.n; i++) {
-		rules_diag_format(&d.v[i], line, sizeof(line));
-		fprintf(stderr, "%s\n", line);
-	}
+	print_sorted(&d);
 	printf("%u rules, %u macros, %u lists loaded; %u errors, %u warnings\n", d.nrules,
 	       d.nmacros, d.nlists, d.errors, d.warnings);
 	if (r < 0 && !d.errors)

@@ -50,6 +50,7 @@ struct cond_pos {
 	const char *file;
 	uint32_t line, col;
 	const char *macro; /* set when the text came from this macro's condition */
+	const char *list; /* set on values spliced in from this list */
 };
 
 /* Maps byte offsets of a condition's text to file positions. */

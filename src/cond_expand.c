@@ -101,7 +101,7 @@ static void mark_macro(struct cond_node *n, const char *name)
 	if (!n->rhs.pos.macro)
 		n->rhs.pos.macro = name;
 	for (unsigned i = 0; i < n->nvals; i++)
-		if (!n->vals[i].pos.macro)
+		if (!n->vals[i].pos.macro && !n->vals[i].pos.list)
 			n->vals[i].pos.macro = name;
 	for (unsigned i = 0; i < n->nkids; i++)
 		mark_macro(n->kids[i], name);

@@ -282,7 +282,7 @@ static int at_transformer(const struct parser *p, bool *is_val)
 	for (int x = 0; x < XF_MAX; x++) {
 		size_t n = strlen(cond_xf_names[x]);
 
-		if (!strncmp(p->s + p->i, cond_xf_names[x], n) && p->i + n < p->len &&
+		if (p->i + n < p->len && !strncmp(p->s + p->i, cond_xf_names[x], n) &&
 		    p->s[p->i + n] == '(')
 			return x;
 	}
@@ -582,8 +582,11 @@ int cond_parse(const char *text, size_t len, const struct cond_srcmap *map, stru
 	if (n) {
 		skip_blank(&p);
 		if (p.i < len) {
-			size_t w = strcspn(p.s + p.i, " \t\n()");
+			size_t w = 0;
 
+			/* the text is not NUL-terminated: bounded scan */
+			while (p.i + w < len && !strchr(" \t\n()", p.s[p.i + w]))
+				w++;
 			fail(&p, p.i, "unexpected '%.*s' after a complete expression",
 			     (int)(w ? w : 1), p.s + p.i);
 			cond_node_free(n);

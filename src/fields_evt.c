@@ -149,6 +149,26 @@ static int x_res(const struct field_req *r, const struct evt *e, struct field_ou
 	return field_out_printf(o, "%lld", (long long)e->hdr.res);
 }
 
+static int x_type(const struct field_req *r, const struct evt *e, struct field_out *o)
+{
+	return field_out_cstr(o, e->info->name);
+}
+
+static int x_num(const struct field_req *r, const struct evt *e, struct field_out *o)
+{
+	return field_out_u64(o, e->num);
+}
+
+static int x_rawres(const struct field_req *r, const struct evt *e, struct field_out *o)
+{
+	return field_out_s64(o, e->hdr.res);
+}
+
+static int x_failed(const struct field_req *r, const struct evt *e, struct field_out *o)
+{
+	return field_out_bool(o, e->hdr.res < 0);
+}
+
 static int x_simple(const struct field_req *r, const struct evt *e, struct field_out *o)
 {
 	const char *n = r->def->name + 4; /* past "evt." */
@@ -260,12 +280,12 @@ static const struct {
 	const char *name;
 	evt_fn fn;
 } builtin[] = {
-	{ "evt.num", x_simple },
-	{ "evt.type", x_simple },
-	{ "syscall.type", x_simple },
+	{ "evt.num", x_num },
+	{ "evt.type", x_type },
+	{ "syscall.type", x_type },
 	{ "evt.dir", x_simple },
-	{ "evt.rawres", x_simple },
-	{ "evt.failed", x_simple },
+	{ "evt.rawres", x_rawres },
+	{ "evt.failed", x_failed },
 	{ "evt.source", x_simple },
 	{ "evt.pluginname", x_simple },
 	{ "evt.is_async", x_simple },
@@ -298,33 +318,42 @@ static const struct {
 	{ "evt.is_open_create", x_open },
 };
 
-/* One entry point for every evt.* field: dispatch by name at extraction. */
+/* Per field id, set once by field_init_builtin(): no name lookups per event. */
+#define EVT_IDS 512
+static evt_fn by_id[EVT_IDS];
+static unsigned hostname_id = EVT_IDS;
+
+/* One entry point for every evt.* field. */
 static int evt_extract(const struct field_req *r, const struct field_ctx *ctx, struct field_out *o)
 {
 	const struct evt *e = ctx->evt;
 
-	if (!strcmp(r->def->name, "evt.hostname"))
+	if (r->id == hostname_id)
 		return ctx->hostname ? field_out_cstr(o, ctx->hostname) : 0;
-	if (!e || !e->info)
+	if (!e || !e->info || r->id >= EVT_IDS || !by_id[r->id])
 		return 0;
-	for (size_t i = 0; i < ARRAY_SIZE(builtin); i++)
-		if (!strcmp(builtin[i].name, r->def->name))
-			return builtin[i].fn(r, e, o);
-	return 0;
+	return by_id[r->id](r, e, o);
 }
 
-static void install(const char *name)
+static void install(const char *name, evt_fn fn)
 {
 	const struct field_def *d = field_find(name);
+	unsigned id = d ? (unsigned)(d - field_table) : EVT_IDS;
 
+	if (id >= EVT_IDS)
+		return;
+	by_id[id] = fn;
 	/* keep an extractor someone installed before us */
-	if (d && !field_extractor((unsigned)(d - field_table)))
+	if (!field_extractor(id))
 		field_register_extractor(name, evt_extract);
 }
 
 void field_init_builtin(void)
 {
+	const struct field_def *h = field_find("evt.hostname");
+
 	for (size_t i = 0; i < ARRAY_SIZE(builtin); i++)
-		install(builtin[i].name);
-	install("evt.hostname");
+		install(builtin[i].name, builtin[i].fn);
+	hostname_id = h ? (unsigned)(h - field_table) : EVT_IDS;
+	install("evt.hostname", NULL);
 }

@@ -103,8 +103,10 @@ int outfmt_compile(const char *text, size_t len, const struct cond_srcmap *map,
 	size_t i = 0, lit = 0;
 	int r = -ENOMEM;
 
-	if (!f || !(f->text = strndup(text, len)))
+	if (!f || !(f->text = malloc(len + 1)))
 		goto err;
+	memcpy(f->text, text, len); /* len bytes exactly: the text may hold NULs */
+	f->text[len] = 0;
 	while (i < len) {
 		if (f->text[i] != '%' || i + 1 >= len || !isalpha((unsigned char)f->text[i + 1])) {
 			i++;

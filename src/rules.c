@@ -97,6 +97,8 @@ int rules_diag_format(const struct rules_diag *g, char *buf, size_t len)
 
 	if (!g->file)
 		return snprintf(buf, len, "%s: %s", sev, g->msg);
+	if (!g->line)
+		return snprintf(buf, len, "%s: %s: %s", g->file, sev, g->msg);
 	return snprintf(buf, len, "%s:%u:%u: %s: %s", g->file, g->line, g->col, sev, g->msg);
 }
 
@@ -299,7 +301,7 @@ void rules_free(struct ruleset *rs)
 	if (!rs)
 		return;
 	for (size_t i = 0; i < rs->nrules; i++) {
-		struct rules_rule *r = rs->rules[i];
+		struct rules_rule *r = &rs->rules[i];
 
 		cond_expr_free(r->expr);
 		outfmt_free(r->fmt);
@@ -309,7 +311,6 @@ void rules_free(struct ruleset *rs)
 		free(r->name);
 		free(r->desc);
 		free(r->output);
-		free(r);
 	}
 	free(rs->rules);
 	for (unsigned t = 0; t < SAKER_EV_MAX; t++)

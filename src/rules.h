@@ -73,6 +73,7 @@ struct rules_rule {
 	bool enabled;
 	bool all_types; /* matches every event type */
 	struct src_interest types; /* event types it can match (syscall rules) */
+	size_t index; /* position in the ruleset: rules_at(rs, index) == this rule */
 	/* private */
 	struct cond_expr *expr;
 	struct outfmt *fmt;
@@ -99,6 +100,7 @@ int rules_load_mem(const struct rules_src *srcs, size_t n, struct rules_diags *d
 		   struct ruleset **ret);
 void rules_free(struct ruleset *rs);
 
+/* Rules in file order; they are contiguous, so rule - rules_at(rs, 0) == rule->index. */
 size_t rules_count(const struct ruleset *rs);
 const struct rules_rule *rules_at(const struct ruleset *rs, size_t i);
 const struct rules_rule *rules_find(const struct ruleset *rs, const char *name);

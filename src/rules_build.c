@@ -72,6 +72,9 @@ static int flatten(struct loader *ld, unsigned idx)
 		memcpy(out + n, src, cnt * sizeof(*out)); /* strings stay owned by items */
 		n += cnt;
 	}
+	for (unsigned i = 0; i < n; i++)
+		if (!out[i].pos.list)
+			out[i].pos.list = l->name; /* blame the list for a bad item */
 	l->flat = out;
 	l->nflat = n;
 	return 0;
@@ -161,9 +164,11 @@ static void compile_diag(void *ud, struct cond_pos pos, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (pos.macro)
+	if (pos.list)
+		snprintf(item, sizeof(item), "list '%s'", pos.list);
+	else if (pos.macro)
 		snprintf(item, sizeof(item), "macro '%s'", pos.macro);
-	ld_diag(ld, ld->cur_soft, pos, pos.macro ? item : ld->cur_rule, "%s", msg);
+	ld_diag(ld, ld->cur_soft, pos, pos.list || pos.macro ? item : ld->cur_rule, "%s", msg);
 	ld->cur_errors++;
 }
 
@@ -272,7 +277,7 @@ static void warn_unused(struct loader *ld)
 static int index_rules(struct ruleset *rs)
 {
 	for (size_t i = 0; i < rs->nrules; i++) {
-		const struct rules_rule *r = rs->rules[i];
+		const struct rules_rule *r = &rs->rules[i];
 		unsigned **slot;
 		unsigned *n;
 
@@ -316,9 +321,12 @@ int ld_build(struct loader *ld, struct ruleset **ret)
 		ld->cur_soft = rr->skip_unknown;
 		ld->cur_errors = 0;
 		c = compile_rule(ld, rr, rs->env);
-		if (c)
-			rs->rules[rs->nrules++] = c;
-		else if (!ld->cur_errors && !ld->d->errors)
+		if (c) {
+			/* contiguous, so a rule's index is its offset from rules_at(rs, 0) */
+			c->index = rs->nrules;
+			rs->rules[rs->nrules++] = *c;
+			free(c);
+		} else if (!ld->cur_errors && !ld->d->errors)
 			ld_diag(ld, false, rr->pos, item, "could not be compiled (out of memory)");
 		else if (rr->skip_unknown && ld->cur_errors)
 			ld_diag(ld, true, rr->pos, item,

@@ -19,14 +19,14 @@ size_t rules_count(const struct ruleset *rs)
 
 const struct rules_rule *rules_at(const struct ruleset *rs, size_t i)
 {
-	return i < rs->nrules ? rs->rules[i] : NULL;
+	return i < rs->nrules ? &rs->rules[i] : NULL;
 }
 
 const struct rules_rule *rules_find(const struct ruleset *rs, const char *name)
 {
 	for (size_t i = 0; i < rs->nrules; i++)
-		if (!strcmp(rs->rules[i]->name, name))
-			return rs->rules[i];
+		if (!strcmp(rs->rules[i].name, name))
+			return &rs->rules[i];
 	return NULL;
 }
 
@@ -43,7 +43,7 @@ int rules_enable(struct ruleset *rs, const char *name, const char *tag, bool on)
 	int n = 0;
 
 	for (size_t i = 0; i < rs->nrules; i++) {
-		struct rules_rule *r = rs->rules[i];
+		struct rules_rule *r = &rs->rules[i];
 
 		if ((name && strcmp(r->name, name)) || (tag && !has_tag(r, tag)))
 			continue;
@@ -59,7 +59,7 @@ void rules_interest(const struct ruleset *rs, struct src_interest *ret)
 
 	memset(&u, 0, sizeof(u));
 	for (size_t i = 0; i < rs->nrules; i++) {
-		const struct rules_rule *r = rs->rules[i];
+		const struct rules_rule *r = &rs->rules[i];
 
 		if (!r->enabled || r->source != FSRC_SYSCALL)
 			continue;
@@ -103,7 +103,7 @@ static int run_list(struct rules_runner *r, const unsigned *idx, unsigned n, uns
 	size_t found = 0;
 
 	for (unsigned i = 0; i < n && found < max; i++) {
-		const struct rules_rule *rule = r->rs->rules[idx[i]];
+		const struct rules_rule *rule = &r->rs->rules[idx[i]];
 
 		if (!rule->enabled || !cond_eval(rule->expr, r->run))
 			continue;
@@ -136,7 +136,7 @@ int rules_eval_source(struct rules_runner *r, enum field_source src, void *data,
 
 	cond_run_begin(r->run, &ctx);
 	for (unsigned i = 0; i < r->rs->nother && found < max; i++) {
-		const struct rules_rule *rule = r->rs->rules[r->rs->other[i]];
+		const struct rules_rule *rule = &r->rs->rules[r->rs->other[i]];
 
 		if (rule->source != src || !rule->enabled || !cond_eval(rule->expr, r->run))
 			continue;

@@ -43,11 +43,12 @@ void ld_exc_free(struct rl_exc *e)
 {
 	unsigned per = e->single ? 1 : e->nfields;
 
+	/* a shape that failed half way may lack comps or cells */
 	for (unsigned i = 0; i < e->nfields; i++) {
-		free(e->fields[i]);
-		free(e->comps[i]);
+		free(e->fields ? e->fields[i] : NULL);
+		free(e->comps ? e->comps[i] : NULL);
 	}
-	for (unsigned i = 0; i < e->nrows * per; i++) {
+	for (unsigned i = 0; e->cells && i < e->nrows * per; i++) {
 		for (unsigned k = 0; k < e->cells[i].n; k++)
 			free(e->cells[i].items[k].s);
 		free(e->cells[i].items);

@@ -92,7 +92,7 @@ struct loader {
 
 struct ruleset {
 	struct cond_env *env;
-	struct rules_rule **rules;
+	struct rules_rule *rules; /* contiguous, in file order */
 	size_t nrules;
 	/* per event type: indices into rules[], in file order */
 	unsigned *by_type[SAKER_EV_MAX];

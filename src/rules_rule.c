@@ -256,12 +256,15 @@ static int merge(struct ld_ctx *c, yaml_node_t *map, const char *name, struct tm
 		}
 		return apply(t, o, modes, append);
 	}
-	for (int k = 0; k < 4; k++)
-		if (!t->has[rk[k]]) {
+	for (int k = 0; k < 4; k++) {
+		if (t->has[rk[k]])
+			continue;
+		bad = -EINVAL;
+		/* a key that is there but malformed was reported already */
+		if (!ld_map_get(c, map, required[k]))
 			ld_diag(c->ld, false, LD_POS(c, map), c->item, "missing required key '%s'",
 				required[k]);
-			bad = -EINVAL;
-		}
+	}
 	if (bad)
 		return bad;
 	t->r.pub.output = NULL;

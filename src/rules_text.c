@@ -47,6 +47,8 @@ int rtext_from_node(struct rtext *t, const struct rfile *f, const yaml_node_t *n
 	const char *v = (const char *)n->data.scalar.value;
 	size_t len = n->data.scalar.length;
 	yaml_scalar_style_t st = n->data.scalar.style;
+	bool block = st == YAML_LITERAL_SCALAR_STYLE || st == YAML_FOLDED_SCALAR_STYLE;
+	unsigned indent = 0;
 	struct walker w = { .raw = f->buf,
 			    .ri = n->start_mark.index,
 			    .end = n->end_mark.index,
@@ -71,9 +73,13 @@ int rtext_from_node(struct rtext *t, const struct rfile *f, const yaml_node_t *n
 		w.end = f->len;
 	if (st == YAML_SINGLE_QUOTED_SCALAR_STYLE || st == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
 		step(&w);
-	else if (st == YAML_LITERAL_SCALAR_STYLE || st == YAML_FOLDED_SCALAR_STYLE)
+	else if (block) {
 		while (w.ri < w.end && f->buf[w.ri] != '\n')
 			step(&w);
+		/* the block's indentation is that of its first content line */
+		for (size_t k = w.ri + 1; k < w.end && f->buf[k] == ' '; k++)
+			indent++;
+	}
 	for (size_t i = 0; i <= len; i++)
 		t->files[i] = f->name;
 	for (size_t i = 0; i <= len; i++) {
@@ -100,8 +106,20 @@ int rtext_from_node(struct rtext *t, const struct rfile *f, const yaml_node_t *n
 				step(&w);
 		} else if (raw_space(c) && raw_space((unsigned char)f->buf[w.ri]) &&
 			   (c == '\n' || f->buf[w.ri] == '\n')) {
-			/* a folded line break: skip it and the next line's indentation */
-			while (w.ri < w.end && raw_space((unsigned char)f->buf[w.ri]))
+			/*
+			 * A line break: step over it and the next line's indentation.
+			 * In a block scalar only the block's indentation is dropped;
+			 * deeper indentation is part of the value.
+			 */
+			while (w.ri < w.end && f->buf[w.ri] != '\n' &&
+			       raw_space((unsigned char)f->buf[w.ri]))
+				step(&w);
+			if (w.ri < w.end)
+				step(&w);
+			for (unsigned k = 0;
+			     w.ri < w.end && raw_space((unsigned char)f->buf[w.ri]) &&
+			     f->buf[w.ri] != '\n' && (!block || k < indent);
+			     k++)
 				step(&w);
 		} else {
 			step(&w);

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -127,6 +128,9 @@ static void test_eval(void)
 	tap_is_int(rules_eval(run, &e, NULL, RULES_EVAL_ALL, m, 4), 1,
 		   "secret read matches one rule");
 	tap_is_str(m[0]->name, "Read secret", "  ... the right one");
+	tap_ok(m[0] - rules_at(rs, 0) == (ptrdiff_t)m[0]->index &&
+		       rules_at(rs, m[0]->index) == m[0],
+	       "  ... rules are contiguous and know their index");
 	tap_is_str(rules_priority_name(m[0]->priority), "Warning", "  ... priority parsed");
 	rules_format(run, m[0], out, sizeof(out));
 	tap_is_str(out, "secret /etc/shadow read (res=SUCCESS fd=3 rawres=3 user=<NA>)",
@@ -178,6 +182,131 @@ static void test_failed_load_keeps_nothing(void)
 	rules_diags_free(&d);
 }
 
+/* Load yaml, run one openat of path (res) and return the names that match, comma-joined. */
+static const char *fire(const char *yaml, const char *path, int64_t res)
+{
+	static char names[512];
+	struct rules_diags d;
+	struct ruleset *rs = load_str(yaml, &d);
+	const struct rules_rule *m[16];
+	struct rules_runner *run;
+	uint8_t buf[1024];
+	struct evt e;
+	enum evt_bad why;
+	int n, len;
+
+	names[0] = 0;
+	if (!rs) {
+		char line[400];
+
+		rules_diag_format(&d.v[0], line, sizeof(line));
+		snprintf(names, sizeof(names), "LOAD ERROR %s", line);
+		rules_diags_free(&d);
+		return names;
+	}
+	run = rules_runner_new(rs);
+	len = mk_openat(buf, sizeof(buf), path, 0, res);
+	evt_decode(&e, buf, (size_t)len, NULL, &why);
+	n = rules_eval(run, &e, NULL, RULES_EVAL_ALL, m, 16);
+	for (int i = 0; i < n; i++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", i ? "," : "",
+			 m[i]->name);
+	rules_runner_free(run);
+	rules_free(rs);
+	rules_diags_free(&d);
+	return names;
+}
+
+#define RULE(name, cond) \
+	"- rule: " name "\n  desc: d\n  condition: " cond "\n  output: o\n  priority: info\n"
+
+static void test_semantics(void)
+{
+	tap_is_str(
+		fire(RULE("A",
+			  "evt.type = openat and evt.arg.name = /a") "- rule: A\n  condition: or evt.arg.name = /b\n  append: true\n",
+		     "/b", 0),
+		"A", "append: true extends a rule's condition");
+	tap_is_str(fire("- macro: m\n  condition: evt.arg.name = /a\n"
+			"- macro: m\n  condition: or evt.arg.name = /b\n  append: true\n" RULE(
+				"A", "evt.type = openat and (m)"),
+			"/b", 0),
+		   "A", "append: true extends a macro");
+	tap_is_str(fire("- list: l\n  items: [/a]\n- list: l\n  items: [/b]\n  append: true\n" RULE(
+				"A", "evt.type = openat and evt.arg.name in (l)"),
+			"/b", 0),
+		   "A", "append: true extends a list");
+	tap_is_str(fire("- list: inner\n  items: [/c]\n- list: outer\n  items: [/a, inner]\n" RULE(
+				"A", "evt.type = openat and evt.arg.name in (outer)"),
+			"/c", 0),
+		   "A", "lists may contain lists");
+	tap_is_str(
+		fire(RULE("A",
+			  "evt.type = openat and evt.arg.name = /a") "- rule: A\n  condition: evt.type = openat and evt.arg.name = /b\n"
+								     "  override:\n    condition: replace\n",
+		     "/a", 0),
+		"", "override replace: the old condition is gone");
+	tap_is_str(
+		fire(RULE("A", "evt.type = openat") "- rule: A\n  condition: and evt.rawres > 5\n"
+						    "  override:\n    condition: append\n",
+		     "/a", 3),
+		"", "override append: the appended text applies");
+	tap_is_str(fire(RULE("A", "evt.type = openat")
+				RULE("B", "evt.type = openat") "- rule: A\n  enabled: false\n",
+			"/a", 0),
+		   "B", "an item with only enabled: false disables the rule");
+	tap_is_str(fire(RULE("A", "evt.type = openat") RULE("B", "evt.type = openat")
+				RULE("A", "evt.type = openat and evt.arg.name = /a"),
+			"/a", 0),
+		   "A,B", "a redefinition replaces the rule in place (order kept)");
+	tap_is_str(
+		fire(RULE("A",
+			  "evt.type = openat and evt.arg.name = /x") "- rule: A\n  desc: d\n  condition: evt.type = openat\n  output: o\n"
+								     "  priority: info\n  enabled: false\n",
+		     "/a", 0),
+		"", "enabled: false rules are compiled but do not run");
+	tap_is_str(fire(RULE("A", "evt.type = openat") "  exceptions:\n    - name: e\n"
+						       "      fields: [evt.arg.name, evt.rawres]\n"
+						       "      values:\n        - [/a, 3]\n",
+			"/a", 3),
+		   "", "multi-field exception suppresses its match");
+	tap_is_str(fire(RULE("A", "evt.type = openat") "  exceptions:\n    - name: e\n"
+						       "      fields: [evt.arg.name, evt.rawres]\n"
+						       "      values:\n        - [/a, 3]\n",
+			"/a", 4),
+		   "A", "  ... but only when every field matches");
+	tap_is_str(fire(RULE("A", "evt.type = openat") "  exceptions:\n    - name: e\n"
+						       "      fields: evt.arg.name\n"
+						       "      values: [/a, \"/b c\"]\n",
+			"/b c", 0),
+		   "", "single-field exception (comps defaults to in), value with a space");
+	tap_is_str(
+		fire("- list: skip\n  items: [/a, /q]\n" RULE(
+			     "A",
+			     "evt.type = openat") "  exceptions:\n    - name: e\n      fields: [evt.arg.name]\n"
+						  "      comps: [in]\n      values:\n        - [skip]\n",
+		     "/q", 0),
+		"", "exception values may name a list");
+	tap_is_str(fire(RULE("A", "evt.type = openat") "  exceptions:\n    - name: e\n"
+						       "      fields: [evt.arg.name]\n"
+						       "      comps: [startswith]\n"
+						       "      values:\n        - [/tmp/]\n"
+						       "- rule: A\n  exceptions:\n    - name: e\n"
+						       "      values:\n        - [/var/]\n"
+						       "  append: true\n",
+			"/var/log", 0),
+		   "", "appended exception values apply");
+	tap_is_str(fire(RULE("A", "evt.type = openat and not evt.arg.name pmatch (/etc)"), "/etc/x",
+			0),
+		   "", "pmatch in a rule");
+	tap_is_str(fire("- required_engine_version: 12\n" RULE("A", "evt.type = openat"), "/a", 0),
+		   "A", "legacy integer engine version accepted");
+	tap_is_str(fire("- macro: a\n  condition: evt.type = openat\n" RULE(
+				"R", "b") "- macro: b\n  condition: a\n",
+			"/x", 0),
+		   "R", "a rule may use a macro defined after it");
+}
+
 int main(void)
 {
 	static const char *const stable[] = { "falco_rules.yaml" };
@@ -191,6 +320,7 @@ int main(void)
 	FILE *f;
 
 	test_eval();
+	test_semantics();
 	test_failed_load_keeps_nothing();
 	snprintf(anchors, sizeof(anchors), "%s/../shared/anchors/falco-rules", src ? src : ".");
 	snprintf(probe, sizeof(probe), "%s/falco_rules.yaml", anchors);
