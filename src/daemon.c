@@ -130,7 +130,8 @@ static void reload(struct daemon *d)
 	sdn_reloading();
 	fprintf(stderr, "sakerd: reloading configuration and rules\n");
 	if (load_config(d->o, &cfg) < 0 || daemon_load_rules(d->o, cfg, &rs) < 0) {
-		fprintf(stderr, "sakerd: reload failed; the running configuration and rules stay\n");
+		fprintf(stderr,
+			"sakerd: reload failed; the running configuration and rules stay\n");
 		config_free(cfg);
 		sdn_ready("reload failed; running the previous rules");
 		return;
@@ -343,7 +344,8 @@ static void teardown(struct daemon *d)
 		int left = outq_stop(d->q, 10000);
 
 		if (left > 0)
-			fprintf(stderr, "sakerd: %d alerts could not be delivered before exit\n", left);
+			fprintf(stderr, "sakerd: %d alerts could not be delivered before exit\n",
+				left);
 		outq_free(d->q);
 	}
 	rules_runner_free(d->runner);
@@ -415,15 +417,18 @@ int daemon_run(const struct daemon_opts *o)
 	}
 	snprintf(status, sizeof(status), "driver %s, %zu rules", d.src->driver, rules_count(d.rs));
 	sdn_ready(status);
-	fprintf(stderr, "sakerd: ready: %s\n", status);
+	if (!o->quiet)
+		fprintf(stderr, "sakerd: ready: %s\n", status);
 	if (o->ready_file)
 		touch_ready(o->ready_file);
 
 	k = loop(&d);
 	sdn_stopping();
-	daemon_log_stats(&d, "exit");
-	ret = k < 0 ? (k == -EBADMSG || k == -EPROTONOSUPPORT ? SAKERD_EXIT_DATAERR : SAKERD_EXIT_SOFTWARE)
-		    : SAKERD_EXIT_OK;
+	if (!o->quiet)
+		daemon_log_stats(&d, "exit");
+	ret = k < 0 ? (k == -EBADMSG || k == -EPROTONOSUPPORT ? SAKERD_EXIT_DATAERR :
+								SAKERD_EXIT_SOFTWARE) :
+		      SAKERD_EXIT_OK;
 	/* Launch mode: sakerd exits with the traced command's status, like strace. */
 	if (ret == SAKERD_EXIT_OK && d.src && strcmp(d.src->driver, "ptrace") == 0 && o->command) {
 		int ws;

@@ -23,23 +23,24 @@
 
 struct daemon_opts {
 	const char *config_path; /* NULL: the default, if it exists */
-	bool config_explicit;	 /* -c given: a missing file is an error */
-	char **overrides;	 /* "key=value", in order */
+	bool config_explicit; /* -c given: a missing file is an error */
+	char **overrides; /* "key=value", in order */
 	size_t n_overrides;
-	char **rules;		 /* -r, replacing rules_files when any */
+	char **rules; /* -r, replacing rules_files when any */
 	size_t n_rules;
-	char **disable_tags;	 /* -T */
+	char **disable_tags; /* -T */
 	size_t n_disable_tags;
-	char **enable_tags;	 /* -t: only rules with one of these tags */
+	char **enable_tags; /* -t: only rules with one of these tags */
 	size_t n_enable_tags;
-	char **disable_names;	 /* -D: substring of rule names */
+	char **disable_names; /* -D: substring of rule names */
 	size_t n_disable_names;
-	char *const *command;	 /* ptrace launch mode */
-	const int *pids;	 /* ptrace attach mode */
+	char *const *command; /* ptrace launch mode */
+	const int *pids; /* ptrace attach mode */
 	size_t npids;
 	const char *capture_file; /* -e / replay */
-	const char *ready_file;	 /* touched once running (tests, benchmarks) */
-	bool list_rules;	 /* -L */
+	const char *ready_file; /* touched once running (tests, benchmarks) */
+	bool list_rules; /* -L */
+	bool quiet; /* no "ready" or statistics lines (saker replay) */
 	bool verbose;
 };
 

@@ -21,6 +21,9 @@ void daemon_raise(struct daemon *d, const struct rules_rule *r, const struct evt
 	struct alert *a;
 
 	rules_format(d->runner, r, text, sizeof(text));
+	/* A folded YAML scalar (output: >) ends in a newline; alerts are one line. */
+	for (size_t n = strlen(text); n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '); n--)
+		text[n - 1] = '\0';
 	a = alert_new(r->name, (enum alert_prio)r->priority, e->ts, field_source_name(r->source),
 		      d->hostname, text);
 	if (!a)
@@ -38,8 +41,8 @@ void daemon_raise(struct daemon *d, const struct rules_rule *r, const struct evt
 
 void daemon_health(struct daemon *d, enum alert_prio prio, const char *rule, const char *msg)
 {
-	struct alert *a = alert_new(rule, prio, clock_ns(CLOCK_REALTIME), "internal", d->hostname,
-				    msg);
+	struct alert *a =
+		alert_new(rule, prio, clock_ns(CLOCK_REALTIME), "internal", d->hostname, msg);
 
 	if (!a)
 		return;

@@ -28,10 +28,10 @@ struct daemon {
 
 	/* Counters (main thread only). */
 	struct evt_decode_stats ds;
-	uint64_t events;       /* records decoded and processed */
-	uint64_t alerts;       /* rule matches queued */
-	uint64_t below_prio;   /* matches under the minimum priority */
-	uint64_t *rule_hits;   /* per rules_at() index */
+	uint64_t events; /* records decoded and processed */
+	uint64_t alerts; /* rule matches queued */
+	uint64_t below_prio; /* matches under the minimum priority */
+	uint64_t *rule_hits; /* per rules_at() index */
 	size_t nrule_hits;
 
 	/* Periodic work, CLOCK_MONOTONIC ns. */
@@ -55,8 +55,7 @@ void daemon_check_drops(struct daemon *d, uint64_t now);
 void daemon_update_status(struct daemon *d);
 
 /* daemon_rules.c */
-int daemon_load_rules(const struct daemon_opts *o, const struct config *cfg,
-		      struct ruleset **ret);
+int daemon_load_rules(const struct daemon_opts *o, const struct config *cfg, struct ruleset **ret);
 void daemon_interest(const struct ruleset *rs, struct src_interest *ret);
 
 #endif /* SAKER_DAEMON_INT_H */

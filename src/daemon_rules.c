@@ -43,8 +43,7 @@ static void select_rules(const struct daemon_opts *o, struct ruleset *rs)
  * -r replaces rules_files. A configured path that does not exist is skipped
  * (rules.d may be absent); one named with -r must exist.
  */
-int daemon_load_rules(const struct daemon_opts *o, const struct config *cfg,
-		      struct ruleset **ret)
+int daemon_load_rules(const struct daemon_opts *o, const struct config *cfg, struct ruleset **ret)
 {
 	const char *paths[CONFIG_MAX_RULES_FILES];
 	struct rules_diags dg = { 0 };
@@ -57,7 +56,8 @@ int daemon_load_rules(const struct daemon_opts *o, const struct config *cfg,
 			struct stat st;
 
 			if (stat(o->rules[i], &st) < 0) {
-				fprintf(stderr, "sakerd: rules '%s': %s\n", o->rules[i], strerror(errno));
+				fprintf(stderr, "sakerd: rules '%s': %s\n", o->rules[i],
+					strerror(errno));
 				return -ENOENT;
 			}
 			paths[n++] = o->rules[i];
@@ -71,7 +71,8 @@ int daemon_load_rules(const struct daemon_opts *o, const struct config *cfg,
 		}
 	}
 	if (n == 0) {
-		fprintf(stderr, "sakerd: no rules files found (rules_files in the configuration, or -r)\n");
+		fprintf(stderr,
+			"sakerd: no rules files found (rules_files in the configuration, or -r)\n");
 		return -ENOENT;
 	}
 	k = rules_load_files(paths, n, &dg, &rs);

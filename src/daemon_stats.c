@@ -48,10 +48,11 @@ void daemon_log_stats(struct daemon *d, const char *why)
 						off ? "," : "", rules_at(d->rs, i)->name,
 						d->rule_hits[i]);
 	fprintf(stderr,
-		"sakerd: stats (%s): events=%" PRIu64 " eps=%" PRIu64 " drops=%s bad_records=%" PRIu64
-		" alerts=%" PRIu64 " below_priority=%" PRIu64 " queue_depth=%zu queue_dropped=%" PRIu64
-		" rate_limited=%" PRIu64 " threads=%" PRIu64 " procs=%" PRIu64 " fds=%" PRIu64
-		" evicted=%" PRIu64 " lookups_failed=%" PRIu64 " rules_hit=[%s]\n",
+		"sakerd: stats (%s): events=%" PRIu64 " eps=%" PRIu64
+		" drops=%s bad_records=%" PRIu64 " alerts=%" PRIu64 " below_priority=%" PRIu64
+		" queue_depth=%zu queue_dropped=%" PRIu64 " rate_limited=%" PRIu64
+		" threads=%" PRIu64 " procs=%" PRIu64 " fds=%" PRIu64 " evicted=%" PRIu64
+		" lookups_failed=%" PRIu64 " rules_hit=[%s]\n",
 		why, d->events, secs ? d->events / secs : d->events, drops, bad + s.bad, d->alerts,
 		d->below_prio, qs.depth, qs.dropped_full, qs.dropped_rate, ss.threads, ss.procs,
 		ss.fds, ss.threads_evicted + ss.procs_evicted, ss.lookups_failed, top);
@@ -97,7 +98,8 @@ void daemon_update_status(struct daemon *d)
 
 	for (size_t i = 0; i < rules_count(d->rs); i++)
 		enabled += rules_at(d->rs, i)->enabled;
-	snprintf(status, sizeof(status), "driver %s, %zu rules (%zu enabled), %" PRIu64 " events, %" PRIu64 " alerts",
+	snprintf(status, sizeof(status),
+		 "driver %s, %zu rules (%zu enabled), %" PRIu64 " events, %" PRIu64 " alerts",
 		 d->src->driver, rules_count(d->rs), enabled, d->events, d->alerts);
 	sdn_status(status);
 }

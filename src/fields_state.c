@@ -18,28 +18,105 @@
 enum sf {
 	SF_NONE = 0,
 	/* proc.* */
-	SF_PID, SF_PPID, SF_VPID, SF_PVPID, SF_SID, SF_PGID, SF_VPGID, SF_APID,
-	SF_NAME, SF_PNAME, SF_ANAME, SF_EXE, SF_PEXE, SF_AEXE, SF_EXEPATH,
-	SF_PEXEPATH, SF_AEXEPATH, SF_ARGS, SF_CMDLINE, SF_PCMDLINE, SF_ACMDLINE,
-	SF_CMDNARGS, SF_CMDLENARGS, SF_EXELINE, SF_ENV, SF_AENV, SF_CWD, SF_TTY,
-	SF_SNAME, SF_SID_EXE, SF_SID_EXEPATH, SF_VPGID_NAME, SF_VPGID_EXE,
-	SF_VPGID_EXEPATH, SF_IS_SID_LEADER, SF_IS_VPGID_LEADER, SF_DURATION,
-	SF_PPID_DURATION, SF_PID_TS, SF_PPID_TS, SF_EXE_WRITABLE, SF_EXE_UPPER,
-	SF_EXE_LOWER, SF_EXE_MEMFD, SF_EXE_INO, SF_EXE_INO_CTIME, SF_EXE_INO_MTIME,
-	SF_EXE_INO_CTIME_DUR, SF_FDOPENCOUNT, SF_STD_TYPE, SF_STD_NAME,
+	SF_PID,
+	SF_PPID,
+	SF_VPID,
+	SF_PVPID,
+	SF_SID,
+	SF_PGID,
+	SF_VPGID,
+	SF_APID,
+	SF_NAME,
+	SF_PNAME,
+	SF_ANAME,
+	SF_EXE,
+	SF_PEXE,
+	SF_AEXE,
+	SF_EXEPATH,
+	SF_PEXEPATH,
+	SF_AEXEPATH,
+	SF_ARGS,
+	SF_CMDLINE,
+	SF_PCMDLINE,
+	SF_ACMDLINE,
+	SF_CMDNARGS,
+	SF_CMDLENARGS,
+	SF_EXELINE,
+	SF_ENV,
+	SF_AENV,
+	SF_CWD,
+	SF_TTY,
+	SF_SNAME,
+	SF_SID_EXE,
+	SF_SID_EXEPATH,
+	SF_VPGID_NAME,
+	SF_VPGID_EXE,
+	SF_VPGID_EXEPATH,
+	SF_IS_SID_LEADER,
+	SF_IS_VPGID_LEADER,
+	SF_DURATION,
+	SF_PPID_DURATION,
+	SF_PID_TS,
+	SF_PPID_TS,
+	SF_EXE_WRITABLE,
+	SF_EXE_UPPER,
+	SF_EXE_LOWER,
+	SF_EXE_MEMFD,
+	SF_EXE_INO,
+	SF_EXE_INO_CTIME,
+	SF_EXE_INO_MTIME,
+	SF_EXE_INO_CTIME_DUR,
+	SF_FDOPENCOUNT,
+	SF_STD_TYPE,
+	SF_STD_NAME,
 	/* thread.* */
-	SF_TID, SF_VTID, SF_ISMAIN, SF_CAP_PERMITTED, SF_CAP_INHERITABLE,
-	SF_CAP_EFFECTIVE, SF_CGROUPS, SF_CGROUP,
+	SF_TID,
+	SF_VTID,
+	SF_ISMAIN,
+	SF_CAP_PERMITTED,
+	SF_CAP_INHERITABLE,
+	SF_CAP_EFFECTIVE,
+	SF_CGROUPS,
+	SF_CGROUP,
 	/* fd.* */
-	SF_FD_NUM, SF_FD_TYPE, SF_FD_TYPECHAR, SF_FD_NAME, SF_FD_NAMERAW,
-	SF_FD_DIRECTORY, SF_FD_FILENAME, SF_FD_IP, SF_FD_CIP, SF_FD_SIP, SF_FD_LIP,
-	SF_FD_RIP, SF_FD_PORT, SF_FD_CPORT, SF_FD_SPORT, SF_FD_LPORT, SF_FD_RPORT,
-	SF_FD_L4PROTO, SF_FD_SOCKFAMILY, SF_FD_IS_SERVER, SF_FD_CONNECTED,
-	SF_FD_NAME_CHANGED, SF_FD_DEV, SF_FD_DEV_MAJOR, SF_FD_DEV_MINOR, SF_FD_INO,
-	SF_FD_CONTAINERNAME, SF_FD_CONTAINERDIR, SF_FD_TYPES,
+	SF_FD_NUM,
+	SF_FD_TYPE,
+	SF_FD_TYPECHAR,
+	SF_FD_NAME,
+	SF_FD_NAMERAW,
+	SF_FD_DIRECTORY,
+	SF_FD_FILENAME,
+	SF_FD_IP,
+	SF_FD_CIP,
+	SF_FD_SIP,
+	SF_FD_LIP,
+	SF_FD_RIP,
+	SF_FD_PORT,
+	SF_FD_CPORT,
+	SF_FD_SPORT,
+	SF_FD_LPORT,
+	SF_FD_RPORT,
+	SF_FD_L4PROTO,
+	SF_FD_SOCKFAMILY,
+	SF_FD_IS_SERVER,
+	SF_FD_CONNECTED,
+	SF_FD_NAME_CHANGED,
+	SF_FD_DEV,
+	SF_FD_DEV_MAJOR,
+	SF_FD_DEV_MINOR,
+	SF_FD_INO,
+	SF_FD_CONTAINERNAME,
+	SF_FD_CONTAINERDIR,
+	SF_FD_TYPES,
 	/* user.* group.* container.* */
-	SF_USER_UID, SF_USER_NAME, SF_USER_LOGINUID, SF_USER_LOGINNAME,
-	SF_GROUP_GID, SF_GROUP_NAME, SF_CONTAINER_ID, SF_CONTAINER_FULL_ID,
+	SF_USER_UID,
+	SF_USER_NAME,
+	SF_USER_LOGINUID,
+	SF_USER_LOGINNAME,
+	SF_GROUP_GID,
+	SF_GROUP_NAME,
+	SF_CONTAINER_ID,
+	SF_CONTAINER_FULL_ID,
 	SF_MAX
 };
 
@@ -51,58 +128,115 @@ struct sf_map {
 };
 
 static const struct sf_map sf_fields[] = {
-	{ "proc.pid", SF_PID }, { "proc.ppid", SF_PPID }, { "proc.vpid", SF_VPID },
-	{ "proc.pvpid", SF_PVPID }, { "proc.sid", SF_SID }, { "proc.pgid", SF_PGID },
-	{ "proc.vpgid", SF_VPGID }, { "proc.apid", SF_APID }, { "proc.name", SF_NAME },
-	{ "proc.pname", SF_PNAME }, { "proc.aname", SF_ANAME }, { "proc.exe", SF_EXE },
-	{ "proc.pexe", SF_PEXE }, { "proc.aexe", SF_AEXE }, { "proc.exepath", SF_EXEPATH },
-	{ "proc.pexepath", SF_PEXEPATH }, { "proc.aexepath", SF_AEXEPATH },
-	{ "proc.args", SF_ARGS }, { "proc.cmdline", SF_CMDLINE },
-	{ "proc.pcmdline", SF_PCMDLINE }, { "proc.acmdline", SF_ACMDLINE },
-	{ "proc.cmdnargs", SF_CMDNARGS }, { "proc.cmdlenargs", SF_CMDLENARGS },
-	{ "proc.exeline", SF_EXELINE }, { "proc.env", SF_ENV }, { "proc.aenv", SF_AENV },
-	{ "proc.cwd", SF_CWD }, { "proc.tty", SF_TTY }, { "proc.sname", SF_SNAME },
-	{ "proc.sid.exe", SF_SID_EXE }, { "proc.sid.exepath", SF_SID_EXEPATH },
-	{ "proc.vpgid.name", SF_VPGID_NAME }, { "proc.vpgid.exe", SF_VPGID_EXE },
-	{ "proc.vpgid.exepath", SF_VPGID_EXEPATH }, { "proc.is_sid_leader", SF_IS_SID_LEADER },
-	{ "proc.is_vpgid_leader", SF_IS_VPGID_LEADER }, { "proc.duration", SF_DURATION },
-	{ "proc.ppid.duration", SF_PPID_DURATION }, { "proc.pid.ts", SF_PID_TS },
-	{ "proc.ppid.ts", SF_PPID_TS }, { "proc.is_exe_writable", SF_EXE_WRITABLE },
+	{ "proc.pid", SF_PID },
+	{ "proc.ppid", SF_PPID },
+	{ "proc.vpid", SF_VPID },
+	{ "proc.pvpid", SF_PVPID },
+	{ "proc.sid", SF_SID },
+	{ "proc.pgid", SF_PGID },
+	{ "proc.vpgid", SF_VPGID },
+	{ "proc.apid", SF_APID },
+	{ "proc.name", SF_NAME },
+	{ "proc.pname", SF_PNAME },
+	{ "proc.aname", SF_ANAME },
+	{ "proc.exe", SF_EXE },
+	{ "proc.pexe", SF_PEXE },
+	{ "proc.aexe", SF_AEXE },
+	{ "proc.exepath", SF_EXEPATH },
+	{ "proc.pexepath", SF_PEXEPATH },
+	{ "proc.aexepath", SF_AEXEPATH },
+	{ "proc.args", SF_ARGS },
+	{ "proc.cmdline", SF_CMDLINE },
+	{ "proc.pcmdline", SF_PCMDLINE },
+	{ "proc.acmdline", SF_ACMDLINE },
+	{ "proc.cmdnargs", SF_CMDNARGS },
+	{ "proc.cmdlenargs", SF_CMDLENARGS },
+	{ "proc.exeline", SF_EXELINE },
+	{ "proc.env", SF_ENV },
+	{ "proc.aenv", SF_AENV },
+	{ "proc.cwd", SF_CWD },
+	{ "proc.tty", SF_TTY },
+	{ "proc.sname", SF_SNAME },
+	{ "proc.sid.exe", SF_SID_EXE },
+	{ "proc.sid.exepath", SF_SID_EXEPATH },
+	{ "proc.vpgid.name", SF_VPGID_NAME },
+	{ "proc.vpgid.exe", SF_VPGID_EXE },
+	{ "proc.vpgid.exepath", SF_VPGID_EXEPATH },
+	{ "proc.is_sid_leader", SF_IS_SID_LEADER },
+	{ "proc.is_vpgid_leader", SF_IS_VPGID_LEADER },
+	{ "proc.duration", SF_DURATION },
+	{ "proc.ppid.duration", SF_PPID_DURATION },
+	{ "proc.pid.ts", SF_PID_TS },
+	{ "proc.ppid.ts", SF_PPID_TS },
+	{ "proc.is_exe_writable", SF_EXE_WRITABLE },
 	{ "thread.is_exe_writable", SF_EXE_WRITABLE },
-	{ "proc.is_exe_upper_layer", SF_EXE_UPPER }, { "proc.is_exe_lower_layer", SF_EXE_LOWER },
-	{ "proc.is_exe_from_memfd", SF_EXE_MEMFD }, { "proc.exe_ino", SF_EXE_INO },
-	{ "proc.exe_ino.ctime", SF_EXE_INO_CTIME }, { "proc.exe_ino.mtime", SF_EXE_INO_MTIME },
+	{ "proc.is_exe_upper_layer", SF_EXE_UPPER },
+	{ "proc.is_exe_lower_layer", SF_EXE_LOWER },
+	{ "proc.is_exe_from_memfd", SF_EXE_MEMFD },
+	{ "proc.exe_ino", SF_EXE_INO },
+	{ "proc.exe_ino.ctime", SF_EXE_INO_CTIME },
+	{ "proc.exe_ino.mtime", SF_EXE_INO_MTIME },
 	{ "proc.exe_ino.ctime_duration_proc_start", SF_EXE_INO_CTIME_DUR },
 	{ "proc.fdopencount", SF_FDOPENCOUNT },
-	{ "proc.stdin.type", SF_STD_TYPE, 0 }, { "proc.stdout.type", SF_STD_TYPE, 1 },
-	{ "proc.stderr.type", SF_STD_TYPE, 2 }, { "proc.stdin.name", SF_STD_NAME, 0 },
-	{ "proc.stdout.name", SF_STD_NAME, 1 }, { "proc.stderr.name", SF_STD_NAME, 2 },
+	{ "proc.stdin.type", SF_STD_TYPE, 0 },
+	{ "proc.stdout.type", SF_STD_TYPE, 1 },
+	{ "proc.stderr.type", SF_STD_TYPE, 2 },
+	{ "proc.stdin.name", SF_STD_NAME, 0 },
+	{ "proc.stdout.name", SF_STD_NAME, 1 },
+	{ "proc.stderr.name", SF_STD_NAME, 2 },
 	{ "proc.thread.cap_permitted", SF_CAP_PERMITTED },
 	{ "proc.thread.cap_inheritable", SF_CAP_INHERITABLE },
 	{ "proc.thread.cap_effective", SF_CAP_EFFECTIVE },
-	{ "thread.tid", SF_TID }, { "thread.vtid", SF_VTID }, { "thread.ismain", SF_ISMAIN },
+	{ "thread.tid", SF_TID },
+	{ "thread.vtid", SF_VTID },
+	{ "thread.ismain", SF_ISMAIN },
 	{ "thread.cap_permitted", SF_CAP_PERMITTED },
 	{ "thread.cap_inheritable", SF_CAP_INHERITABLE },
-	{ "thread.cap_effective", SF_CAP_EFFECTIVE }, { "thread.cgroups", SF_CGROUPS },
+	{ "thread.cap_effective", SF_CAP_EFFECTIVE },
+	{ "thread.cgroups", SF_CGROUPS },
 	{ "thread.cgroup", SF_CGROUP },
-	{ "fd.num", SF_FD_NUM }, { "fd.type", SF_FD_TYPE }, { "fd.typechar", SF_FD_TYPECHAR },
-	{ "fd.name", SF_FD_NAME }, { "fd.nameraw", SF_FD_NAMERAW },
-	{ "fd.directory", SF_FD_DIRECTORY }, { "fd.filename", SF_FD_FILENAME },
-	{ "fd.ip", SF_FD_IP }, { "fd.net", SF_FD_IP }, { "fd.cip", SF_FD_CIP },
-	{ "fd.cnet", SF_FD_CIP }, { "fd.sip", SF_FD_SIP }, { "fd.snet", SF_FD_SIP },
-	{ "fd.lip", SF_FD_LIP }, { "fd.lnet", SF_FD_LIP }, { "fd.rip", SF_FD_RIP },
-	{ "fd.rnet", SF_FD_RIP }, { "fd.port", SF_FD_PORT }, { "fd.cport", SF_FD_CPORT },
-	{ "fd.sport", SF_FD_SPORT }, { "fd.lport", SF_FD_LPORT }, { "fd.rport", SF_FD_RPORT },
-	{ "fd.l4proto", SF_FD_L4PROTO }, { "fd.sockfamily", SF_FD_SOCKFAMILY },
-	{ "fd.is_server", SF_FD_IS_SERVER }, { "fd.connected", SF_FD_CONNECTED },
-	{ "fd.name_changed", SF_FD_NAME_CHANGED }, { "fd.dev", SF_FD_DEV },
-	{ "fd.dev.major", SF_FD_DEV_MAJOR }, { "fd.dev.minor", SF_FD_DEV_MINOR },
-	{ "fd.ino", SF_FD_INO }, { "fd.containername", SF_FD_CONTAINERNAME },
-	{ "fd.containerdirectory", SF_FD_CONTAINERDIR }, { "fd.types", SF_FD_TYPES },
-	{ "user.uid", SF_USER_UID }, { "user.name", SF_USER_NAME },
-	{ "user.loginuid", SF_USER_LOGINUID }, { "user.loginname", SF_USER_LOGINNAME },
-	{ "group.gid", SF_GROUP_GID }, { "group.name", SF_GROUP_NAME },
-	{ "container.id", SF_CONTAINER_ID }, { "container.full_id", SF_CONTAINER_FULL_ID },
+	{ "fd.num", SF_FD_NUM },
+	{ "fd.type", SF_FD_TYPE },
+	{ "fd.typechar", SF_FD_TYPECHAR },
+	{ "fd.name", SF_FD_NAME },
+	{ "fd.nameraw", SF_FD_NAMERAW },
+	{ "fd.directory", SF_FD_DIRECTORY },
+	{ "fd.filename", SF_FD_FILENAME },
+	{ "fd.ip", SF_FD_IP },
+	{ "fd.net", SF_FD_IP },
+	{ "fd.cip", SF_FD_CIP },
+	{ "fd.cnet", SF_FD_CIP },
+	{ "fd.sip", SF_FD_SIP },
+	{ "fd.snet", SF_FD_SIP },
+	{ "fd.lip", SF_FD_LIP },
+	{ "fd.lnet", SF_FD_LIP },
+	{ "fd.rip", SF_FD_RIP },
+	{ "fd.rnet", SF_FD_RIP },
+	{ "fd.port", SF_FD_PORT },
+	{ "fd.cport", SF_FD_CPORT },
+	{ "fd.sport", SF_FD_SPORT },
+	{ "fd.lport", SF_FD_LPORT },
+	{ "fd.rport", SF_FD_RPORT },
+	{ "fd.l4proto", SF_FD_L4PROTO },
+	{ "fd.sockfamily", SF_FD_SOCKFAMILY },
+	{ "fd.is_server", SF_FD_IS_SERVER },
+	{ "fd.connected", SF_FD_CONNECTED },
+	{ "fd.name_changed", SF_FD_NAME_CHANGED },
+	{ "fd.dev", SF_FD_DEV },
+	{ "fd.dev.major", SF_FD_DEV_MAJOR },
+	{ "fd.dev.minor", SF_FD_DEV_MINOR },
+	{ "fd.ino", SF_FD_INO },
+	{ "fd.containername", SF_FD_CONTAINERNAME },
+	{ "fd.containerdirectory", SF_FD_CONTAINERDIR },
+	{ "fd.types", SF_FD_TYPES },
+	{ "user.uid", SF_USER_UID },
+	{ "user.name", SF_USER_NAME },
+	{ "user.loginuid", SF_USER_LOGINUID },
+	{ "user.loginname", SF_USER_LOGINNAME },
+	{ "group.gid", SF_GROUP_GID },
+	{ "group.name", SF_GROUP_NAME },
+	{ "container.id", SF_CONTAINER_ID },
+	{ "container.full_id", SF_CONTAINER_FULL_ID },
 };
 
 /* Registry id -> entry of sf_fields, filled by fields_state_register(). */
@@ -110,15 +244,47 @@ static const struct sf_map sf_fields[] = {
 static int16_t sf_by_id[SF_MAX_IDS];
 
 static const char *const cap_names[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
-	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
-	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+	"CAP_CHOWN",
+	"CAP_DAC_OVERRIDE",
+	"CAP_DAC_READ_SEARCH",
+	"CAP_FOWNER",
+	"CAP_FSETID",
+	"CAP_KILL",
+	"CAP_SETGID",
+	"CAP_SETUID",
+	"CAP_SETPCAP",
+	"CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE",
+	"CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN",
+	"CAP_NET_RAW",
+	"CAP_IPC_LOCK",
+	"CAP_IPC_OWNER",
+	"CAP_SYS_MODULE",
+	"CAP_SYS_RAWIO",
+	"CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT",
+	"CAP_SYS_ADMIN",
+	"CAP_SYS_BOOT",
+	"CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE",
+	"CAP_SYS_TIME",
+	"CAP_SYS_TTY_CONFIG",
+	"CAP_MKNOD",
+	"CAP_LEASE",
+	"CAP_AUDIT_WRITE",
+	"CAP_AUDIT_CONTROL",
+	"CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN",
+	"CAP_SYSLOG",
+	"CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND",
+	"CAP_AUDIT_READ",
+	"CAP_PERFMON",
+	"CAP_BPF",
+	"CAP_CHECKPOINT_RESTORE",
 };
 
 int fields_caps_format(uint64_t caps, char *buf, size_t len)
@@ -198,8 +364,8 @@ static int out_bool(struct field_out *out, bool v)
 }
 
 /* Text rendered into the extractor's scratch buffer. */
-static int out_buf(struct field_out *out, const char *(*fn)(const struct state_proc *, char *,
-							      size_t),
+static int out_buf(struct field_out *out,
+		   const char *(*fn)(const struct state_proc *, char *, size_t),
 		   const struct state_proc *p)
 {
 	size_t room = out->size - out->used;
@@ -275,8 +441,8 @@ static const char *env_find(const struct state_proc *p, const char *name, size_t
 	return name ? state_proc_getenv(p, name, vlen) : NULL;
 }
 
-static int proc_env(const struct field_ctx *c, const struct field_req *req,
-		    struct state_proc *p, bool ancestors, struct field_out *out)
+static int proc_env(const struct field_ctx *c, const struct field_req *req, struct state_proc *p,
+		    bool ancestors, struct field_out *out)
 {
 	size_t vlen;
 
@@ -325,8 +491,7 @@ static int caps(const struct state_thread *t, enum sf what, struct field_out *ou
 	return field_out_str(out, buf, (size_t)n) ? 1 : -ENOSPC;
 }
 
-static int cgroups(const struct state_proc *p, const struct field_req *req,
-		   struct field_out *out)
+static int cgroups(const struct state_proc *p, const struct field_req *req, struct field_out *out)
 {
 	size_t len, room, i;
 	const char *s;
@@ -439,7 +604,10 @@ static int proc_extract(const struct field_req *req, const struct field_ctx *c,
 		q = state_proc_session_leader(sdata(c)->st, p);
 		if (!q)
 			return 0;
-		return proc_text(c, q, m->f == SF_SNAME ? SF_NAME : m->f == SF_SID_EXE ? SF_EXE : SF_EXEPATH,
+		return proc_text(c, q,
+				 m->f == SF_SNAME   ? SF_NAME :
+				 m->f == SF_SID_EXE ? SF_EXE :
+						      SF_EXEPATH,
 				 out);
 	case SF_VPGID_NAME:
 	case SF_VPGID_EXE:
@@ -447,7 +615,10 @@ static int proc_extract(const struct field_req *req, const struct field_ctx *c,
 		q = state_proc_group_leader(sdata(c)->st, p);
 		if (!q)
 			return 0;
-		return proc_text(c, q, m->f == SF_VPGID_NAME ? SF_NAME : m->f == SF_VPGID_EXE ? SF_EXE : SF_EXEPATH,
+		return proc_text(c, q,
+				 m->f == SF_VPGID_NAME ? SF_NAME :
+				 m->f == SF_VPGID_EXE  ? SF_EXE :
+							 SF_EXEPATH,
 				 out);
 	case SF_IS_SID_LEADER:
 		return out_bool(out, p->pid == p->sid);
@@ -481,7 +652,8 @@ static int proc_extract(const struct field_req *req, const struct field_ctx *c,
 		return p->exe_mtime ? out_u64(out, p->exe_mtime) : 0;
 	case SF_EXE_INO_CTIME_DUR:
 		return p->exe_ctime && p->start_ts > p->exe_ctime ?
-			       out_u64(out, p->start_ts - p->exe_ctime) : 0;
+			       out_u64(out, p->start_ts - p->exe_ctime) :
+			       0;
 	case SF_FDOPENCOUNT:
 		return out_u64(out, state_fd_count(p));
 	case SF_STD_TYPE:
@@ -604,8 +776,7 @@ static int fd_sock(const struct state_fd *fd, enum sf what, struct field_out *ou
 	}
 }
 
-static int fd_types(const struct field_ctx *c, const struct field_req *req,
-		    struct field_out *out)
+static int fd_types(const struct field_ctx *c, const struct field_req *req, struct field_out *out)
 {
 	struct state_proc *p = cur_proc(c);
 	const char *seen[SAKER_FDK_MAX];
@@ -636,8 +807,8 @@ static int fd_types(const struct field_ctx *c, const struct field_req *req,
 	return n;
 }
 
-static int fd_extract(const struct field_req *req, const struct field_ctx *c,
-		      struct field_out *out, const struct sf_map *m)
+static int fd_extract(const struct field_req *req, const struct field_ctx *c, struct field_out *out,
+		      const struct sf_map *m)
 {
 	const struct fields_state_data *d = sdata(c);
 	const struct state_fd *fd = d && d->ev ? d->ev->fd : NULL;
@@ -650,7 +821,8 @@ static int fd_extract(const struct field_req *req, const struct field_ctx *c,
 		return fd_types(c, req, out);
 	if (m->f == SF_FD_NUM)
 		return d && d->ev && d->ev->fdnum != -1 ? out_s64(out, d->ev->fdnum) :
-			fd ? out_s64(out, fd->num) : 0;
+		       fd				? out_s64(out, fd->num) :
+							  0;
 	if (m->f == SF_FD_NAME_CHANGED)
 		return d && d->ev ? out_bool(out, d->ev->fd_name_changed) : 0;
 	if (!fd)
@@ -735,7 +907,9 @@ static int user_extract(const struct field_req *req, const struct field_ctx *c,
 	case SF_USER_LOGINUID:
 		return out_s64(out, p->loginuid == UINT32_MAX ? -1 : (int64_t)p->loginuid);
 	case SF_USER_LOGINNAME:
-		return p->loginuid == UINT32_MAX ? 0 : out_cstr(out, state_user_name(st, p, p->loginuid));
+		return p->loginuid == UINT32_MAX ?
+			       0 :
+			       out_cstr(out, state_user_name(st, p, p->loginuid));
 	case SF_GROUP_GID:
 		return out_u64(out, p->egid);
 	case SF_GROUP_NAME:
@@ -745,7 +919,9 @@ static int user_extract(const struct field_req *req, const struct field_ctx *c,
 			return 0;
 		/* Falco's container.id is the short (12 character) id. */
 		return field_out_str(out, p->container_id->s,
-				     p->container_id->len > 12 ? 12 : p->container_id->len) ? 1 : -ENOSPC;
+				     p->container_id->len > 12 ? 12 : p->container_id->len) ?
+			       1 :
+			       -ENOSPC;
 	case SF_CONTAINER_FULL_ID:
 		return out_sstr(out, p->container_id);
 	default:

@@ -3,6 +3,8 @@
 noinst_LIBRARIES += src/libsaker.a
 src_libsaker_a_SOURCES = \
 	src/capture.c src/capture.h \
+	src/daemon.c src/daemon.h src/daemon_int.h \
+	src/daemon_alert.c src/daemon_rules.c src/daemon_stats.c \
 	src/event.c src/event.h \
 	src/evtfmt.c src/evtfmt.h \
 	src/fields_state.c src/fields_state.h \
@@ -31,7 +33,6 @@ src_saker_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 src_saker_LDADD = $(SAKER_LIBS)
 
 sbin_PROGRAMS += src/sakerd
-src_sakerd_SOURCES = src/sakerd.c src/daemon.c src/daemon.h src/daemon_int.h \
-	src/daemon_alert.c src/daemon_rules.c src/daemon_stats.c
+src_sakerd_SOURCES = src/sakerd.c
 src_sakerd_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(SYSTEMD_CFLAGS)
 src_sakerd_LDADD = $(SAKER_LIBS)

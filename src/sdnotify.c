@@ -32,7 +32,8 @@ int sdn_reloading(void)
 	/* MONOTONIC_USEC lets systemd 253+ order the reload; 252 ignores it. */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
-			  (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000);
+			  (unsigned long long)ts.tv_sec * 1000000ull +
+				  (unsigned long long)ts.tv_nsec / 1000);
 }
 
 int sdn_stopping(void)

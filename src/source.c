@@ -19,7 +19,8 @@ static int open_ebpf(const struct src_config *cfg, struct source **ret, char *er
 
 	return src_ebpf_open(&o, ret, err, errlen);
 #else
-	snprintf(err, errlen, "this saker was built without the eBPF driver (configure --enable-ebpf)");
+	snprintf(err, errlen,
+		 "this saker was built without the eBPF driver (configure --enable-ebpf)");
 	return -ENOTSUP;
 #endif
 }
@@ -47,12 +48,14 @@ static int open_auto(const struct src_config *cfg, struct source **ret, char *er
 	if (cfg->argv || cfg->npids) {
 		k = src_ptrace_open(cfg, ret, err, errlen);
 		if (k >= 0)
-			snprintf(err, errlen, "driver auto: using ptrace (kmod: %s; ebpf: %s)", kwhy, ewhy);
+			snprintf(err, errlen, "driver auto: using ptrace (kmod: %s; ebpf: %s)",
+				 kwhy, ewhy);
 		return k;
 	}
-	snprintf(err, errlen,
-		 "driver auto: no driver works here (kmod: %s; ebpf: %s; ptrace needs a command or --pid)",
-		 kwhy, ewhy);
+	snprintf(
+		err, errlen,
+		"driver auto: no driver works here (kmod: %s; ebpf: %s; ptrace needs a command or --pid)",
+		kwhy, ewhy);
 	return -ENODEV;
 }
 

@@ -148,7 +148,21 @@ void state_apply_connect(struct state *st, const struct evt *e, struct state_pro
 	/* A non-blocking connect in progress already has its tuple. */
 	if (e->hdr.res < 0 && e->hdr.res != -EINPROGRESS)
 		return;
-	if (!fd || !(s = state_sock_of(st, fd)))
+	if (!fd) {
+		/* A socket made before we watched (or its record lost): the tuple names it. */
+		const struct evt_param *t = evt_param(e, 2);
+		int64_t num = evt_s64_or(e, 0, -1);
+
+		if (num < 0 || !t || !t->val)
+			return;
+		fd = state_fd_add(st, p, num, state_kind_of_family(t->val[0]));
+		if (!fd)
+			return;
+		fd->flags = O_RDWR;
+		ctx->fd = fd;
+		ctx->fdnum = num;
+	}
+	if (!(s = state_sock_of(st, fd)))
 		return;
 	if (!read_tuple(e, 2, s, &path))
 		read_addr(e, 1, s, false, &path);

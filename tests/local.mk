@@ -36,7 +36,8 @@ integration_tests = \
 	tests/integration/cli.sh \
 	tests/integration/daemon.sh \
 	tests/integration/live_ebpf.sh \
-	tests/integration/live_ptrace.sh
+	tests/integration/live_ptrace.sh \
+	tests/integration/replay.sh
 TESTS += $(integration_tests)
 EXTRA_DIST += $(integration_tests) tests/integration/lib.sh
 
