@@ -97,37 +97,6 @@ int evt_param_index(int type, const char *pname)
 	return -1;
 }
 
-/* Size of a fixed-size type, 0 for variable-size ones. */
-static size_t ptype_size(enum saker_param_type t)
-{
-	switch (t) {
-	case SAKER_PT_U8:
-		return 1;
-	case SAKER_PT_U16:
-		return 2;
-	case SAKER_PT_U32:
-	case SAKER_PT_S32:
-	case SAKER_PT_UID:
-	case SAKER_PT_GID:
-	case SAKER_PT_MODE:
-	case SAKER_PT_FLAGS:
-	case SAKER_PT_ENUM:
-	case SAKER_PT_SIGNAL:
-	case SAKER_PT_DEV:
-		return 4;
-	case SAKER_PT_U64:
-	case SAKER_PT_S64:
-	case SAKER_PT_FD:
-	case SAKER_PT_PID:
-	case SAKER_PT_ABSTIME:
-	case SAKER_PT_RELTIME:
-	case SAKER_PT_INODE:
-		return 8;
-	default:
-		return 0;
-	}
-}
-
 static bool sockaddr_ok(const uint8_t *v, size_t len, bool tuple)
 {
 	switch (v[0]) {
@@ -148,7 +117,7 @@ static bool sockaddr_ok(const uint8_t *v, size_t len, bool tuple)
 
 static int param_check(const struct evt_param_info *pi, const struct evt_param *p)
 {
-	size_t sz = ptype_size(pi->type);
+	size_t sz = saker_ptype_size(pi->type);
 
 	if (!p->val)
 		return -1;

@@ -71,33 +71,8 @@ void rb_num(struct rec_builder *b, uint64_t v)
 	uint8_t *p;
 
 	if (!b->err && b->next < b->nparams) {
-		switch (evt_table[b->type].params[b->next].type) {
-		case SAKER_PT_U8:
-			sz = 1;
-			break;
-		case SAKER_PT_U16:
-			sz = 2;
-			break;
-		case SAKER_PT_U32:
-		case SAKER_PT_S32:
-		case SAKER_PT_UID:
-		case SAKER_PT_GID:
-		case SAKER_PT_MODE:
-		case SAKER_PT_FLAGS:
-		case SAKER_PT_ENUM:
-		case SAKER_PT_SIGNAL:
-		case SAKER_PT_DEV:
-			sz = 4;
-			break;
-		case SAKER_PT_U64:
-		case SAKER_PT_S64:
-		case SAKER_PT_FD:
-		case SAKER_PT_PID:
-		case SAKER_PT_ABSTIME:
-		case SAKER_PT_RELTIME:
-		case SAKER_PT_INODE:
-			break;
-		default:
+		sz = saker_ptype_size(evt_table[b->type].params[b->next].type);
+		if (!sz) {
 			b->err = -EINVAL;
 			return;
 		}

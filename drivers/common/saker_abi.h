@@ -82,6 +82,37 @@ enum saker_param_type {
 	SAKER_PT_MAX
 };
 
+/* Size of a fixed-size parameter type; 0 for the variable-size ones. */
+static inline __u32 saker_ptype_size(enum saker_param_type t)
+{
+	switch (t) {
+	case SAKER_PT_U8:
+		return 1;
+	case SAKER_PT_U16:
+		return 2;
+	case SAKER_PT_U32:
+	case SAKER_PT_S32:
+	case SAKER_PT_UID:
+	case SAKER_PT_GID:
+	case SAKER_PT_MODE:
+	case SAKER_PT_FLAGS:
+	case SAKER_PT_ENUM:
+	case SAKER_PT_SIGNAL:
+	case SAKER_PT_DEV:
+		return 4;
+	case SAKER_PT_U64:
+	case SAKER_PT_S64:
+	case SAKER_PT_FD:
+	case SAKER_PT_PID:
+	case SAKER_PT_ABSTIME:
+	case SAKER_PT_RELTIME:
+	case SAKER_PT_INODE:
+		return 8;
+	default:
+		return 0;
+	}
+}
+
 /*
  * Socket addresses. First byte is the family (AF_INET=2, AF_INET6=10,
  * AF_UNIX=1). SOCKADDR: inet: u8 fam, u8[4] addr, u16 port (host order);

@@ -84,40 +84,10 @@ void saker_rec_absent(struct saker_rec *r)
 	saker_rec_put_len(r, 0, false);
 }
 
-static u32 ptype_size(enum saker_param_type t)
-{
-	switch (t) {
-	case SAKER_PT_U8:
-		return 1;
-	case SAKER_PT_U16:
-		return 2;
-	case SAKER_PT_U32:
-	case SAKER_PT_S32:
-	case SAKER_PT_UID:
-	case SAKER_PT_GID:
-	case SAKER_PT_MODE:
-	case SAKER_PT_FLAGS:
-	case SAKER_PT_ENUM:
-	case SAKER_PT_SIGNAL:
-	case SAKER_PT_DEV:
-		return 4;
-	case SAKER_PT_U64:
-	case SAKER_PT_S64:
-	case SAKER_PT_FD:
-	case SAKER_PT_PID:
-	case SAKER_PT_ABSTIME:
-	case SAKER_PT_RELTIME:
-	case SAKER_PT_INODE:
-		return 8;
-	default:
-		return 0;
-	}
-}
-
 /* An integer in its type's size (x86_64 is little-endian: the low bytes). */
 void saker_rec_int(struct saker_rec *r, enum saker_param_type t, u64 v)
 {
-	u32 n = ptype_size(t);
+	u32 n = saker_ptype_size(t);
 	u8 *p = saker_rec_room(r, n ? n : 8);
 
 	if (!p)
