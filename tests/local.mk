@@ -37,7 +37,8 @@ integration_tests = \
 	tests/integration/daemon.sh \
 	tests/integration/live_ebpf.sh \
 	tests/integration/live_ptrace.sh \
-	tests/integration/replay.sh
+	tests/integration/replay.sh \
+	tests/integration/falco_stable.sh
 TESTS += $(integration_tests)
 EXTRA_DIST += $(integration_tests) tests/integration/lib.sh
 

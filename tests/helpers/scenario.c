@@ -135,6 +135,18 @@ static int ptrace_attach(void)
 	return 0;
 }
 
+/* A process asking to be traced by its parent: the anti-debugging trick. */
+static int traceme(void)
+{
+	pid_t p = fork();
+
+	if (p == 0) {
+		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+		_exit(0);
+	}
+	return waitpid(p, NULL, 0) < 0;
+}
+
 static int memfd_exec(void)
 {
 	char buf[65536];
@@ -247,11 +259,13 @@ int main(int argc, char **argv)
 		return ptrace_attach();
 	if (strcmp(what, "memfd") == 0)
 		return memfd_exec();
+	if (strcmp(what, "traceme") == 0)
+		return traceme();
 	if (strcmp(what, "connect") == 0)
 		return connect_loopback((uint16_t)atoi(arg));
 	if (strcmp(what, "revshell") == 0)
 		return reverse_shell();
 	fprintf(stderr, "usage: scenario shell|shadow|bindir DIR|links DIR|setuid DIR|"
-			"namespaces|ptrace|memfd|connect PORT|revshell\n");
+			"namespaces|ptrace|traceme|memfd|connect PORT|revshell\n");
 	return 64;
 }
