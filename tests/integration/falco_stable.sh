@@ -23,6 +23,12 @@ for _ in $(seq 300); do
 	sleep 0.1
 done
 [ -e "$TMP/ready" ] || { cat "$TMP/sakerd.err"; skip_all "sakerd did not start"; }
+# A capture of the same moments, replayed through the same rules below.
+"$abs_top_builddir/src/saker" capture --driver ebpf -w "$TMP/live.cap" 2> "$TMP/capture.err" &
+c=$!
+i=0
+while ! grep -q . "$TMP/live.cap" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 2
 ok "the stable rules load and run live" grep -q "ready: driver ebpf, 25 rules" "$TMP/sakerd.err"
 
 mkdir -p "$TMP/scratch" "$TMP/.aws"
@@ -48,6 +54,10 @@ sleep 1
 kill -TERM $d
 wait $d
 is "sakerd exits 0" "$?" 0
+kill -INT $c
+wait $c
+"$abs_top_builddir/src/saker" replay "$TMP/live.cap" -r "$RULES" --json > "$TMP/replayed.json"
+is "saker replay of the capture exits 0" "$?" 0
 
 python3 - "$TMP/alerts.json" "$TMP" > "$TMP/verdicts" <<'PY'
 import json, sys
@@ -77,6 +87,13 @@ check("... not an innocent grep", not any(a["rule"] == "Search Private Keys or P
 check("Find AWS Credentials", has("Find AWS Credentials", proc__name="find"))
 check("Clear Log Activities", any(a["rule"] == "Clear Log Activities" and a["output_fields"].get("fd.name") == tmp + "/syslog" for a in alerts))
 check("... not an ordinary file", not any(a["rule"] == "Clear Log Activities" and a["output_fields"].get("fd.name") == tmp + "/notes.txt" for a in alerts))
+replayed = [json.loads(l) for l in open(tmp + "/replayed.json") if l.startswith("{")]
+mine = lambda xs: {(a["rule"], a["output_fields"].get("proc.name"), a["output_fields"].get("fd.name"))
+                   for a in xs if tmp in a["output"] or a["output_fields"].get("proc.name") == "scenario"
+                   or a["output_fields"].get("proc.pname") == "scenario"}
+live_set, replay_set = mine(alerts), mine(replayed)
+check("replaying the capture raises the same alerts for these behaviours (%d live, %d replayed)"
+      % (len(live_set), len(replay_set)), live_set and live_set <= replay_set)
 PY
 while IFS="$(printf '\t')" read -r verdict what; do
 	if [ "$verdict" = PASS ]; then ok "$what" true; else ok "$what" false; fi
