@@ -7,7 +7,8 @@ src_libsaker_a_SOURCES = \
 	src/daemon_alert.c src/daemon_rules.c src/daemon_stats.c \
 	src/event.c src/event.h \
 	src/evtfmt.c src/evtfmt.h \
-	src/fields_state.c src/fields_state.h \
+	src/fields_state.c src/fields_state.h src/fields_state_int.h \
+	src/fields_proc.c src/fields_fd.c \
 	src/flagnames.c src/flagnames.h \
 	src/recbuild.c src/recbuild.h \
 	src/sdnotify.c src/sdnotify.h \
