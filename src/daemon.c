@@ -285,9 +285,11 @@ static int open_source(struct daemon *d)
 				 .pids = d->o->pids,
 				 .npids = d->o->npids,
 				 /* Falco's presets: 1 = 1 MiB ... 4 = 8 MiB ... 10 = 512 MiB. */
-				 .buffer_bytes = d->cfg->syscall_buf_size_preset ?
-							 (size_t)1 << (19 + d->cfg->syscall_buf_size_preset) :
-							 0 };
+				 .buffer_bytes =
+					 d->cfg->syscall_buf_size_preset ?
+						 (size_t)1
+							 << (19 + d->cfg->syscall_buf_size_preset) :
+						 0 };
 	char err[1024] = "";
 	int k;
 
