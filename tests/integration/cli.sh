@@ -47,4 +47,32 @@ is "a missing file exits 66" "$?" 66
 "$SAKER" capture -w "$TMP/x.cap" --driver bogus 2> "$TMP/err"
 is "an unknown driver is a usage problem" "$?" 66
 ok "... named in the error" grep -q "unknown driver 'bogus'" "$TMP/err"
+
+# sakerd's rule selection (-L lists without starting a driver).
+SAKERD=$abs_top_builddir/src/sakerd
+cat > "$TMP/sel.yaml" <<'Y'
+- rule: alpha one
+  desc: x
+  condition: evt.type = openat
+  output: x
+  priority: INFO
+  tags: [net, t1]
+- rule: beta two
+  desc: x
+  condition: evt.type = connect
+  output: x
+  priority: INFO
+  tags: [t1]
+Y
+state_of() { awk -v r="$1" 'index($0, r) == 1 { print ($0 ~ / enabled /) ? "on" : "off" }'; }
+"$SAKERD" -r "$TMP/sel.yaml" -L > "$TMP/l0"
+is "sakerd -L lists every rule enabled" "$(state_of alpha < "$TMP/l0") $(state_of beta < "$TMP/l0")" "on on"
+"$SAKERD" -r "$TMP/sel.yaml" -L -T net > "$TMP/l1"
+is "-T TAG disables the rules with that tag" "$(state_of alpha < "$TMP/l1") $(state_of beta < "$TMP/l1")" "off on"
+"$SAKERD" -r "$TMP/sel.yaml" -L -t net > "$TMP/l2"
+is "-t TAG enables only the rules with that tag" "$(state_of alpha < "$TMP/l2") $(state_of beta < "$TMP/l2")" "on off"
+"$SAKERD" -r "$TMP/sel.yaml" -L -D "ta tw" > "$TMP/l3"
+is "-D TEXT disables rules whose name contains it" "$(state_of alpha < "$TMP/l3") $(state_of beta < "$TMP/l3")" "on off"
+"$SAKERD" -V "$TMP/sel.yaml" > /dev/null
+is "sakerd -V validates" "$?" 0
 done_testing
