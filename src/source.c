@@ -42,20 +42,18 @@ static int open_auto(const struct src_config *cfg, struct source **ret, char *er
 	}
 	k = open_ebpf(cfg, ret, ewhy, sizeof(ewhy));
 	if (k >= 0) {
-		snprintf(err, errlen, "driver auto: using ebpf (kmod: %s)", kwhy);
+		snprintf(err, errlen, "driver auto: using ebpf (%s)", kwhy);
 		return k;
 	}
 	if (cfg->argv || cfg->npids) {
 		k = src_ptrace_open(cfg, ret, err, errlen);
 		if (k >= 0)
-			snprintf(err, errlen, "driver auto: using ptrace (kmod: %s; ebpf: %s)",
-				 kwhy, ewhy);
+			snprintf(err, errlen, "driver auto: using ptrace (%s; %s)", kwhy, ewhy);
 		return k;
 	}
-	snprintf(
-		err, errlen,
-		"driver auto: no driver works here (kmod: %s; ebpf: %s; ptrace needs a command or --pid)",
-		kwhy, ewhy);
+	snprintf(err, errlen,
+		 "driver auto: no driver works here (%s; %s; ptrace needs a command or --pid)",
+		 kwhy, ewhy);
 	return -ENODEV;
 }
 
