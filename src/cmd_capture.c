@@ -252,19 +252,17 @@ int cmd_replay(int argc, char **argv)
 	}
 	if (nrules) {
 		/* Rules over a capture: the daemon's own path, alerts to stdout only. */
-		static char *overrides[] = { "driver=replay",
-					     "stdout_output.enabled=true",
-					     "journal_output.enabled=false",
-					     "file_output.enabled=false",
-					     "syslog_output.enabled=false",
-					     "program_output.enabled=false",
-					     "http_output.enabled=false",
-					     "metrics.enabled=false",
-					     "json_output=false",
-					     "rule_matching=all" };
+		char *overrides[] = { "driver=replay",
+				      "stdout_output.enabled=true",
+				      "journal_output.enabled=false",
+				      "file_output.enabled=false",
+				      "syslog_output.enabled=false",
+				      "program_output.enabled=false",
+				      "http_output.enabled=false",
+				      "metrics.enabled=false",
+				      json ? "json_output=true" : "json_output=false",
+				      "rule_matching=all" };
 
-		if (json)
-			overrides[ARRAY_SIZE(overrides) - 2] = "json_output=true";
 		dopts.overrides = overrides;
 		dopts.n_overrides = ARRAY_SIZE(overrides);
 		dopts.rules = rules;

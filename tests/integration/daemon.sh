@@ -131,8 +131,7 @@ if command -v bpftool >/dev/null; then
 	"$SAKERD" --driver ebpf -r "$TMP/rules.yaml" -o stdout_output.enabled=false \
 		-o journal_output.enabled=false --ready-file "$TMP/ready2" 2> "$TMP/filter.err" &
 	d=$!
-	i=0
-	while [ ! -e "$TMP/ready2" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	wait_ready "$TMP/ready2" $d
 	is "mkdirat is filtered in the kernel while no rule needs it" "$(interest_258 $d)" 0
 	printf -- '- rule: mkdir\n  desc: x\n  condition: evt.type in (mkdir, mkdirat)\n  output: x\n  priority: INFO\n' \
 		> "$TMP/rules.yaml"
@@ -157,8 +156,7 @@ SAKER_EBPF_RING_BYTES=65536 "$SAKERD" --driver ebpf -r "$TMP/rules.yaml" \
 	-o syscall_event_drops.threshold=0.01 -o syscall_event_drops.rate=10 \
 	-o syscall_event_drops.max_burst=10 --ready-file "$TMP/ready3" 2> "$TMP/drops.err" &
 d=$!
-i=0
-while [ ! -e "$TMP/ready3" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+wait_ready "$TMP/ready3" $d
 # Stop the reader so the ring fills, make a burst, let it read again.
 kill -STOP $d
 python3 -c "
@@ -210,8 +208,7 @@ rules "Shadow read" /etc/shadow
 "$SAKERD" --driver ebpf -r "$TMP/rules.yaml" -o stdout_output.enabled=false \
 	-o journal_output.enabled=true --ready-file "$TMP/ready" 2> "$TMP/e2e.err" &
 d=$!
-i=0
-while [ ! -e "$TMP/ready" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+wait_ready "$TMP/ready" $d
 "$abs_top_builddir/tests/helpers/scenario" shadow
 i=0
 while ! journalctl -q SAKER_RULE="Shadow read" 2>/dev/null | grep -q . && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done

@@ -17,12 +17,7 @@ RULES=$abs_top_srcdir/../shared/anchors/falco-rules/falco_rules.yaml
 	-o journal_output.enabled=false -o rule_matching=all --ready-file "$TMP/ready" \
 	> "$TMP/alerts.json" 2> "$TMP/sakerd.err" &
 d=$!
-for _ in $(seq 300); do
-	[ -e "$TMP/ready" ] && break
-	kill -0 $d 2>/dev/null || break
-	sleep 0.1
-done
-[ -e "$TMP/ready" ] || { cat "$TMP/sakerd.err"; skip_all "sakerd did not start"; }
+wait_ready "$TMP/ready" $d || { cat "$TMP/sakerd.err"; skip_all "sakerd did not start"; }
 # A capture of the same moments, replayed through the same rules below.
 "$abs_top_builddir/src/saker" capture --driver ebpf -w "$TMP/live.cap" 2> "$TMP/capture.err" &
 c=$!
@@ -95,7 +90,5 @@ live_set, replay_set = mine(alerts), mine(replayed)
 check("replaying the capture raises the same alerts for these behaviours (%d live, %d replayed)"
       % (len(live_set), len(replay_set)), live_set and live_set <= replay_set)
 PY
-while IFS="$(printf '\t')" read -r verdict what; do
-	if [ "$verdict" = PASS ]; then ok "$what" true; else ok "$what" false; fi
-done < "$TMP/verdicts"
+verdicts "$TMP/verdicts"
 done_testing

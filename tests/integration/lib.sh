@@ -36,6 +36,31 @@ is() {
 	fi
 }
 
+# wait_ready FILE PID: wait (at most 30 s) for a daemon's --ready-file;
+# fails at once if the daemon dies first.
+wait_ready() {
+	_i=0
+	while [ ! -e "$1" ] && [ $_i -lt 300 ]; do
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ -e "$1" ]
+}
+
+# verdicts FILE: one check per line "PASS|FAIL<TAB>description[<TAB>why]",
+# as the Python checkers of the live suites print them.
+verdicts() {
+	while IFS="$(printf '\t')" read -r _v _what _why; do
+		if [ "$_v" = PASS ]; then
+			ok "$_what" true
+		else
+			[ -n "$_why" ] && echo "# $_why"
+			ok "$_what" false
+		fi
+	done < "$1"
+}
+
 skip_all() {
 	echo "1..0 # SKIP $*"
 	exit 0

@@ -67,12 +67,7 @@ ptrace)
 	"$SAKERD" --driver "$driver" "${common[@]}" --ready-file "$TMP/ready" \
 		> "$TMP/alerts.json" 2> "$TMP/sakerd.err" &
 	daemon=$!
-	for _ in $(seq 300); do
-		[ -e "$TMP/ready" ] && break
-		kill -0 $daemon 2>/dev/null || break
-		sleep 0.1
-	done
-	[ -e "$TMP/ready" ] || { cat "$TMP/sakerd.err" >&2; kill $daemon; skip_all "sakerd --driver $driver did not become ready"; }
+	wait_ready "$TMP/ready" $daemon || { cat "$TMP/sakerd.err" >&2; kill $daemon; skip_all "sakerd --driver $driver did not become ready"; }
 	sh "$TMP/all.sh" > "$TMP/scenarios.log" 2>&1
 	sleep 1
 	kill -TERM $daemon
@@ -129,8 +124,6 @@ check("scenario memfd", {"proc.pname": "scenario", "proc.exepath": lambda v: "me
 check("scenario connect", {"proc.name": "scenario", "fd.sport": port, "fd.sip": "127.0.0.1"})
 check("scenario revshell", {"proc.name": "sh", "proc.stdin.name": lambda v: f":{port}" in (v or "") or "127.0.0.1" in (v or "")})
 PY
-while IFS="$(printf '\t')" read -r verdict what why; do
-	if [ "$verdict" = PASS ]; then ok "$what" true; else echo "# $why"; ok "$what" false; fi
-done < "$TMP/verdicts"
+verdicts "$TMP/verdicts"
 ok "sakerd reported no errors" sh -c "! grep -i 'error' '$TMP/sakerd.err'"
 done_testing
