@@ -89,14 +89,14 @@ int daemon_load_rules(const struct daemon_opts *o, const struct config *cfg, str
 	return 0;
 }
 
-/* What the drivers must deliver: what the rules need plus what state needs. */
+/*
+ * What the rules need from the drivers. What the state needs is not listed:
+ * every driver adds the SAKER_EF_STATE types itself (src/source.h).
+ */
 void daemon_interest(const struct ruleset *rs, struct src_interest *ret)
 {
 	struct src_interest want = { 0 };
 
 	rules_interest(rs, &want);
-	for (int t = 0; t < SAKER_EV_MAX; t++)
-		if (evt_table[t].flags & SAKER_EF_STATE)
-			src_interest_set(&want, (unsigned)t);
 	*ret = want;
 }

@@ -50,7 +50,13 @@ struct src_ops {
 	/* 0..3 from enum src_next, or -errno. timeout_ms < 0 blocks. */
 	int (*next)(struct source *s, int timeout_ms, const void **ret_rec);
 	int (*stats)(struct source *s, struct src_stats *ret);
-	/* Ask for these event types only; a source may deliver more. */
+	/*
+	 * Ask for these event types (what the rules read); a source may
+	 * deliver more, and always delivers what the state needs
+	 * (SAKER_EF_STATE types), which is why callers do not list those:
+	 * a driver can then tell the two apart and serve state-only types
+	 * more cheaply.
+	 */
 	int (*set_interest)(struct source *s, const struct src_interest *want);
 	void (*close)(struct source *s);
 };

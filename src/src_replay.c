@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "event.h"
 #include "source.h"
 
 struct src_replay {
@@ -37,8 +38,9 @@ static int replay_next(struct source *s, int timeout_ms, const void **ret_rec)
 			return SRC_SNAPSHOT_END;
 		}
 		memcpy(&h, rec, sizeof(h));
-		/* Snapshot records always pass: state needs them. */
-		if (rp->filter && rp->snapshot_done && !src_interest_has(&rp->want, h.type))
+		/* Snapshot records and what the state follows always pass. */
+		if (rp->filter && rp->snapshot_done && !src_interest_has(&rp->want, h.type) &&
+		    !(h.type < SAKER_EV_MAX && (evt_table[h.type].flags & SAKER_EF_STATE)))
 			continue;
 		rp->st.records++;
 		*ret_rec = rec;

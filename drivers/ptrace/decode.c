@@ -181,6 +181,21 @@ static bool fd_stat(pid_t tgid, int64_t fd, struct stat *sb)
 	return stat(path, sb) == 0;
 }
 
+/* The new fd's stat, taken once per record: dev and ino both come from it. */
+struct fd_facts {
+	bool tried, ok;
+	struct stat sb;
+};
+
+static const struct stat *new_fd_stat(struct fd_facts *ff, pid_t tgid, int64_t fd)
+{
+	if (!ff->tried) {
+		ff->tried = true;
+		ff->ok = fd_stat(tgid, fd, &ff->sb);
+	}
+	return ff->ok ? &ff->sb : NULL;
+}
+
 /* An int argument travels in a 64-bit register; only its low half is meaningful. */
 static uint64_t arg_int(const struct ptr_task *k, int type, int pidx, int a)
 {
@@ -225,9 +240,10 @@ static void put_msghdr(struct rec_builder *b, const struct ptr_task *k, char wha
 }
 
 static void put_param(struct rec_builder *b, const struct ptr_task *k, int type, int pidx,
-		      const char *c, int64_t res)
+		      const char *c, int64_t res, struct fd_facts *ff)
 {
 	int a = c[1] >= '0' && c[1] <= '5' ? c[1] - '0' : 0;
+	const struct stat *fsb;
 	struct stat sb;
 	int fds[2];
 
@@ -256,8 +272,8 @@ static void put_param(struct rec_builder *b, const struct ptr_task *k, int type,
 		break;
 	case 'D':
 	case 'I':
-		if (res >= 0 && fd_stat(k->tgid, res, &sb))
-			rb_num(b, c[0] == 'D' ? ptr_kdev(sb.st_dev) : sb.st_ino);
+		if (res >= 0 && (fsb = new_fd_stat(ff, k->tgid, res)))
+			rb_num(b, c[0] == 'D' ? ptr_kdev(fsb->st_dev) : fsb->st_ino);
 		else
 			rb_absent(b);
 		break;
@@ -316,6 +332,7 @@ static void put_param(struct rec_builder *b, const struct ptr_task *k, int type,
 
 int ptr_decode_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint64_t ts)
 {
+	struct fd_facts ff = { 0 };
 	struct rec_builder b;
 	const char *spec;
 	int type = k->type, pidx = 0;
@@ -325,14 +342,13 @@ int ptr_decode_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint6
 	if (type == SAKER_EV_EXECVE || type == SAKER_EV_EXECVEAT)
 		return ptr_emit(t, ptr_build_exec(t, k, res, ts));
 	if (evt_table[type].flags & SAKER_EF_PROC)
-		return ptr_emit(
-			t, ptr_build_clone(t, k->tid, k->tgid, type, ptr_clone_flags(k), res, ts));
+		return ptr_emit(t, ptr_build_clone(t, k, type, ptr_clone_flags(k), res, ts));
 	spec = specs[type];
 	if (!spec)
 		return -ENOTSUP;
 	rb_begin(&b, t->rec, sizeof(t->rec), (uint16_t)type, ts, (uint32_t)k->tid,
 		 (uint32_t)k->tgid, res);
 	for (const char *c = spec; c[0] && c[1]; c += 2, pidx++)
-		put_param(&b, k, type, pidx, c, res);
+		put_param(&b, k, type, pidx, c, res, &ff);
 	return ptr_emit(t, rb_end(&b));
 }

@@ -104,7 +104,7 @@ static void parse_status(pid_t tid, struct proc_status *st)
 }
 
 struct proc_stat {
-	long pgrp, session;
+	long ppid, pgrp, session;
 	unsigned long tty;
 	unsigned long long start;
 	bool ok;
@@ -131,9 +131,9 @@ static void parse_stat(pid_t tid, struct proc_stat *st, char *comm, size_t comml
 	 * cmajflt utime stime cutime cstime priority nice threads itrealvalue
 	 * starttime */
 	if (sscanf(rp + 2,
-		   "%*c %*d %ld %ld %lu %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d "
+		   "%*c %ld %ld %ld %lu %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d "
 		   "%llu",
-		   &st->pgrp, &st->session, &st->tty, &st->start) == 4)
+		   &st->ppid, &st->pgrp, &st->session, &st->tty, &st->start) == 5)
 		st->ok = true;
 }
 
@@ -198,24 +198,6 @@ static ssize_t read_link(pid_t tid, const char *what, char *buf, size_t max)
 	return n;
 }
 
-static void put_list(struct rec_builder *b, pid_t tid, const char *file, size_t max)
-{
-	char path[64];
-	char *buf = malloc(max + 1);
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, file);
-	n = buf ? slurp(path, buf, max + 1) : -ENOMEM;
-	if (n <= 0)
-		rb_absent(b);
-	else
-		rb_strlist(b, buf, (size_t)n > max ? max : (size_t)n);
-	/* rb_strlist only flags what it cut itself; mark an over-long list too. */
-	if (!b->err && n > 0 && (size_t)n > max)
-		b->buf[SAKER_HDR_SIZE + 2u * (b->next - 1u) + 1] |= SAKER_PARAM_TRUNCATED >> 8;
-	free(buf);
-}
-
 static uint32_t exe_flags(pid_t tid, const char *exepath, const struct stat *sb,
 			  const struct proc_status *ps)
 {
@@ -247,96 +229,276 @@ static uint64_t ts_ns(const struct timespec *ts)
 	return (uint64_t)ts->tv_sec * 1000000000ull + (uint64_t)ts->tv_nsec;
 }
 
-/* Returns the exe flags (SAKER_EXE_*) of the process, for the caller's flags parameter. */
-uint32_t ptr_proc_block(struct rec_builder *b, pid_t tid, pid_t tgid,
-			const struct ptr_procblock *pb)
-{
-	char exe[SAKER_PATH_MAX], cwd[SAKER_PATH_MAX], cg[SAKER_CGROUP_MAX];
-	char path[64], comm[64] = "", loginuid[32];
+/* A NUL-separated list as read, cut to the ABI limit. */
+struct ptr_list {
+	char *buf; /* NULL: not available */
+	size_t len;
+	bool cut;
+};
+
+/* What the process block says about one task. */
+struct ptr_facts {
 	struct proc_status ps;
 	struct proc_stat st;
-	struct stat sb;
-	bool have_exe, have_sb, cgcut;
+	char comm[64];
+	char *exe, *cwd, *cg; /* NULL: not available */
 	size_t cglen;
-	uint32_t flags = 0;
+	bool cgcut;
+	struct ptr_list cmdline, env;
+	bool have_sb, have_loginuid;
+	uint64_t ino, ctime, mtime;
+	unsigned long loginuid;
+	long leader_nspid; /* -1: not available */
+	uint32_t exe_flags;
+};
 
-	parse_status(tid, &ps);
-	parse_stat(tid, &st, comm, sizeof(comm));
-	have_exe = read_link(tid, "exe", exe, sizeof(exe)) >= 0;
-	snprintf(path, sizeof(path), "/proc/%d/exe", (int)tid);
-	have_sb = stat(path, &sb) == 0;
+/* A NUL-separated list file (cmdline, environ): one byte past max tells it was cut. */
+static void read_list(pid_t tid, const char *file, size_t max, struct ptr_list *l)
+{
+	char path[64];
+	char *buf = malloc(max + 1);
+	ssize_t n;
 
-	if (pb && pb->filename) {
-		rb_str(b, pb->filename);
-	} else {
-		char a0[SAKER_PATH_MAX];
-		ssize_t n;
-
-		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)tid);
-		n = slurp(path, a0, sizeof(a0) - 1);
-		if (n > 0) {
-			a0[n] = '\0';
-			rb_str(b, a0);
-		} else {
-			rb_absent(b);
-		}
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, file);
+	n = buf ? slurp(path, buf, max + 1) : -ENOMEM;
+	if (n <= 0) {
+		free(buf);
+		*l = (struct ptr_list){ 0 };
+		return;
 	}
-	if (pb && pb->argv)
-		rb_strlist(b, pb->argv, pb->argv_len);
+	l->buf = buf;
+	l->len = (size_t)n > max ? max : (size_t)n;
+	l->cut = (size_t)n > max;
+}
+
+static char *dup_link(pid_t tid, const char *what)
+{
+	char buf[SAKER_PATH_MAX];
+
+	return read_link(tid, what, buf, sizeof(buf)) >= 0 ? strdup(buf) : NULL;
+}
+
+/*
+ * Everything the process block says about tid, from /proc: about ten files.
+ * Returns NULL only when out of memory; what /proc does not give is marked
+ * absent inside.
+ */
+struct ptr_facts *ptr_facts_read(pid_t tid, pid_t tgid)
+{
+	struct ptr_facts *f = calloc(1, sizeof(*f));
+	char path[64], loginuid[32], cg[SAKER_CGROUP_MAX];
+	struct stat sb;
+
+	if (!f)
+		return NULL;
+	parse_status(tid, &f->ps);
+	parse_stat(tid, &f->st, f->comm, sizeof(f->comm));
+	f->exe = dup_link(tid, "exe");
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)tid);
+	if (stat(path, &sb) == 0) {
+		f->have_sb = true;
+		f->ino = sb.st_ino;
+		f->ctime = ts_ns(&sb.st_ctim);
+		f->mtime = ts_ns(&sb.st_mtim);
+		if (f->exe)
+			f->exe_flags = exe_flags(tid, f->exe, &sb, &f->ps);
+	}
+	read_list(tid, "cmdline", SAKER_ARGS_MAX, &f->cmdline);
+	f->cwd = dup_link(tid, "cwd");
+	f->cglen = read_cgroups(tid, cg, sizeof(cg), &f->cgcut);
+	if (f->cglen && (f->cg = malloc(f->cglen)))
+		memcpy(f->cg, cg, f->cglen);
 	else
-		put_list(b, tid, "cmdline", SAKER_ARGS_MAX);
-	rb_num(b, (uint64_t)tid);
-	rb_num(b, (uint64_t)tgid);
-	ps.ok ? rb_num(b, (uint64_t)ps.ppid) : rb_absent(b);
-	st.ok ? rb_num(b, (uint64_t)st.pgrp) : rb_absent(b);
-	st.ok ? rb_num(b, (uint64_t)st.session) : rb_absent(b);
-	/* vtid: NSpid of /proc/TID is the thread's id in each namespace. */
-	ps.ok ? rb_num(b, (uint64_t)ps.nspid) : rb_absent(b);
+		f->cglen = 0;
+	read_list(tid, "environ", SAKER_ENV_MAX, &f->env);
+	snprintf(path, sizeof(path), "/proc/%d/loginuid", (int)tid);
+	if (slurp(path, loginuid, sizeof(loginuid) - 1) > 0) {
+		f->have_loginuid = true;
+		f->loginuid = strtoul(loginuid, NULL, 10);
+	}
+	/* vpid: the NSpid of the thread-group leader. */
 	if (tid == tgid) {
-		ps.ok ? rb_num(b, (uint64_t)ps.nspid) : rb_absent(b);
+		f->leader_nspid = f->ps.nspid;
 	} else {
 		struct proc_status lead;
 
 		parse_status(tgid, &lead);
-		lead.ok ? rb_num(b, (uint64_t)lead.nspid) : rb_absent(b);
+		f->leader_nspid = lead.ok ? lead.nspid : -1;
 	}
-	ps.ok ? rb_num(b, (uint64_t)ps.nspgid) : rb_absent(b);
-	rb_str(b, read_link(tid, "cwd", cwd, sizeof(cwd)) >= 0 ? cwd : NULL);
-	rb_str(b, comm[0] || st.ok ? comm : NULL);
-	rb_str(b, have_exe ? exe : NULL);
-	cglen = read_cgroups(tid, cg, sizeof(cg), &cgcut);
-	cglen ? rb_strlist(b, cg, cglen) : rb_absent(b);
-	put_list(b, tid, "environ", SAKER_ENV_MAX);
-	if (st.ok) {
-		unsigned long x = st.tty;
+	return f;
+}
+
+static bool list_dup(struct ptr_list *to, const struct ptr_list *from)
+{
+	*to = *from;
+	to->buf = NULL;
+	if (!from->buf)
+		return true;
+	to->buf = malloc(from->len ? from->len : 1);
+	if (!to->buf)
+		return false;
+	memcpy(to->buf, from->buf, from->len);
+	return true;
+}
+
+/*
+ * A new task's facts from its creator's: at clone time the child has the
+ * same image, credentials, cwd, cgroups and environment. What differs (ids,
+ * start time, comm, process group, session, tty) comes from one read of its
+ * /proc stat. Only valid when both are in the initial pid namespace (the
+ * caller checks): there the namespace ids equal the global ones.
+ */
+struct ptr_facts *ptr_facts_clone(const struct ptr_facts *from, pid_t tid, pid_t tgid)
+{
+	struct ptr_facts *f = malloc(sizeof(*f));
+	bool ok;
+
+	if (!f)
+		return NULL;
+	*f = *from;
+	f->exe = f->cwd = f->cg = NULL;
+	f->cmdline.buf = f->env.buf = NULL;
+	ok = list_dup(&f->cmdline, &from->cmdline) && list_dup(&f->env, &from->env);
+	if (ok && from->exe)
+		ok = (f->exe = strdup(from->exe)) != NULL;
+	if (ok && from->cwd)
+		ok = (f->cwd = strdup(from->cwd)) != NULL;
+	if (ok && from->cglen && (ok = (f->cg = malloc(from->cglen)) != NULL))
+		memcpy(f->cg, from->cg, from->cglen);
+	if (!ok) {
+		ptr_facts_free(f);
+		return NULL;
+	}
+	ptr_facts_restat(f, tid, tgid);
+	return f;
+}
+
+/* Re-read what changes without a traced syscall: comm, ppid, pgid, session, tty, start. */
+void ptr_facts_restat(struct ptr_facts *f, pid_t tid, pid_t tgid)
+{
+	parse_stat(tid, &f->st, f->comm, sizeof(f->comm));
+	if (f->st.ok) {
+		f->ps.ppid = f->st.ppid;
+		f->ps.nspgid = f->st.pgrp;
+	}
+	f->ps.nspid = tid;
+	f->leader_nspid = tgid;
+}
+
+bool ptr_facts_root_ns(const struct ptr_facts *f)
+{
+	return f->ps.ok && f->ps.levels == 1;
+}
+
+void ptr_facts_free(struct ptr_facts *f)
+{
+	if (!f)
+		return;
+	free(f->exe);
+	free(f->cwd);
+	free(f->cg);
+	free(f->cmdline.buf);
+	free(f->env.buf);
+	free(f);
+}
+
+static void put_list(struct rec_builder *b, const struct ptr_list *l)
+{
+	if (!l->buf) {
+		rb_absent(b);
+		return;
+	}
+	rb_strlist(b, l->buf, l->len);
+	/* rb_strlist only flags what it cut itself; mark an over-long list too. */
+	if (!b->err && l->cut)
+		b->buf[SAKER_HDR_SIZE + 2u * (b->next - 1u) + 1] |= SAKER_PARAM_TRUNCATED >> 8;
+}
+
+/* argv[0] from cmdline, as the filename of a record without its own. */
+static void put_argv0(struct rec_builder *b, const struct ptr_list *l)
+{
+	char a0[SAKER_PATH_MAX];
+	size_t n;
+
+	if (!l->buf || !l->len) {
+		rb_absent(b);
+		return;
+	}
+	n = strnlen(l->buf, l->len < sizeof(a0) - 1 ? l->len : sizeof(a0) - 1);
+	memcpy(a0, l->buf, n);
+	a0[n] = '\0';
+	rb_str(b, a0);
+}
+
+/* Write the process block of tid; returns its exe flags (SAKER_EXE_*). */
+uint32_t ptr_facts_put(struct rec_builder *b, const struct ptr_facts *f, pid_t tid, pid_t tgid,
+		       const struct ptr_procblock *pb)
+{
+	const struct proc_status *ps = &f->ps;
+	const struct proc_stat *st = &f->st;
+
+	if (pb && pb->filename)
+		rb_str(b, pb->filename);
+	else
+		put_argv0(b, &f->cmdline);
+	if (pb && pb->argv)
+		rb_strlist(b, pb->argv, pb->argv_len);
+	else
+		put_list(b, &f->cmdline);
+	rb_num(b, (uint64_t)tid);
+	rb_num(b, (uint64_t)tgid);
+	ps->ok ? rb_num(b, (uint64_t)ps->ppid) : rb_absent(b);
+	st->ok ? rb_num(b, (uint64_t)st->pgrp) : rb_absent(b);
+	st->ok ? rb_num(b, (uint64_t)st->session) : rb_absent(b);
+	/* vtid: NSpid of /proc/TID is the thread's id in each namespace. */
+	ps->ok ? rb_num(b, (uint64_t)ps->nspid) : rb_absent(b);
+	f->leader_nspid >= 0 && ps->ok ? rb_num(b, (uint64_t)f->leader_nspid) : rb_absent(b);
+	ps->ok ? rb_num(b, (uint64_t)ps->nspgid) : rb_absent(b);
+	rb_str(b, f->cwd);
+	rb_str(b, f->comm[0] || st->ok ? f->comm : NULL);
+	rb_str(b, f->exe);
+	f->cglen ? rb_strlist(b, f->cg, f->cglen) : rb_absent(b);
+	put_list(b, &f->env);
+	if (st->ok) {
+		unsigned long x = st->tty;
 		/* /proc shows the userspace encoding; the ABI carries the kernel's. */
 		rb_num(b, ptr_kdev(makedev((x >> 8) & 0xfff, (x & 0xff) | ((x >> 12) & 0xfff00))));
 	} else {
 		rb_absent(b);
 	}
-	snprintf(path, sizeof(path), "/proc/%d/loginuid", (int)tid);
-	if (slurp(path, loginuid, sizeof(loginuid) - 1) > 0)
-		rb_num(b, strtoul(loginuid, NULL, 10));
-	else
-		rb_absent(b);
+	f->have_loginuid ? rb_num(b, f->loginuid) : rb_absent(b);
 	for (int i = 0; i < 2; i++) {
-		ps.ok ? rb_num(b, ps.uid[i]) : rb_absent(b);
-		ps.ok ? rb_num(b, ps.gid[i]) : rb_absent(b);
+		ps->ok ? rb_num(b, ps->uid[i]) : rb_absent(b);
+		ps->ok ? rb_num(b, ps->gid[i]) : rb_absent(b);
 	}
 	for (int i = 0; i < 3; i++)
-		ps.ok ? rb_num(b, ps.cap[i]) : rb_absent(b);
-	have_sb ? rb_num(b, sb.st_ino) : rb_absent(b);
-	have_sb ? rb_num(b, ts_ns(&sb.st_ctim)) : rb_absent(b);
-	have_sb ? rb_num(b, ts_ns(&sb.st_mtim)) : rb_absent(b);
-	if (st.ok) {
+		ps->ok ? rb_num(b, ps->cap[i]) : rb_absent(b);
+	f->have_sb ? rb_num(b, f->ino) : rb_absent(b);
+	f->have_sb ? rb_num(b, f->ctime) : rb_absent(b);
+	f->have_sb ? rb_num(b, f->mtime) : rb_absent(b);
+	if (st->ok) {
 		long hz = sysconf(_SC_CLK_TCK);
 
-		rb_num(b, st.start * (1000000000ull / (unsigned long long)(hz > 0 ? hz : 100)));
+		rb_num(b, st->start * (1000000000ull / (unsigned long long)(hz > 0 ? hz : 100)));
 	} else {
 		rb_absent(b);
 	}
-	ps.ok &&ps.levels ? rb_num(b, ps.levels - 1) : rb_absent(b);
-	if (have_exe && have_sb)
-		flags = exe_flags(tid, exe, &sb, &ps);
+	ps->ok && ps->levels ? rb_num(b, ps->levels - 1) : rb_absent(b);
+	return f->exe && f->have_sb ? f->exe_flags : 0;
+}
+
+/* The process block of tid read afresh; returns its exe flags. */
+uint32_t ptr_proc_block(struct rec_builder *b, pid_t tid, pid_t tgid,
+			const struct ptr_procblock *pb)
+{
+	struct ptr_facts *f = ptr_facts_read(tid, tgid);
+	uint32_t flags;
+
+	if (!f) {
+		b->err = -ENOMEM;
+		return 0;
+	}
+	flags = ptr_facts_put(b, f, tid, tgid, pb);
+	ptr_facts_free(f);
 	return flags;
 }

@@ -55,7 +55,12 @@ int ptr_build_exec(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint64
 	}
 	rb_begin(&b, t->rec, sizeof(t->rec), (uint16_t)k->type, ts, (uint32_t)k->tid,
 		 (uint32_t)k->tgid, res);
-	flags = ptr_proc_block(&b, k->tid, k->tgid, &pb);
+	/* A new image: what the task was is gone; what it is now is kept for its clones. */
+	ptr_facts_free(k->facts);
+	k->facts = ptr_facts_read(k->tid, k->tgid);
+	if (!k->facts)
+		return -ENOMEM;
+	flags = ptr_facts_put(&b, k->facts, k->tid, k->tgid, &pb);
 	if (pb.argv_cut && !b.err)
 		b.buf[SAKER_HDR_SIZE + 2u + 1] |= SAKER_PARAM_TRUNCATED >> 8;
 	rb_num(&b, flags);
@@ -86,14 +91,27 @@ uint64_t ptr_clone_flags(const struct ptr_task *k)
 	}
 }
 
-int ptr_build_clone(struct ptr_tracer *t, pid_t tid, pid_t tgid, int type, uint64_t flags,
-		    int64_t res, uint64_t ts)
+/* The task's facts, refreshed where an untraced change may have happened, or read. */
+static const struct ptr_facts *own_facts(struct ptr_task *k)
 {
+	if (k->facts)
+		ptr_facts_restat(k->facts, k->tid, k->tgid);
+	else
+		k->facts = ptr_facts_read(k->tid, k->tgid);
+	return k->facts;
+}
+
+int ptr_build_clone(struct ptr_tracer *t, struct ptr_task *k, int type, uint64_t flags, int64_t res,
+		    uint64_t ts)
+{
+	const struct ptr_facts *f = own_facts(k);
 	struct rec_builder b;
 
-	rb_begin(&b, t->rec, sizeof(t->rec), (uint16_t)type, ts, (uint32_t)tid, (uint32_t)tgid,
-		 res);
-	ptr_proc_block(&b, tid, tgid, NULL);
+	if (!f)
+		return -ENOMEM;
+	rb_begin(&b, t->rec, sizeof(t->rec), (uint16_t)type, ts, (uint32_t)k->tid,
+		 (uint32_t)k->tgid, res);
+	ptr_facts_put(&b, f, k->tid, k->tgid, NULL);
 	rb_num(&b, flags);
 	return rb_end(&b);
 }
@@ -118,10 +136,23 @@ void ptr_decode_entry(struct ptr_tracer *t, struct ptr_task *k)
 	}
 }
 
-int ptr_decode_clone_child(struct ptr_tracer *t, struct ptr_task *k, int type, uint64_t flags,
-			   uint64_t ts)
+/*
+ * The child starts as a copy of its creator, so its block is the creator's
+ * with its own ids, unless a namespace or cgroup changed with the clone:
+ * then (and when the creator's facts are unknown) /proc is read in full.
+ */
+int ptr_decode_clone_child(struct ptr_tracer *t, struct ptr_task *k, const struct ptr_task *creator,
+			   int type, uint64_t flags, uint64_t ts)
 {
-	return ptr_emit(t, ptr_build_clone(t, k->tid, k->tgid, type, flags, 0, ts));
+	const uint64_t fresh = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWCGROUP |
+			       0x200000000ULL /* CLONE_INTO_CGROUP */;
+
+	if (creator)
+		k->new_pidns = creator->new_pidns;
+	if (!k->facts && creator && creator->facts && !creator->new_pidns && !(flags & fresh) &&
+	    ptr_facts_root_ns(creator->facts))
+		k->facts = ptr_facts_clone(creator->facts, k->tid, k->tgid);
+	return ptr_emit(t, ptr_build_clone(t, k, type, flags, 0, ts));
 }
 
 int ptr_decode_procexit(struct ptr_tracer *t, pid_t tid, pid_t tgid, int status, uint64_t ts)

@@ -35,11 +35,19 @@ struct ptr_task {
 	bool clone_known; /* the creator's fork/clone event told us type and flags */
 	int clone_type;
 	uint64_t clone_flags;
+	pid_t creator; /* with clone_known: the thread whose event announced this one */
 	enum ptr_abi abi;
 	int type; /* event type of the syscall in progress, -1 if none */
 	uint64_t nr;
 	uint64_t args[6];
 	char *exec_filename; /* execve/execveat: the path, read at entry */
+	/*
+	 * The process block as last read (exec, first sight) and kept current
+	 * by the traced syscalls; NULL when something changed it that the
+	 * tracer does not follow. Clone records start from the creator's.
+	 */
+	struct ptr_facts *facts;
+	bool new_pidns; /* unshare/setns ran here: children's ns ids differ */
 };
 
 #define PTR_HASH_SIZE 1024
@@ -76,7 +84,7 @@ pid_t ptr_proc_tgid(pid_t tid);
 pid_t ptr_proc_ppid(pid_t tid);
 
 /* filter.c: seccomp filter of the syscalls in sys_want; run in the child. */
-int ptr_filter_install(const uint8_t *sys_want, size_t nbits);
+int ptr_filter_install(const uint8_t *sys_want, size_t nbits, bool fcntl_state_only);
 void ptr_filter_syscalls(const uint8_t *want, uint8_t *ret_sys, size_t sysbytes);
 
 /* regs.c: the syscall in progress, and tracee memory. */
@@ -102,6 +110,15 @@ struct ptr_procblock {
 };
 uint32_t ptr_proc_block(struct rec_builder *b, pid_t tid, pid_t tgid,
 			const struct ptr_procblock *pb);
+/* The same facts, kept per task so clone records need no full /proc read. */
+struct ptr_facts;
+struct ptr_facts *ptr_facts_read(pid_t tid, pid_t tgid);
+struct ptr_facts *ptr_facts_clone(const struct ptr_facts *from, pid_t tid, pid_t tgid);
+void ptr_facts_restat(struct ptr_facts *f, pid_t tid, pid_t tgid);
+bool ptr_facts_root_ns(const struct ptr_facts *f);
+uint32_t ptr_facts_put(struct rec_builder *b, const struct ptr_facts *f, pid_t tid, pid_t tgid,
+		       const struct ptr_procblock *pb);
+void ptr_facts_free(struct ptr_facts *f);
 uint32_t ptr_kdev(dev_t d);
 
 /* sock.c: the tuple of a tracee's socket fd, by borrowing the fd. */
@@ -110,13 +127,15 @@ void ptr_sockaddr(struct rec_builder *b, pid_t tid, uint64_t addr, uint64_t len)
 
 /* decode.c: build the record of a finished syscall; returns length or -errno. */
 int ptr_decode_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint64_t ts);
-int ptr_decode_clone_child(struct ptr_tracer *t, struct ptr_task *k, int type, uint64_t flags,
-			   uint64_t ts);
+int ptr_decode_clone_child(struct ptr_tracer *t, struct ptr_task *k, const struct ptr_task *creator,
+			   int type, uint64_t flags, uint64_t ts);
 uint64_t ptr_clone_flags(const struct ptr_task *k);
 /* procrec.c: process records into t->rec; return the length or -errno. */
 int ptr_build_exec(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint64_t ts);
-int ptr_build_clone(struct ptr_tracer *t, pid_t tid, pid_t tgid, int type, uint64_t flags,
-		    int64_t res, uint64_t ts);
+int ptr_build_clone(struct ptr_tracer *t, struct ptr_task *k, int type, uint64_t flags, int64_t res,
+		    uint64_t ts);
+/* Forget the facts of every thread of tgid: something the tracer does not model changed. */
+void ptr_facts_forget(struct ptr_tracer *t, pid_t tgid);
 bool ptr_decode_known(int type);
 int ptr_decode_procexit(struct ptr_tracer *t, pid_t tid, pid_t tgid, int status, uint64_t ts);
 int ptr_decode_snapshot(struct ptr_tracer *t, pid_t tid, pid_t tgid, uint64_t ts);

@@ -49,13 +49,57 @@ static void on_entry(struct ptr_tracer *t, struct ptr_task *k, const struct ptr_
 	if (si->abi != PTR_ABI_X86_64)
 		t->c.foreign_abi++;
 	type = ptr_abi_event(si->abi, si->nr);
-	if (type > 0 && (ptr_wants(t, type) || (evt_table[type].flags & SAKER_EF_STATE)) &&
-	    ptr_decode_known(type)) {
+	if (type == SAKER_EV_CLOSE && t->launch && !ptr_wants(t, type)) {
+		/*
+		 * close only for the state: it releases the fd whatever it
+		 * returns (EBADF aside, when there was no fd to release), so
+		 * the record is built now with res 0 and the exit stop, half
+		 * the cost of a close, is skipped.
+		 */
+		k->type = type;
+		ptr_decode_exit(t, k, 0, clock_ns(CLOCK_BOOTTIME));
+		ptr_task_reset(k);
+	} else if (type > 0 && (ptr_wants(t, type) || (evt_table[type].flags & SAKER_EF_STATE)) &&
+		   ptr_decode_known(type)) {
 		k->type = type;
 		ptr_decode_entry(t, k);
 	} else if (t->launch) {
 		/* Nothing to report at exit: let it run without the exit stop. */
 		k->in_syscall = false;
+	}
+}
+
+/*
+ * Does a finished syscall leave the task's cached process block true? The
+ * fd, file and network calls do; comm, ppid, pgid and session are re-read
+ * at every clone anyway. Anything that changes cwd, credentials,
+ * namespaces or the exe's mode makes the process read /proc afresh.
+ */
+static bool keeps_facts(int type)
+{
+	switch (type) {
+	case SAKER_EV_CHDIR:
+	case SAKER_EV_FCHDIR:
+	case SAKER_EV_CHROOT:
+	case SAKER_EV_SETUID:
+	case SAKER_EV_SETGID:
+	case SAKER_EV_SETREUID:
+	case SAKER_EV_SETREGID:
+	case SAKER_EV_SETRESUID:
+	case SAKER_EV_SETRESGID:
+	case SAKER_EV_CAPSET:
+	case SAKER_EV_UNSHARE:
+	case SAKER_EV_SETNS:
+	case SAKER_EV_CHMOD:
+	case SAKER_EV_FCHMOD:
+	case SAKER_EV_FCHMODAT:
+	case SAKER_EV_CHOWN:
+	case SAKER_EV_LCHOWN:
+	case SAKER_EV_FCHOWN:
+	case SAKER_EV_FCHOWNAT:
+		return false;
+	default:
+		return type > 0 && type < SAKER_EV_MAX;
 	}
 }
 
@@ -67,6 +111,10 @@ static void on_exit_stop(struct ptr_tracer *t, struct ptr_task *k, const struct 
 		if (k->abi == PTR_ABI_I386)
 			res = (int32_t)res;
 		ptr_decode_exit(t, k, res, clock_ns(CLOCK_BOOTTIME));
+		if (k->type == SAKER_EV_UNSHARE || k->type == SAKER_EV_SETNS)
+			k->new_pidns = true;
+		if (!keeps_facts(k->type))
+			ptr_facts_forget(t, k->tgid);
 	}
 	ptr_task_reset(k);
 }
@@ -110,7 +158,7 @@ static struct ptr_task *find_creator(struct ptr_tracer *t, const struct ptr_task
 
 static void on_first_stop(struct ptr_tracer *t, struct ptr_task *k)
 {
-	struct ptr_task *c;
+	struct ptr_task *c = NULL;
 	int type = SAKER_EV_CLONE;
 	uint64_t flags = 0;
 
@@ -120,11 +168,12 @@ static void on_first_stop(struct ptr_tracer *t, struct ptr_task *k)
 	if (k->clone_known) {
 		type = k->clone_type;
 		flags = k->clone_flags;
+		c = ptr_task_find(t, k->creator);
 	} else if ((c = find_creator(t, k))) {
 		type = c->type;
 		flags = ptr_clone_flags(c);
 	}
-	ptr_decode_clone_child(t, k, type, flags, clock_ns(CLOCK_BOOTTIME));
+	ptr_decode_clone_child(t, k, c, type, flags, clock_ns(CLOCK_BOOTTIME));
 }
 
 static void on_new_child(struct ptr_tracer *t, struct ptr_task *k)
@@ -146,6 +195,7 @@ static void on_new_child(struct ptr_tracer *t, struct ptr_task *k)
 	}
 	/* The child's first stop may already have been handled with a guess. */
 	c->clone_known = true;
+	c->creator = k->tid;
 	c->clone_type = k->type > 0 ? k->type : SAKER_EV_CLONE;
 	c->clone_flags = flags;
 	c->tgid = flags & CLONE_THREAD ? k->tgid : child;

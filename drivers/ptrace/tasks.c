@@ -61,9 +61,22 @@ void ptr_task_del(struct ptr_tracer *t, pid_t tid)
 			continue;
 		*pp = k->next;
 		ptr_task_reset(k);
+		ptr_facts_free(k->facts);
 		free(k);
 		t->c.tasks--;
 		return;
+	}
+}
+
+void ptr_facts_forget(struct ptr_tracer *t, pid_t tgid)
+{
+	for (size_t i = 0; i < PTR_HASH_SIZE; i++) {
+		for (struct ptr_task *k = t->tasks[i]; k; k = k->next) {
+			if (k->tgid != tgid)
+				continue;
+			ptr_facts_free(k->facts);
+			k->facts = NULL;
+		}
 	}
 }
 

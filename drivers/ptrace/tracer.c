@@ -157,7 +157,7 @@ static void __attribute__((noreturn)) child_main(struct ptr_tracer *t, const cha
 	ptr_wait_child_reset();
 	/* Wait here until the tracer has seized us: the filter needs a tracer. */
 	raise(SIGSTOP);
-	e = ptr_filter_install(t->sys_want, sizeof(t->sys_want) * 8);
+	e = ptr_filter_install(t->sys_want, sizeof(t->sys_want) * 8, !ptr_wants(t, SAKER_EV_FCNTL));
 	if (e == 0) {
 		execv(path, t->argv);
 		e = -errno;

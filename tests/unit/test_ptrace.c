@@ -160,6 +160,34 @@ static int role_badexec(void)
 	return errno == ENOENT ? 5 : 6;
 }
 
+static int fork_wait(void)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0)
+		_exit(0);
+	return pid > 0 && waitpid(pid, &st, 0) == pid ? 0 : 1;
+}
+
+/*
+ * Clone records start from the creator's cached process block: a chdir
+ * (traced) and a setpgid (not traced) between two forks must both show in
+ * the later child's record.
+ */
+static int role_facts(void)
+{
+	if (fork_wait())
+		return 30;
+	if (chdir("/") < 0)
+		return 31;
+	if (fork_wait())
+		return 32;
+	if (setpgid(0, 0) < 0 && errno != EPERM)
+		return 33;
+	return fork_wait() ? 34 : 0;
+}
+
 static int run_role(int argc, char **argv)
 {
 	const char *r = argv[2];
@@ -180,6 +208,8 @@ static int run_role(int argc, char **argv)
 		return usleep((useconds_t)atoi(argv[3]) * 1000) < 0 ? 1 : 0;
 	if (!strcmp(r, "vfork"))
 		return role_vfork();
+	if (!strcmp(r, "facts"))
+		return role_facts();
 	if (!strcmp(r, "badexec"))
 		return role_badexec();
 	if (!strcmp(r, "x32"))
@@ -843,6 +873,58 @@ static void test_getregs(void)
 	recs_free(&rs);
 }
 
+/* The nth child-side clone record (res 0) of any child of pid. */
+static bool find_child_clone(const struct recs *rs, uint32_t parent, int nth, struct evt *e)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		if (evt_decode(e, rs->r[i], SAKER_REC_MAX, NULL, NULL) < 0)
+			continue;
+		if (e->hdr.type == SAKER_EV_CLONE && e->hdr.res == 0 &&
+		    pnum(e, "ptid") == (int64_t)parent && nth-- == 0)
+			return true;
+	}
+	return false;
+}
+
+static void test_clone_facts(void)
+{
+	char *argv[] = { self, "--role", "facts", NULL };
+	char cwd[4096];
+	struct recs rs = { 0 };
+	struct source *s = launch(argv, NULL);
+	struct evt e;
+	uint32_t pid = 0;
+	bool ok;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), "?");
+	int st = -1;
+
+	drain(s, &rs, 10000, NULL);
+	src_ptrace_exit_status(s, &st);
+	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "clone facts: the command ran (%#x)", st);
+	if (find(&rs, SAKER_EV_EXECVE, 0, 0, &e))
+		pid = e.hdr.pid;
+	ok = find_child_clone(&rs, pid, 0, &e);
+	tap_ok(ok && !strcmp(pstr(&e, "cwd"), cwd) && !strcmp(pstr(&e, "exepath"), self) &&
+		       pnum(&e, "uid") == (int64_t)getuid(),
+	       "clone facts: the first child has the creator's cwd, exe and uid (%s)",
+	       ok ? pstr(&e, "cwd") : "no record");
+	ok = find_child_clone(&rs, pid, 1, &e);
+	tap_ok(ok && !strcmp(pstr(&e, "cwd"), "/"),
+	       "clone facts: after chdir the next child's cwd is / (%s)",
+	       ok ? pstr(&e, "cwd") : "no record");
+	ok = find_child_clone(&rs, pid, 2, &e);
+	tap_ok(ok && pnum(&e, "pgid") == (int64_t)pid && pnum(&e, "vpgid") == (int64_t)pid &&
+		       pnum(&e, "vtid") == (int64_t)e.hdr.tid,
+	       "clone facts: after an untraced setpgid the child's pgid is %u (%lld), vtid its tid",
+	       pid, ok ? (long long)pnum(&e, "pgid") : -1LL);
+	tap_ok(ok && pnum(&e, "start_ts") > 0 && strcmp(pstr(&e, "comm"), "(absent)"),
+	       "clone facts: the child's own start time and comm are filled");
+	src_close(s);
+	recs_free(&rs);
+}
+
 /*
  * The filter alone, without a tracer: a call it traces fails with ENOSYS
  * (nobody handles RET_TRACE), a call it allows works.
@@ -861,10 +943,17 @@ static void test_filter_alone(void)
 	       "filter set: openat (wanted) and close (state), not read");
 	pid = fork();
 	if (pid == 0) {
-		int r = ptr_filter_install(sys, sizeof(sys) * 8), fd, e;
+		int r = ptr_filter_install(sys, sizeof(sys) * 8, true), fd, e;
 
 		if (r < 0)
 			_exit(10);
+		/* fcntl for the state only: queries run, fd-table changes stop. */
+		if (syscall(SYS_fcntl, 0, F_GETFD) < 0 || syscall(SYS_fcntl, 0, F_GETFL) < 0)
+			_exit(14);
+		if (syscall(SYS_fcntl, 0, F_DUPFD_CLOEXEC, 10) != -1 || errno != ENOSYS)
+			_exit(15);
+		if (syscall(SYS_fcntl, 0, F_SETFD, FD_CLOEXEC) != -1 || errno != ENOSYS)
+			_exit(16);
 		fd = (int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDONLY);
 		e = errno;
 		if (fd >= 0 || e != ENOSYS)
@@ -877,7 +966,9 @@ static void test_filter_alone(void)
 	}
 	waitpid(pid, &st, 0);
 	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	       "filter alone: a traced call fails with ENOSYS, others run (%#x)", st);
+	       "filter alone: a traced call (and fcntl F_DUPFD_CLOEXEC, F_SETFD) fails with "
+	       "ENOSYS, others (and fcntl F_GETFD, F_GETFL) run (%#x)",
+	       st);
 }
 
 static bool ptrace_allowed(char *why, size_t len)
@@ -923,6 +1014,7 @@ int main(int argc, char **argv)
 	test_signals();
 	test_foreign_abi();
 	test_vfork_badexec();
+	test_clone_facts();
 	test_launch_close();
 	test_timeout();
 	test_attach(true);
