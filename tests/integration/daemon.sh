@@ -181,9 +181,13 @@ is "... and stops cleanly" "$?" 0
 : > "$TMP/notify.log"
 NOTIFY_SOCKET=$TMP/notify WATCHDOG_USEC=400000 SAKERD_FAULT_WEDGE_AFTER_MS=1500 \
 	"$SAKERD" --driver ebpf -r "$TMP/rules.yaml" -o stdout_output.enabled=false \
-	-o journal_output.enabled=false 2> "$TMP/wedge.err" &
+	-o journal_output.enabled=false --ready-file "$TMP/wedge.ready" 2> "$TMP/wedge.err" &
 d=$!
-sleep 3.5
+# Loading takes longer on a busy machine: time from readiness, not from start.
+wait_ready "$TMP/wedge.ready" $d
+i=0
+while ! grep -q "wedged on purpose" "$TMP/wedge.err" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 2
 kill -KILL $d
 wait $d 2>/dev/null
 ok "the fault hook wedged the loop" grep -q "wedged on purpose" "$TMP/wedge.err"
