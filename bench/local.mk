@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Benchmarks: built on demand by `make bench`, never part of make check.
-EXTRA_PROGRAMS = bench/workload
+EXTRA_PROGRAMS = bench/workload bench/mkbigcap
 bench_workload_SOURCES = bench/workload.c
-CLEANFILES += bench/workload
+bench_mkbigcap_SOURCES = bench/mkbigcap.c
+bench_mkbigcap_LDADD = $(SAKER_LIBS)
+CLEANFILES += bench/workload bench/mkbigcap
 EXTRA_DIST += bench/run bench/README.md
 
-bench: bench/workload src/saker
-	$(SHELL) $(top_srcdir)/bench/run
+bench: bench/workload bench/mkbigcap bench/bench_state src/saker src/sakerd
+	bash $(top_srcdir)/bench/run
 .PHONY: bench
