@@ -11,7 +11,7 @@
 
 #include "container.h"
 
-void container_info_free(struct container_info *ci)
+static void free_strings(struct container_info *ci)
 {
 	char **s[] = { &ci->full_id,	     &ci->name,	       &ci->image,
 		       &ci->image_repo,	     &ci->image_tag,   &ci->image_digest,
@@ -19,10 +19,15 @@ void container_info_free(struct container_info *ci)
 		       &ci->readiness_probe, &ci->ip,	       &ci->mounts_str,
 		       &ci->pod_labels_str };
 
-	if (!ci)
-		return;
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		free(*s[i]);
+}
+
+void container_info_free(struct container_info *ci)
+{
+	if (!ci)
+		return;
+	free_strings(ci);
 	for (unsigned i = 0; i < ci->nmounts; i++) {
 		free(ci->mounts[i].source);
 		free(ci->mounts[i].dest);

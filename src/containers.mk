@@ -17,7 +17,8 @@ TESTS += $(container_unit_tests)
 tests_unit_test_container_SOURCES = tests/unit/test_container.c
 tests_unit_test_container_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_container_LDADD = $(TEST_LDADD)
-tests_unit_test_container_meta_SOURCES = tests/unit/test_container_meta.c
+tests_unit_test_container_meta_SOURCES = tests/unit/test_container_meta.c \
+	tests/unit/state_testlib.c tests/unit/state_testlib.h
 tests_unit_test_container_meta_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_container_meta_LDADD = $(TEST_LDADD)
 
