@@ -373,6 +373,12 @@ static int apply_clone(struct state *st, const struct evt *e, struct state_threa
 		}
 		if (state_thread_get(st, ctid, false))
 			return 0; /* the child's record came first */
+		/*
+		 * In a child pid namespace res is the child's tid there, not
+		 * the host's: the child's own record will create it.
+		 */
+		if (caller->proc->pidns_level > 0 || (caller->vtid && caller->vtid != caller->tid))
+			return 0;
 		t = clone_child(st, caller, caller->proc, ctid,
 				(flags & CLONE_THREAD) ? caller->proc->pid : ctid, flags, e->ts);
 		return t ? 0 : -ENOMEM;

@@ -301,6 +301,24 @@ static void test_state_hook(void)
 	tap_is_int(cs.evicted, 1, "state: counted as evicted");
 	tap_ok(container_meta_get(cm, "host", 4) == NULL,
 	       "state: host processes never make entries");
+
+	/*
+	 * The container's init (vpid 1 in its pid namespace) forks: the
+	 * parent's record says 7, the child's pid there. No process 7 may be
+	 * made of it, or the container would never look empty again.
+	 */
+	p.vtid = p.vpid = p.vpgid = 1;
+	b = tl_begin(SAKER_EV_PROC_SNAPSHOT, 100, 100, 0);
+	tl_block(b, &p);
+	tl_apply_commit(st, b);
+	b = tl_begin(SAKER_EV_CLONE, 100, 100, 7);
+	tl_block(b, &p);
+	tl_apply_commit(st, b);
+	tap_ok(state_proc_get(st, 7) == NULL,
+	       "state: a clone's result in a pid namespace is no host pid");
+	tl_exit(st, 100, 100, 1);
+	tap_ok(container_meta_get(cm, "12820f06dd0a", 12) == NULL,
+	       "state: ... so the container's init exiting empties it");
 	state_free(st);
 	container_meta_free(cm);
 }
