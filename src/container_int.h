@@ -10,6 +10,13 @@
 
 #define CM_MAX_ATTEMPTS 3
 #define CM_RETRY_BASE_NS 2000000000ull
+/*
+ * An entry whose processes are all gone is kept this long before it is
+ * removed: runtimes start containers through helpers that exit before the
+ * container's own process is seen, and a restarted container keeps its id.
+ */
+#define CM_GRACE_NS 5000000000ull
+#define CM_SCAN_NS 500000000ull /* retries and removals are looked for this often */
 
 struct cm_entry {
 	struct container_entry pub;
@@ -19,6 +26,8 @@ struct cm_entry {
 	uint32_t gen; /* of the outstanding or last lookup */
 	uint8_t attempts;
 	uint64_t retry_at; /* CLOCK_MONOTONIC ns; 0: no retry due */
+	uint64_t empty_since; /* no process left since (0: not yet stamped by a poll) */
+	bool empty;
 };
 
 /* A request, and its answer: the same block travels both ways. */
@@ -39,7 +48,8 @@ struct container_meta {
 
 	/* Event thread. */
 	struct cm_entry **buckets;
-	uint32_t nbuckets, count, next_gen, nretry, outstanding;
+	uint32_t nbuckets, count, next_gen, nretry, nempty, outstanding;
+	uint64_t next_scan;
 	uint64_t evicted, refused, late, retries;
 
 	/* Shared with the worker, under lock. */

@@ -212,28 +212,41 @@ static void add(struct container_meta *cm, const char *id, size_t idlen, const c
 		e->pub.status = CONTAINER_FAILED; /* until container_meta_start() asks */
 }
 
-void container_meta_proc(struct container_meta *cm, const char *id, size_t idlen,
-			 const char *cgroups, size_t cglen, int delta)
+static void remove_entry(struct container_meta *cm, struct cm_entry *e)
 {
-	struct cm_entry **pp = slot_of(cm, id, idlen), *e = *pp;
+	struct cm_entry **pp = slot_of(cm, e->pub.id, strlen(e->pub.id));
 
-	if (delta > 0) {
-		if (e)
-			e->nprocs++;
-		else
-			add(cm, id, idlen, cgroups, cglen);
-		return;
-	}
-	if (!e || --e->nprocs > 0)
-		return;
-	/* The last process we knew of left: the container is gone (or forgotten). */
 	*pp = e->next;
 	if (e->retry_at)
 		cm->nretry--;
+	if (e->empty)
+		cm->nempty--;
 	container_info_free(e->info);
 	free(e);
 	cm->count--;
 	cm->evicted++;
+}
+
+void container_meta_proc(struct container_meta *cm, const char *id, size_t idlen,
+			 const char *cgroups, size_t cglen, int delta)
+{
+	struct cm_entry *e = *slot_of(cm, id, idlen);
+
+	if (delta > 0) {
+		if (!e) {
+			add(cm, id, idlen, cgroups, cglen);
+		} else if (e->nprocs++ == 0 && e->empty) {
+			e->empty = false; /* back within the grace period */
+			cm->nempty--;
+		}
+		return;
+	}
+	if (!e || !e->nprocs || --e->nprocs > 0)
+		return;
+	/* The last process we knew of left: removed after the grace period. */
+	e->empty = true;
+	e->empty_since = 0;
+	cm->nempty++;
 }
 
 void container_meta_state_hook(void *arg, const struct state_proc *p, const struct state_str *id,
@@ -282,11 +295,22 @@ void container_meta_poll(struct container_meta *cm, uint64_t now)
 		settle(cm, e, j, now);
 	}
 	free_jobs(done);
-	if (!cm->nretry)
+	if ((!cm->nretry && !cm->nempty) || now < cm->next_scan)
 		return;
+	cm->next_scan = now + CM_SCAN_NS;
 	for (uint32_t b = 0; b < cm->nbuckets; b++) {
-		for (struct cm_entry *e = cm->buckets[b]; e; e = e->next) {
-			if (e->retry_at && now >= e->retry_at) {
+		struct cm_entry *e = cm->buckets[b], *next;
+
+		for (; e; e = next) {
+			next = e->next;
+			/* Stamped with now + 1: 0 means "not yet". */
+			if (e->empty && !e->empty_since) {
+				e->empty_since = now + 1;
+			} else if (e->empty && now + 1 - e->empty_since >= CM_GRACE_NS) {
+				remove_entry(cm, e);
+				continue;
+			}
+			if (e->retry_at && now >= e->retry_at && !e->empty) {
 				cm->nretry--;
 				cm->retries++;
 				request(cm, e);

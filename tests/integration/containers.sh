@@ -98,58 +98,88 @@ EOF
 "$SAKERD" --driver ebpf -r "$TMP/rules.yaml" --ready-file "$TMP/ready" \
 	-o container_engines.podman.sockets="$TMP/podman.sock" \
 	-o container_engines.docker.enabled=false -o container_engines.cri.enabled=false \
+	-o container_engines.lookup_timeout=15s \
 	-o stdout_output.enabled=false -o file_output.enabled=true \
 	-o file_output.filename="$TMP/alerts.json" -o json_output=true 2> "$TMP/sakerd.err" &
 daemon=$!
 ok "sakerd starts with the podman socket configured" wait_ready "$TMP/ready" "$daemon"
 # How many containers the daemon caches before ours (others may run here).
-stats_line() { # stats_line N: the Nth containers statistics line, after SIGUSR2
+stats_line() { # a fresh containers statistics line, after SIGUSR2
+	_n=$(grep -c 'stats (requested): containers' "$TMP/sakerd.err")
 	kill -USR2 "$daemon"
-	i=0
-	while [ "$(grep -c 'stats (requested): containers' "$TMP/sakerd.err")" -lt "$1" ] && [ $i -lt 50 ]; do
+	_i=0
+	while [ "$(grep -c 'stats (requested): containers' "$TMP/sakerd.err")" -le "$_n" ] && [ $_i -lt 50 ]; do
 		sleep 0.1
-		i=$((i + 1))
+		_i=$((_i + 1))
 	done
-	grep 'stats (requested): containers' "$TMP/sakerd.err" | sed -n "$1p"
+	grep 'stats (requested): containers' "$TMP/sakerd.err" | tail -1
 }
 num() { echo "$2" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
-before=$(stats_line 1)
+before=$(stats_line)
 
 name=saker-it-$$
-# The shell reads the file every 0.2 s for 4 s: the first reads may race the
-# lookup (they still carry container.id), the later ones must not.
-podman_ run --name "$name" -v "$TMP/rootfs/etc:/hostetc:ro" \
+# The shell reads the file every 0.2 s until the test opens the gate, then
+# once more. The first reads may race the lookup (they still carry
+# container.id only); the gate opens once sakerd has the metadata, however
+# slow podman's service is on a loaded machine, so the last read must
+# carry all of it. Each read is logged, to count the alerts against.
+mkdir "$TMP/gate"
+podman_ run -d --name "$name" -v "$TMP/rootfs/etc:/hostetc:ro" -v "$TMP/gate:/gate" \
 	--label io.kubernetes.pod.name=web-1 --label io.kubernetes.pod.namespace=prod \
 	--label io.kubernetes.pod.uid=0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b --label app=web \
 	localhost/saker-it:1.0 /bin/sh -c \
-	'i=0; while [ $i -lt 20 ]; do cat /etc/shadow > /dev/null; sleep 0.2; i=$((i + 1)); done' \
-	> "$TMP/run.log" 2>&1
-is "the container's scenario ran" "$?" 0
+	'while [ ! -e /gate/open ]; do cat /etc/shadow > /dev/null; echo r >> /gate/reads; sleep 0.2; done
+	 cat /etc/shadow > /dev/null; echo r >> /gate/reads' > "$TMP/run.log" 2>&1
+is "the container started" "$?" 0
+# Ready: the scenario runs (runc's helpers are gone), the container is
+# cached, and every lookup asked so far has been answered.
+ready() {
+	[ -s "$TMP/gate/reads" ] || return 1
+	_s=$(stats_line)
+	[ "$(num cached "$_s")" -ge 1 ] && [ "$(num found "$_s")" -ge 1 ] &&
+		[ "$(num lookups "$_s")" -eq $(($(num found "$_s") + $(num not_found "$_s") + \
+			$(num failed "$_s") + $(num no_runtime "$_s"))) ]
+}
+i=0
+while ! ready && [ $i -lt 120 ]; do
+	sleep 0.5
+	i=$((i + 1))
+done
+touch "$TMP/gate/open"
+is "the container's scenario ran" "$(podman_ wait "$name")" 0
 full=$(podman_ inspect --format '{{.Id}}' "$name")
 short=$(printf %.12s "$full")
 podman_ rm -f "$name" > /dev/null 2>&1
+reads=$(wc -l < "$TMP/gate/reads")
 
 i=0
-while [ "$(grep -c 'Shadow read in container' "$TMP/alerts.json" 2>/dev/null)" -lt 20 ] && [ $i -lt 50 ]; do
+while [ "$(grep -c 'Shadow read in container' "$TMP/alerts.json" 2>/dev/null)" -lt "$reads" ] && [ $i -lt 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-# The container's processes have exited: its entry must be gone.
-sleep 0.5
-stats=$(stats_line 2)
+# The container's processes have exited: its entry must go, after the
+# cache's grace period (5 s).
+i=0
+stats=$(stats_line)
+while [ "$(num cached "$stats")" -gt "$(num cached "$before")" ] && [ $i -lt 40 ]; do
+	sleep 0.5
+	stats=$(stats_line)
+	i=$((i + 1))
+done
 kill "$daemon"
 wait "$daemon"
 is "sakerd exits 0" "$?" 0
 daemon=
 
-python3 - "$TMP/alerts.json" "$short" "$name" > "$TMP/verdicts" <<'PY'
+python3 - "$TMP/alerts.json" "$short" "$name" "$reads" > "$TMP/verdicts" <<'PY'
 import json, sys
-path, short, name = sys.argv[1:]
+path, short, name, reads = sys.argv[1:]
 alerts = [json.loads(l) for l in open(path) if l.strip()]
 alerts = [a for a in alerts if a.get("rule") == "Shadow read in container"]
 def check(ok, what, why=""):
     print("%s\t%s\t%s" % ("PASS" if ok else "FAIL", what, why))
-check(len(alerts) >= 20, "every read in the container raised an alert", "%d alerts" % len(alerts))
+check(len(alerts) == int(reads), "every read in the container raised an alert",
+      "%d alerts, %s reads" % (len(alerts), reads))
 f = [a.get("output_fields", {}) for a in alerts]
 check(f and all(x.get("container.id") == short for x in f),
       "every alert carries container.id", str([x.get("container.id") for x in f][:3]))
@@ -182,7 +212,8 @@ verdicts "$TMP/verdicts"
 echo "# before: $before"
 echo "# after:  $stats"
 ok "the container was looked up and found" test "$(num found "$stats")" -ge 1
-ok "no lookup timed out" test "$(num timeouts "$stats")" -eq 0
+# Generous timeout: on a loaded machine podman's service can take seconds.
+ok "no lookup failed" test "$(num failed "$stats")" -eq 0
 ok "its entry was evicted when its last process exited" \
 	test "$(num evicted "$stats")" -ge 1 -a "$(num cached "$stats")" -le "$(num cached "$before")"
 ok "the daemon logged no container errors" sh -c "! grep -i 'container.*error' '$TMP/sakerd.err'"

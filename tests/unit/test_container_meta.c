@@ -177,7 +177,21 @@ static void test_lookup(const char *dir)
 	container_meta_proc(cm, "12820f06dd0a", 12, NULL, 0, -1);
 	tap_ok(container_meta_get(cm, "12820f06dd0a", 12) != NULL, "one process left: kept");
 	container_meta_proc(cm, "12820f06dd0a", 12, NULL, 0, -1);
-	tap_ok(container_meta_get(cm, "12820f06dd0a", 12) == NULL, "last process left: removed");
+	tap_ok(container_meta_get(cm, "12820f06dd0a", 12) != NULL,
+	       "last process left: kept for a grace period");
+	container_meta_proc(cm, "12820f06dd0a", 12, CGROUPS, sizeof(CGROUPS), 1);
+	container_meta_poll(cm, 1);
+	container_meta_poll(cm, 10000000000ull);
+	e = container_meta_get(cm, "12820f06dd0a", 12);
+	tap_ok(e && e->status == CONTAINER_READY,
+	       "a process back within the grace period keeps it, ready");
+	tap_is_int(srv.requests, 2, "... without asking again");
+	container_meta_proc(cm, "12820f06dd0a", 12, NULL, 0, -1);
+	container_meta_poll(cm, 11000000000ull);
+	container_meta_poll(cm, 15000000000ull);
+	tap_ok(container_meta_get(cm, "12820f06dd0a", 12) != NULL, "still there 4 s after");
+	container_meta_poll(cm, 16000000000ull);
+	tap_ok(container_meta_get(cm, "12820f06dd0a", 12) == NULL, "removed 5 s after");
 
 	/* A container podman does not know: 404, no retry. */
 	container_meta_proc(cm, "aaaaaaaaaaaa", 12, NULL, 0, 1);
@@ -198,14 +212,6 @@ static void test_lookup(const char *dir)
 	tap_is_int(st.no_runtime, 1, "one with no runtime");
 	tap_is_int(st.evicted, 1, "one evicted when its last process left");
 	tap_is_int(st.cached, 2, "two cached");
-
-	/* An answer for a container that died meanwhile is dropped. */
-	container_meta_proc(cm, "12820f06dd0a", 12, CGROUPS, sizeof(CGROUPS), 1);
-	container_meta_proc(cm, "12820f06dd0a", 12, NULL, 0, -1);
-	settle(cm, 0);
-	container_meta_get_stats(cm, &st);
-	tap_is_int(st.late, 1, "a late answer is counted and dropped");
-	tap_ok(container_meta_get(cm, "12820f06dd0a", 12) == NULL, "... the entry stays gone");
 	container_meta_free(cm);
 	server_stop(&srv);
 }
@@ -239,6 +245,18 @@ static void test_timeout(const char *dir)
 	container_meta_get_stats(cm, &st);
 	tap_is_int(st.lookups, 3, "three attempts in all, then it stops");
 	tap_is_int(st.timeouts, 3, "each timed out");
+
+	/* An answer for a container gone (past its grace period) by then is dropped. */
+	container_meta_proc(cm, "bbbbbbbbbbbb", 12, NULL, 0, 1);
+	container_meta_proc(cm, "bbbbbbbbbbbb", 12, NULL, 0, -1);
+	container_meta_poll(cm, 300000000000ull);
+	container_meta_poll(cm, 310000000000ull);
+	tap_ok(container_meta_get(cm, "bbbbbbbbbbbb", 12) == NULL,
+	       "a container gone while it is being looked up is removed");
+	settle(cm, 320000000000ull);
+	container_meta_get_stats(cm, &st);
+	tap_is_int(st.late, 1, "... and its late answer is counted and dropped");
+	tap_ok(container_meta_get(cm, "bbbbbbbbbbbb", 12) == NULL, "... the entry stays gone");
 	container_meta_free(cm);
 	server_stop(&srv);
 }
@@ -295,8 +313,10 @@ static void test_state_hook(void)
 	tap_ok(container_meta_get(cm, "12820f06dd0a", 12) != NULL,
 	       "state: its forked child keeps it alive after the parent exits");
 	tl_exit(st, 101, 101, 1);
+	container_meta_poll(cm, 1);
+	container_meta_poll(cm, 10000000000ull);
 	tap_ok(container_meta_get(cm, "12820f06dd0a", 12) == NULL,
-	       "state: the last process's exit removes it");
+	       "state: the last process's exit removes it (after the grace period)");
 	container_meta_get_stats(cm, &cs);
 	tap_is_int(cs.evicted, 1, "state: counted as evicted");
 	tap_ok(container_meta_get(cm, "host", 4) == NULL,
@@ -317,6 +337,8 @@ static void test_state_hook(void)
 	tap_ok(state_proc_get(st, 7) == NULL,
 	       "state: a clone's result in a pid namespace is no host pid");
 	tl_exit(st, 100, 100, 1);
+	container_meta_poll(cm, 20000000000ull);
+	container_meta_poll(cm, 30000000000ull);
 	tap_ok(container_meta_get(cm, "12820f06dd0a", 12) == NULL,
 	       "state: ... so the container's init exiting empties it");
 	state_free(st);
