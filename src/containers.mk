@@ -25,3 +25,32 @@ tests_unit_test_container_meta_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/data/containers
 EXTRA_DIST += tests/integration/containers.sh
 TESTS += tests/integration/containers.sh
+
+# The runtime's answers are untrusted input: a libFuzzer harness, and its
+# seed corpus as a regression test under make check.
+check_PROGRAMS += tests/fuzz/regress_container
+TESTS += tests/fuzz/regress_container
+tests_fuzz_regress_container_SOURCES = tests/fuzz/fuzz_container.c tests/fuzz/standalone.c \
+	tests/fuzz/fuzz.h
+tests_fuzz_regress_container_CPPFLAGS = $(TEST_CPPFLAGS) -DFUZZ_SRCDIR='"$(abs_top_srcdir)"' \
+	-DFUZZ_CORPUS='"container"'
+tests_fuzz_regress_container_LDADD = $(TEST_LDADD)
+container_fuzz_lib = src/container_parse.c src/container_info.c
+if HAVE_FUZZ
+tests/fuzz/fuzz_container: $(top_srcdir)/tests/fuzz/fuzz_container.c \
+		$(container_fuzz_lib:%=$(top_srcdir)/%) $(top_srcdir)/src/container.h config.h
+	@$(MKDIR_P) tests/fuzz
+	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_CPPFLAGS) $(JSONC_CFLAGS) -o $@ $< \
+		$(container_fuzz_lib:%=$(top_srcdir)/%) $(JSONC_LIBS)
+fuzz-containers: tests/fuzz/fuzz_container
+	@$(MKDIR_P) tests/fuzz/work/container tests/fuzz/artifacts
+	./tests/fuzz/fuzz_container -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		-artifact_prefix=tests/fuzz/artifacts/container- \
+		tests/fuzz/work/container $(srcdir)/tests/fuzz/corpus/container
+else
+fuzz-containers:
+	@echo "make fuzz-containers needs clang with libFuzzer: configure found none" >&2
+	@exit 1
+endif
+.PHONY: fuzz-containers
+CLEANFILES += tests/fuzz/fuzz_container
