@@ -45,6 +45,7 @@ struct container_label {
 /* What a runtime said about one container. Strings are NULL when unknown. */
 struct container_info {
 	char *full_id; /* the runtime's own id */
+	const char *type; /* container.type: "docker", "podman", ... (static; set by the worker) */
 	char *name;
 	char *image; /* as the container was created from ("repo:tag") */
 	char *image_repo, *image_tag, *image_digest, *image_id;

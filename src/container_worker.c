@@ -54,6 +54,17 @@ static const enum container_engine *engine_order(enum containerid_runtime rt)
 }
 
 /*
+ * container.type: the cgroup path names docker and podman containers; a
+ * bare Kubernetes id is the runtime's that answered (cri-dockerd's docker).
+ */
+static const char *type_of(enum containerid_runtime rt, enum container_engine e)
+{
+	if (rt == CONTAINERID_DOCKER || rt == CONTAINERID_PODMAN || e == CONTAINER_ENGINE_CRI)
+		return containerid_runtime_name(rt);
+	return container_engine_name(e);
+}
+
+/*
  * 0: found. -ENOENT: every runtime asked said it does not know the id.
  * -ENODEV: no runtime that could own it is here. Else the last transient error.
  */
@@ -73,8 +84,10 @@ static int lookup(struct container_meta *cm, struct cm_job *j, unsigned *ret_tim
 				continue;
 			r = engine_lookup[e](cm->sockets[e][i], j->full, cm->timeout_ms, &cm->popts,
 					     &j->info, err, sizeof(err));
-			if (r == 0)
+			if (r == 0) {
+				j->info->type = type_of(j->runtime, e);
 				return 0;
+			}
 			if (r == -ETIMEDOUT)
 				(*ret_timeouts)++;
 			if (r == -EPROTONOSUPPORT)

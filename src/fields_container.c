@@ -162,7 +162,7 @@ static int info_field(const struct field_req *req, const struct field_ctx *c,
 	case CF_IMAGE_ID:
 		return out_str(out, ci->image_id);
 	case CF_TYPE:
-		return fs_out_cstr(out, containerid_runtime_name(ce->runtime));
+		return out_str(out, ci->type);
 	case CF_PRIVILEGED:
 		return fs_out_bool(out, ci->privileged);
 	case CF_MOUNTS:

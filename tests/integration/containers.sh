@@ -92,7 +92,7 @@ cat > "$TMP/rules.yaml" <<'EOF'
 - rule: Shadow read in container
   desc: a shell in a container reads the shadow file
   condition: evt.type in (open, openat) and evt.dir = < and fd.name = /etc/shadow and container.id != host
-  output: "shadow read in container (container.id=%container.id container.name=%container.name container.image=%container.image container.image.repository=%container.image.repository container.image.tag=%container.image.tag container.type=%container.type container.privileged=%container.privileged container.mount.dest[0]=%container.mount.dest[0] k8s.pod.name=%k8s.pod.name k8s.ns.name=%k8s.ns.name k8s.pod.uid=%k8s.pod.uid k8s.pod.label[app]=%k8s.pod.label[app] k8s.pod.labels=%k8s.pod.labels)"
+  output: "shadow read in container (container.id=%container.id container.name=%container.name container.image=%container.image container.image.repository=%container.image.repository container.image.tag=%container.image.tag container.type=%container.type container.privileged=%container.privileged container.mount.dest[*/rootfs/etc]=%container.mount.dest[*/rootfs/etc] k8s.pod.name=%k8s.pod.name k8s.ns.name=%k8s.ns.name k8s.pod.uid=%k8s.pod.uid k8s.pod.label[app]=%k8s.pod.label[app] k8s.pod.labels=%k8s.pod.labels)"
   priority: WARNING
 EOF
 "$SAKERD" --driver ebpf -r "$TMP/rules.yaml" --ready-file "$TMP/ready" \
@@ -190,7 +190,7 @@ want = {
     "container.image.tag": "1.0",
     "container.type": "podman",
     "container.privileged": False,
-    "container.mount.dest[0]": "/hostetc",
+    "container.mount.dest[*/rootfs/etc]": "/hostetc",
     "k8s.pod.name": "web-1",
     "k8s.ns.name": "prod",
     "k8s.pod.uid": "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",

@@ -168,6 +168,7 @@ static void test_lookup(const char *dir)
 	e = container_meta_get(cm, "12820f06dd0a", 12);
 	tap_ok(e && e->status == CONTAINER_READY && e->info, "after the worker, it is ready");
 	tap_is_str(e && e->info ? e->info->name : NULL, "saker-ctr", "name from the podman API");
+	tap_is_str(e && e->info ? e->info->type : NULL, "podman", "type podman");
 	tap_is_str(e && e->info ? e->info->image_digest : NULL,
 		   "sha256:4e60445a5d13e268999ba5c27579bae9d2fa7debb4834a7c8c3a109f089040ab",
 		   "digest from the image document");
