@@ -90,6 +90,9 @@ static int config_defaults(struct config *c)
 	c->metrics_enabled = true;
 	c->metrics_interval_ms = 3600000;
 	c->watchdog_enabled = true;
+	c->containers.docker_enabled = c->containers.podman_enabled = c->containers.cri_enabled =
+		true;
+	c->containers.lookup_timeout_ms = 1000;
 	c->file_filename = strdup("/var/log/saker/events.log");
 	c->http.user_agent = strdup("saker/" PACKAGE_VERSION);
 	c->rules_files = calloc(ARRAY_SIZE(default_rules), sizeof(char *));
@@ -110,6 +113,9 @@ oom:
 static void config_free_fields(struct config *c)
 {
 	free_list(c->rules_files, c->n_rules_files);
+	free_list(c->containers.docker_sockets, c->containers.n_docker_sockets);
+	free_list(c->containers.podman_sockets, c->containers.n_podman_sockets);
+	free_list(c->containers.cri_sockets, c->containers.n_cri_sockets);
 	free(c->capture_file);
 	free(c->file_filename);
 	free(c->program_program);
@@ -167,7 +173,8 @@ static const char *scalar(const yaml_node_t *n)
 
 static int apply_list(struct loader *l, const struct config_key *k, yaml_node_t *n)
 {
-	char why[320], **list = NULL;
+	char why[320], **list = NULL, ***slot;
+	size_t *nslot;
 	yaml_node_item_t *it;
 	unsigned bits = 0;
 	size_t cnt = 0;
@@ -223,9 +230,12 @@ static int apply_list(struct loader *l, const struct config_key *k, yaml_node_t 
 		return 0;
 	}
 done:
-	free_list(l->c->rules_files, l->c->n_rules_files);
-	l->c->rules_files = list;
-	l->c->n_rules_files = cnt;
+	/* A list's count follows it in struct config. */
+	slot = (char ***)((char *)l->c + k->off);
+	nslot = (size_t *)((char *)l->c + k->off + sizeof(char **));
+	free_list(*slot, *nslot);
+	*slot = list;
+	*nslot = cnt;
 	return 0;
 }
 

@@ -86,6 +86,19 @@ struct config {
 	bool metrics_enabled;
 	uint64_t metrics_interval_ms;
 	bool watchdog_enabled;
+
+	/* Container runtime metadata (container_engines.*). Sockets NULL: the built-in ones. */
+	struct {
+		bool docker_enabled, podman_enabled, cri_enabled;
+		char **docker_sockets;
+		size_t n_docker_sockets; /* each count follows its list (CK_STRLIST) */
+		char **podman_sockets;
+		size_t n_podman_sockets;
+		char **cri_sockets;
+		size_t n_cri_sockets;
+		uint64_t lookup_timeout_ms;
+		unsigned cache_size, label_max_len;
+	} containers;
 };
 
 /*

@@ -17,6 +17,15 @@
 
 #define OFF(f) offsetof(struct config, f)
 
+/* CK_STRLIST: the count (size_t) follows the list pointer (configfile.c relies on it). */
+#define LIST_FOLLOWS(l, n)                                                                         \
+	_Static_assert(offsetof(struct config, n) == offsetof(struct config, l) + sizeof(char **), \
+		       #n)
+LIST_FOLLOWS(rules_files, n_rules_files);
+LIST_FOLLOWS(containers.docker_sockets, containers.n_docker_sockets);
+LIST_FOLLOWS(containers.podman_sockets, containers.n_podman_sockets);
+LIST_FOLLOWS(containers.cri_sockets, containers.n_cri_sockets);
+
 const struct config_key config_keys[] = {
 	{ "json_output", CK_BOOL, OFF(json_output) },
 	{ "json_include_output_property", CK_BOOL, OFF(json_include_output_property) },
@@ -66,6 +75,16 @@ const struct config_key config_keys[] = {
 	{ "metrics.enabled", CK_BOOL, OFF(metrics_enabled) },
 	{ "metrics.interval", CK_DURATION, OFF(metrics_interval_ms), 1000, 7 * 86400000.0 },
 	{ "watchdog.enabled", CK_BOOL, OFF(watchdog_enabled) },
+	{ "container_engines.docker.enabled", CK_BOOL, OFF(containers.docker_enabled) },
+	{ "container_engines.docker.sockets", CK_STRLIST, OFF(containers.docker_sockets) },
+	{ "container_engines.podman.enabled", CK_BOOL, OFF(containers.podman_enabled) },
+	{ "container_engines.podman.sockets", CK_STRLIST, OFF(containers.podman_sockets) },
+	{ "container_engines.cri.enabled", CK_BOOL, OFF(containers.cri_enabled) },
+	{ "container_engines.cri.sockets", CK_STRLIST, OFF(containers.cri_sockets) },
+	{ "container_engines.lookup_timeout", CK_DURATION, OFF(containers.lookup_timeout_ms), 10,
+	  60000 },
+	{ "container_engines.cache_size", CK_UINT, OFF(containers.cache_size), 0, 1 << 20 },
+	{ "container_engines.label_max_len", CK_UINT, OFF(containers.label_max_len), 0, 65536 },
 	{ NULL, 0, 0 },
 };
 

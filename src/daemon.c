@@ -12,8 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "daemon_int.h"
 #include "fields.h"
+#include "fields_container.h"
 #include "fields_state.h"
 #include "out.h"
 #include "sdnotify.h"
@@ -175,7 +177,9 @@ static void handle_record(struct daemon *d, const void *rec)
 	e.num = ++d->events;
 	state_apply(d->st, &e, &ev);
 	if (e.hdr.type != SAKER_EV_PROC_SNAPSHOT && e.hdr.type != SAKER_EV_FD_SNAPSHOT) {
-		fsd = (struct fields_state_data){ .st = d->st, .ev = &ev };
+		fsd = (struct fields_state_data){ .st = d->st,
+						  .ev = &ev,
+						  .containers = d->containers };
 		n = rules_eval(d->runner, &e, &fsd, flags, m, ARRAY_SIZE(m));
 		for (int i = 0; i < n; i++) {
 			size_t idx = (size_t)(m[i] - rules_at(d->rs, 0));
@@ -203,6 +207,8 @@ static void periodic(struct daemon *d)
 		for (;;)
 			sleep(3600);
 	}
+	if (d->containers)
+		container_meta_poll(d->containers, now);
 	if (d->watchdog_period && now >= d->next_watchdog) {
 		sdn_watchdog();
 		d->next_watchdog = now + d->watchdog_period;
@@ -357,6 +363,7 @@ static void teardown(struct daemon *d)
 	rules_runner_free(d->runner);
 	rules_free(d->rs);
 	state_free(d->st);
+	container_meta_free(d->containers);
 	config_free(d->cfg);
 	free(d->rule_hits);
 }
@@ -382,6 +389,8 @@ static int setup(struct daemon *d, struct ruleset **rs)
 	lim.no_lookups = strcmp(d->src->driver, "replay") == 0;
 	d->st = state_new(&lim);
 	if (!d->st)
+		return SAKERD_EXIT_OSERR;
+	if (!lim.no_lookups && daemon_containers_open(d) < 0)
 		return SAKERD_EXIT_OSERR;
 	if (strcmp(d->src->driver, "replay") != 0 && strcmp(d->src->driver, "ptrace") != 0)
 		state_seed(d->st);
@@ -411,7 +420,7 @@ int daemon_run(const struct daemon_opts *o)
 	if (gethostname(d.hostname, sizeof(d.hostname) - 1) < 0)
 		strcpy(d.hostname, "localhost");
 	field_init_builtin();
-	if (fields_state_register() < 0) {
+	if (fields_state_register() < 0 || fields_container_register() < 0) {
 		fprintf(stderr, "sakerd: internal error: state fields do not match the registry\n");
 		return SAKERD_EXIT_SOFTWARE;
 	}

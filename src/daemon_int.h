@@ -21,6 +21,7 @@ struct daemon {
 	struct ruleset *rs;
 	struct rules_runner *runner;
 	struct state *st;
+	struct container_meta *containers; /* runtime metadata; NULL for replay */
 	struct source *src;
 	struct outq *q;
 	char hostname[256];
@@ -53,6 +54,10 @@ void daemon_health(struct daemon *d, enum alert_prio prio, const char *rule, con
 void daemon_log_stats(struct daemon *d, const char *why);
 void daemon_check_drops(struct daemon *d, uint64_t now);
 void daemon_update_status(struct daemon *d);
+
+/* daemon_containers.c */
+int daemon_containers_open(struct daemon *d);
+void daemon_containers_log_stats(struct daemon *d, const char *why);
 
 /* daemon_rules.c */
 int daemon_load_rules(const struct daemon_opts *o, const struct config *cfg, struct ruleset **ret);

@@ -9,9 +9,12 @@
 
 #include "state.h"
 
+struct container_meta;
+
 struct fields_state_data {
 	struct state *st;
 	const struct state_evctx *ev;
+	const struct container_meta *containers; /* container.* metadata; NULL: none */
 };
 
 /* Install the extractors (once, before evaluating events). Returns the count or -errno. */

@@ -229,11 +229,36 @@ void state_thread_remove(struct state *st, struct state_thread *t)
 		state_proc_remove(st, p, 0);
 }
 
+static bool is_host(const struct state_str *id)
+{
+	return !id || (id->len == 4 && !memcmp(id->s, "host", 4));
+}
+
+void state_proc_set_container(struct state *st, struct state_proc *p, struct state_str *id)
+{
+	struct state_str *old = p->container_id;
+
+	p->container_id = id;
+	if (old != id && st->container_fn) {
+		if (!is_host(id))
+			st->container_fn(st->container_arg, p, id, 1);
+		if (!is_host(old))
+			st->container_fn(st->container_arg, p, old, -1);
+	}
+	state_str_put(&st->strs, old);
+}
+
+void state_set_container_hook(struct state *st, state_container_fn fn, void *arg)
+{
+	st->container_fn = fn;
+	st->container_arg = arg;
+}
+
 static void proc_strings_put(struct state *st, struct state_proc *p)
 {
-	struct state_str **s[] = { &p->exe, &p->exepath, &p->args,	  &p->env,
-				   &p->cwd, &p->cgroups, &p->container_id };
+	struct state_str **s[] = { &p->exe, &p->exepath, &p->args, &p->env, &p->cwd, &p->cgroups };
 
+	state_proc_set_container(st, p, NULL);
 	for (size_t i = 0; i < ARRAY_SIZE(s); i++) {
 		state_str_put(&st->strs, *s[i]);
 		*s[i] = NULL;

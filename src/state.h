@@ -230,4 +230,13 @@ const char *state_group_name(struct state *st, const struct state_proc *p, uint3
 
 void state_get_stats(const struct state *st, struct state_stats *ret);
 
+/*
+ * Told when a process joins (delta +1) or leaves (-1) a container: its
+ * container id is set, changed, inherited, or the process is removed (exit
+ * or eviction). Never for "host". Runs inside state calls, on their thread.
+ */
+typedef void (*state_container_fn)(void *arg, const struct state_proc *p,
+				   const struct state_str *id, int delta);
+void state_set_container_hook(struct state *st, state_container_fn fn, void *arg);
+
 #endif /* SAKER_STATE_H */

@@ -40,6 +40,8 @@ struct state {
 	uint32_t lookups_in_window;
 	bool in_lookup;
 	struct state_fd scratch_fd; /* fd of a failed open, for ctx */
+	state_container_fn container_fn; /* state_set_container_hook() */
+	void *container_arg;
 	char pathbuf[2][SAKER_PATH_MAX + 1];
 };
 
@@ -51,6 +53,8 @@ void state_thread_move(struct state *st, struct state_thread *t, struct state_pr
 void state_thread_remove(struct state *st, struct state_thread *t);
 void state_proc_remove(struct state *st, struct state_proc *p, uint32_t reaper_pid);
 void state_proc_set_ppid(struct state *st, struct state_proc *p, uint32_t ppid);
+/* p's container id becomes id (a reference handed over); the hook hears of it. */
+void state_proc_set_container(struct state *st, struct state_proc *p, struct state_str *id);
 void state_touch(struct state *st, struct state_thread *t);
 /* Give p's cwd to every process sharing its fs (CLONE_FS); rare, so a scan. */
 void state_fs_group_cwd(struct state *st, struct state_proc *p);

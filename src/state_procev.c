@@ -87,8 +87,14 @@ static int set_cgroups(struct state *st, const struct evt *e, struct state_proc 
 	state_str_ref(old);
 	r = set_str(st, e, PB_CGROUPS, &p->cgroups);
 	if (r == 0 && (p->cgroups != old || !p->container_id)) {
+		struct state_str *cid;
+
 		containerid_from_cgroups(p->cgroups->s, p->cgroups->len, &id);
-		r = state_str_set(&st->strs, &p->container_id, id.id, strlen(id.id));
+		cid = state_str_get(&st->strs, id.id, strlen(id.id));
+		if (cid)
+			state_proc_set_container(st, p, cid);
+		else
+			r = -ENOMEM;
 	}
 	state_str_put(&st->strs, old);
 	return r;
@@ -233,15 +239,16 @@ static int apply_snapshot(struct state *st, const struct evt *e, struct state_ev
 
 static void copy_proc(struct state *st, struct state_proc *dst, const struct state_proc *src)
 {
-	struct state_str **d[] = { &dst->exe, &dst->exepath, &dst->args,	&dst->env,
-				   &dst->cwd, &dst->cgroups, &dst->container_id };
-	struct state_str *const s[] = { src->exe, src->exepath, src->args,	  src->env,
-					src->cwd, src->cgroups, src->container_id };
+	struct state_str **d[] = { &dst->exe, &dst->exepath, &dst->args,
+				   &dst->env, &dst->cwd,     &dst->cgroups };
+	struct state_str *const s[] = { src->exe, src->exepath, src->args,
+					src->env, src->cwd,	src->cgroups };
 
 	for (size_t i = 0; i < ARRAY_SIZE(d); i++) {
 		state_str_put(&st->strs, *d[i]);
 		*d[i] = state_str_ref(s[i]);
 	}
+	state_proc_set_container(st, dst, state_str_ref(src->container_id));
 	dst->sid = src->sid;
 	dst->pgid = src->pgid;
 	dst->vpgid = src->vpgid;
@@ -366,6 +373,12 @@ static int apply_clone(struct state *st, const struct evt *e, struct state_threa
 		}
 		if (state_thread_get(st, ctid, false))
 			return 0; /* the child's record came first */
+		/*
+		 * In a child pid namespace res is the child's tid there, not
+		 * the host's: the child's own record will create it.
+		 */
+		if (caller->proc->pidns_level > 0 || (caller->vtid && caller->vtid != caller->tid))
+			return 0;
 		t = clone_child(st, caller, caller->proc, ctid,
 				(flags & CLONE_THREAD) ? caller->proc->pid : ctid, flags, e->ts);
 		return t ? 0 : -ENOMEM;
