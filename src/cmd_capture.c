@@ -124,6 +124,13 @@ int cmd_capture(int argc, char **argv)
 	}
 	if (events && parse_types(events, &want) < 0)
 		return EXIT_USAGE;
+	/*
+	 * Before anything slow: a SIGINT during the driver's load or the /proc
+	 * snapshot must end the capture, not be lost (a shell starts background
+	 * jobs with SIGINT ignored until a handler is set).
+	 */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	k = src_open(&cfg, &s, err, sizeof(err));
 	if (k < 0) {
 		fprintf(stderr, "saker: %s\n", err);
@@ -147,8 +154,6 @@ int cmd_capture(int argc, char **argv)
 		if (k < 0)
 			fprintf(stderr, "saker: /proc snapshot incomplete: %s\n", strerror(-k));
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	/* -n counts events, not the /proc snapshot written before them. */
 	while (!stop && (!count || live < count)) {
 		const void *rec;
