@@ -152,7 +152,8 @@ ok "the probe does not compile: nothing is installed" test ! -e "$TMP/state/ebpf
 # (A make that fails at once: the same DKMS failure, without a second
 # minute of kernel build.)
 cp -r "$kmod_src" "$TMP/broken-kmod"
-sed -i 's|^MAKE\[0\]=.*|MAKE[0]="make -f /dev/null deliberately-broken"|' "$TMP/broken-kmod/dkms.conf"
+sed -i -e 's|^MAKE\[0\]=.*|MAKE[0]="make -f /dev/null deliberately-broken"|' \
+	-e 's|^CLEAN=.*|CLEAN="true"|' "$TMP/broken-kmod/dkms.conf"
 t0=$(date +%s)
 "$LOADER" --no-journal -k "$kver" --dkms-dir "$TMP/dkms-broken" --state-dir "$TMP/state" \
 	--kmod-source "$TMP/broken-kmod" --ebpf-source "$TMP/broken-ebpf" auto >"$TMP/out" 2>&1
