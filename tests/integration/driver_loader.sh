@@ -150,6 +150,8 @@ L ebpf --classic --ebpf-source "$TMP/broken-ebpf"
 is "the probe does not compile: exit 8" "$rc" 8
 ok "the probe does not compile: clang's error is shown" has "deliberately broken"
 ok "the probe does not compile: nothing is installed" test ! -e "$TMP/state/ebpf/$kver/saker.bpf.o"
+ok "the probe does not compile: the full output is kept in build.log" \
+	grep -q "deliberately broken" "$TMP/state/ebpf/$kver/build.log"
 
 # A module that does not build: kmod fails with 7, auto falls back to eBPF.
 # (A make that fails at once: the same DKMS failure, without a second
