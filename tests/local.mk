@@ -49,3 +49,7 @@ tests_helpers_mkcap_LDADD = $(SAKER_LIBS)
 # Performs the live scenarios (tests/scenarios/) for every driver's suite.
 check_PROGRAMS += tests/helpers/scenario
 EXTRA_DIST += tests/scenarios/scenarios.yaml tests/scenarios/run.sh
+
+# saker-driver-loader and the kernel hooks (tools/local.mk).
+TESTS += tests/integration/driver_loader.sh tests/integration/kernel_hooks.sh
+EXTRA_DIST += tests/integration/driver_loader.sh tests/integration/kernel_hooks.sh

@@ -31,33 +31,19 @@ ebpf_DATA = drivers/ebpf/saker.bpf.o
 endif
 
 # Classic: compiled against one kernel's headers, no BTF needed at load
-# time. The kernel headers' x86 inline assembly only parses for an x86
-# target, so clang emits LLVM IR for x86 and llc turns it into BPF.
-# saker-driver-loader installs the result as
-# /var/lib/saker/ebpf/RELEASE/saker.bpf.o, which saker loads when the
-# running kernel has no /sys/kernel/btf/vmlinux.
-#   make ebpf-classic KERNEL_HEADERS=/usr/src/linux-headers-RELEASE \
-#	[KERNEL_HEADERS_COMMON=/usr/src/linux-headers-...-common]  (Debian's split)
+# time. saker-driver-loader owns the compile command (docs/ebpf.md says
+# why it goes through LLVM IR); this target runs it on the sources staged
+# as they are installed (tools/local.mk), into the build tree:
+#   make ebpf-classic KERNEL_HEADERS=/usr/src/linux-headers-RELEASE
+# (Debian's -common half is found from the headers' Makefile.) The loader
+# itself installs the object as /var/lib/saker/ebpf/RELEASE/saker.bpf.o,
+# which saker loads when the running kernel has no /sys/kernel/btf/vmlinux.
 KERNEL_HEADERS ?= $(KERNEL_BUILD_DIR)
-KERNEL_HEADERS_COMMON ?= $(subst -amd64,-common,$(KERNEL_HEADERS))
-BPF_LLC ?= $(shell $(BPF_CLANG) -print-prog-name=llc)
-CLASSIC_INC = $(foreach d,$(KERNEL_HEADERS) $(KERNEL_HEADERS_COMMON), \
-	-I$(d)/arch/x86/include -I$(d)/arch/x86/include/generated \
-	-I$(d)/include -I$(d)/arch/x86/include/uapi \
-	-I$(d)/arch/x86/include/generated/uapi -I$(d)/include/uapi \
-	-I$(d)/include/generated/uapi)
-CLASSIC_CFLAGS = -DSAKER_CLASSIC -D__KERNEL__ -D__BPF_TRACING__ -D__TARGET_ARCH_x86 \
-	-Wno-unused-value -Wno-pointer-sign -Wno-compare-distinct-pointer-types \
-	-Wno-gnu-variable-sized-type-not-at-end -Wno-address-of-packed-member \
-	-Wno-tautological-compare -Wno-unknown-warning-option -fno-stack-protector \
-	-include $(KERNEL_HEADERS_COMMON)/include/linux/kconfig.h $(CLASSIC_INC) \
-	-I$(top_srcdir)/drivers/ebpf -I$(top_srcdir)/drivers/common -O2 -g
-ebpf-classic: $(EBPF_DEPS)
+ebpf-classic: tools/saker-driver-loader tools/ebpf-src.stamp
 	@$(MKDIR_P) drivers/ebpf/classic
-	$(AM_V_GEN)$(BPF_CLANG) $(CLASSIC_CFLAGS) -emit-llvm \
-		-c $(top_srcdir)/drivers/ebpf/saker.bpf.c -o drivers/ebpf/classic/saker.bc && \
-	$(BPF_LLC) -march=bpf -mcpu=v3 -filetype=obj drivers/ebpf/classic/saker.bc \
-		-o drivers/ebpf/classic/saker.bpf.o && rm -f drivers/ebpf/classic/saker.bc
+	$(AM_V_GEN)$(if $(filter-out no,$(BPF_CLANG)),CLANG='$(BPF_CLANG)') \
+		$(SHELL) tools/saker-driver-loader ebpf --no-journal --headers '$(KERNEL_HEADERS)' \
+		--ebpf-source tools/ebpf-src --output drivers/ebpf/classic/saker.bpf.o
 .PHONY: ebpf-classic
 
 # Tests on the real kernel (they skip without root or BTF).
