@@ -250,7 +250,8 @@ for d in ebpf kmod; do
 done
 # And a broken one, to prove the drop-ins above were read at all.
 printf '[Service]\nExecStart=\nExecStart=/nonexistent/sakerd\n' >"$work/units/saker.service.d/zz-broken.conf"
-SYSTEMD_UNIT_PATH="$work/units:" systemd-analyze verify saker.service 2>&1 | grep -q /nonexistent/sakerd ||
+out=$(SYSTEMD_UNIT_PATH="$work/units:" systemd-analyze verify saker.service 2>&1 || true)
+printf '%s\n' "$out" | grep -q /nonexistent/sakerd ||
 	fail "systemd-analyze verify did not read the drop-ins in $work/units"
 note "   saker.service, saker-kmod.service, and saker.service with each drop-in"
 step_done
