@@ -349,7 +349,7 @@ if [ $do_rpm = yes ]; then
 		done
 	fi
 	mkdir -p "$work/rpm/x"
-	(cd "$work/rpm/x" && rpm2cpio "$rpm_saker" | cpio -id --quiet "./$libdir/saker/ebpf/saker.bpf.o")
+	(cd "$work/rpm/x" && rpm2cpio "$rpm_saker" | cpio -id --quiet "./${libdir#/}/saker/ebpf/saker.bpf.o")
 	readelf -S "$work/rpm/x/$libdir/saker/ebpf/saker.bpf.o" | grep -q '\.BTF' ||
 		fail "the RPM's saker.bpf.o lost its BTF"
 	grep -qx "/usr/src/saker-$version/dkms.conf" "$work/rpm.dkms" || fail "saker-dkms RPM lacks dkms.conf"
