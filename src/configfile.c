@@ -119,6 +119,14 @@ static void config_free_fields(struct config *c)
 	free(c->http.ca_path);
 	free(c->http.client_cert);
 	free(c->http.client_key);
+	free(c->k8s_audit.listen);
+	free(c->k8s_audit.path);
+	free(c->k8s_audit.tls_cert);
+	free(c->k8s_audit.tls_key);
+	free(c->k8s_audit.tls_client_ca);
+	free(c->k8s_audit.token_file);
+	free(c->k8s_audit.file);
+	free(c->k8s_audit.cluster_name);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -86,6 +86,14 @@ struct config {
 	bool metrics_enabled;
 	uint64_t metrics_interval_ms;
 	bool watchdog_enabled;
+
+	/* The Kubernetes audit source (k8s_audit.*); unset strings are NULL. */
+	struct {
+		char *listen, *path, *tls_cert, *tls_key, *tls_client_ca, *token_file;
+		char *file, *cluster_name;
+		bool plain_http;
+		unsigned max_body_bytes, max_line_bytes; /* 0: the defaults */
+	} k8s_audit;
 };
 
 /*

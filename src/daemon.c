@@ -270,6 +270,7 @@ static int loop(struct daemon *d)
 		if (now >= next_tick || k != SRC_RECORD || daemon_sig_hup || daemon_sig_usr1 ||
 		    daemon_sig_usr2) {
 			periodic(d);
+			daemon_k8s_poll(d);
 			next_tick = now + 20000000ull;
 		}
 	}
@@ -345,6 +346,7 @@ static void touch_ready(const char *path)
 
 static void teardown(struct daemon *d)
 {
+	daemon_k8s_close(d);
 	src_close(d->src);
 	if (d->q) {
 		int left = outq_stop(d->q, 10000);
@@ -389,6 +391,8 @@ static int setup(struct daemon *d, struct ruleset **rs)
 		return SAKERD_EXIT_OSERR;
 	*rs = NULL;
 	if (open_outputs(d, &d->q) < 0)
+		return SAKERD_EXIT_CONFIG;
+	if (daemon_k8s_open(d) < 0)
 		return SAKERD_EXIT_CONFIG;
 	d->started = clock_ns(CLOCK_MONOTONIC);
 	d->watchdog_period = d->cfg->watchdog_enabled ? sdn_watchdog_usec() * 500 : 0;

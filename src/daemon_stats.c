@@ -56,6 +56,7 @@ void daemon_log_stats(struct daemon *d, const char *why)
 		why, d->events, secs ? d->events / secs : d->events, drops, bad + s.bad, d->alerts,
 		d->below_prio, qs.depth, qs.dropped_full, qs.dropped_rate, ss.threads, ss.procs,
 		ss.fds, ss.threads_evicted + ss.procs_evicted, ss.lookups_failed, top);
+	daemon_k8s_log_stats(d);
 }
 
 /*
