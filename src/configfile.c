@@ -92,6 +92,9 @@ static int config_defaults(struct config *c)
 	c->watchdog_enabled = true;
 	c->file_filename = strdup("/var/log/saker/events.log");
 	c->http.user_agent = strdup("saker/" PACKAGE_VERSION);
+	/* kube-apiserver batches up to 400 events per POST; Falco takes 12 MiB. */
+	c->k8s_audit.max_body_bytes = 12u << 20;
+	c->k8s_audit.max_line_bytes = 1u << 20;
 	c->rules_files = calloc(ARRAY_SIZE(default_rules), sizeof(char *));
 	if (!c->file_filename || !c->http.user_agent || !c->rules_files)
 		goto oom;

@@ -17,7 +17,10 @@ RULES=$abs_top_srcdir/../shared/anchors/falco-rules/k8s_audit_rules.yaml
 T=$abs_top_srcdir/tests/k8saudit
 CASES=$T/cases
 EVENTS=$T/events
-CHECK="python3 $T/check.py"
+# Debian's own interpreter when there is one: a version manager's shim costs seconds per run.
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+CHECK="$PY $T/check.py"
 
 [ -r "$RULES" ] || skip_all "upstream rules not found at $RULES"
 for c in curl openssl python3; do
@@ -97,13 +100,19 @@ post() {
 	curl -s -o /dev/null -w '%{http_code}' --max-time 10 --cacert "$TMP/ca.pem" \
 		-H 'Content-Type: application/json' --data-binary "@$f" "$@" "$URL"
 }
-codes=""
+# One curl, one POST per event (--next), over one kept-alive TLS connection.
+set --
 for f in $(awk -F'\t' '$4 == "upstream" {print $1}' "$CASES"); do
-	c=$(post "$EVENTS/$f" --cert "$TMP/client.pem" --key "$TMP/client.key" \
-		-H "Authorization: Bearer $TOKEN")
-	[ "$c" = 200 ] || codes="$codes $f=$c"
+	set -- "$@" --next -s -o /dev/null -w '%{http_code}\n' --cacert "$TMP/ca.pem" \
+		--cert "$TMP/client.pem" --key "$TMP/client.key" \
+		-H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+		--data-binary "@$EVENTS/$f" "$URL"
 done
-is "every event is accepted (200)" "$codes" ""
+shift
+curl --max-time 60 "$@" >codes
+codes=$(grep -vc '^200$' codes)
+[ "$(wc -l <codes)" -gt 80 ] || codes="only $(wc -l <codes) answers"
+is "every event is accepted (200)" "$codes" 0
 
 # A batch, as kube-apiserver's webhook backend sends it: re-stamped in 2027.
 $CHECK list "$CASES" "$EVENTS" upstream 2027-01-01T00:00:00 "$TMP/batch.json"
@@ -150,7 +159,7 @@ $CHECK verdicts "$CASES" "$EVENTS" upstream "$TMP/tls.alerts" >verdicts
 verdicts verdicts
 $CHECK routing "$TMP/tls.alerts" "$RULES" >routing
 verdicts routing
-python3 - "$TMP/tls.alerts" "$TMP/batch.json" >batch.verdict <<'PY'
+$PY - "$TMP/tls.alerts" "$TMP/batch.json" >batch.verdict <<'PY'
 import json, sys
 got = {(a['time'][:19], a['rule']) for a in map(json.loads, open(sys.argv[1])) if a['source'] == 'k8s_audit'}
 n = len(json.load(open(sys.argv[2]))['items'])
