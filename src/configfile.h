@@ -91,7 +91,7 @@ struct config {
 	struct {
 		char *listen, *path, *tls_cert, *tls_key, *tls_client_ca, *token_file;
 		char *file, *cluster_name;
-		bool plain_http;
+		bool plain_http, file_from_end;
 		unsigned max_body_bytes, max_line_bytes; /* 0: the defaults */
 	} k8s_audit;
 };

@@ -74,6 +74,7 @@ const struct config_key config_keys[] = {
 	{ "k8s_audit.token_file", CK_STR, OFF(k8s_audit.token_file) },
 	{ "k8s_audit.plain_http", CK_BOOL, OFF(k8s_audit.plain_http) },
 	{ "k8s_audit.file", CK_STR, OFF(k8s_audit.file) },
+	{ "k8s_audit.file_from_end", CK_BOOL, OFF(k8s_audit.file_from_end) },
 	{ "k8s_audit.cluster_name", CK_STR, OFF(k8s_audit.cluster_name) },
 	{ "k8s_audit.max_body_bytes", CK_UINT, OFF(k8s_audit.max_body_bytes), 0, 1 << 30 },
 	{ "k8s_audit.max_line_bytes", CK_UINT, OFF(k8s_audit.max_line_bytes), 0, 1 << 28 },

@@ -35,6 +35,7 @@ int daemon_k8s_open(struct daemon *d)
 				  .token_file = c->token_file,
 				  .plain_http = c->plain_http,
 				  .file = c->file,
+				  .file_from_end = c->file_from_end,
 				  .max_body = c->max_body_bytes,
 				  .max_line = c->max_line_bytes };
 	struct daemon_k8s *k;
@@ -123,6 +124,9 @@ void daemon_k8s_close(struct daemon *d)
 {
 	if (!d->k8s)
 		return;
+	/* What was accepted (200) before SIGTERM still runs, bounded by the queue. */
+	for (unsigned i = 0; i < K8SA_QUEUE_EVENTS / K8S_BATCH + 1; i++)
+		daemon_k8s_poll(d);
 	k8sa_close(d->k8s->src);
 	fields_ka_set_cluster_name(NULL);
 	free(d->k8s->cluster_name);

@@ -129,7 +129,7 @@ int k8sa_open(const struct k8sa_config *c, struct k8sa **ret, char *err, size_t 
 	if (c->listen)
 		r = k8sa_http_start(k, c, &k->http, err, errlen);
 	if (r >= 0 && c->file)
-		r = k8sa_file_start(k, c->file, &k->file, err, errlen);
+		r = k8sa_file_start(k, c->file, c->file_from_end, &k->file, err, errlen);
 	if (r < 0) {
 		k8sa_close(k);
 		return r;

@@ -18,8 +18,9 @@ struct json_object;
 #define K8SA_DEFAULT_MAX_BODY (12u << 20) /* kube-apiserver batches up to 400 events */
 #define K8SA_DEFAULT_MAX_LINE (1u << 20)
 #define K8SA_MAX_DEPTH 128 /* JSON nesting accepted (CRDs nest deeply) */
-#define K8SA_MAX_EVENTS_PER_BODY 100000
 #define K8SA_QUEUE_EVENTS 8192
+#define K8SA_MAX_EVENTS_PER_BODY K8SA_QUEUE_EVENTS /* a batch must fit the queue */
+#define K8SA_MAX_BUFFERED_BODIES 4 /* webhook bodies in memory at once, in max_body units */
 #define K8SA_QUEUE_BYTES (64u << 20)
 #define K8SA_DEFAULT_PATH "/k8s-audit"
 
@@ -52,7 +53,7 @@ struct k8sa_stats {
 	uint64_t bad_json; /* bodies or lines rejected as malformed */
 	uint64_t too_large; /* bodies over max_body (413) */
 	uint64_t unauthorized; /* missing/wrong token or client certificate */
-	uint64_t rejected; /* other refusals: method, path, queue full (503) */
+	uint64_t rejected; /* other refusals: method, path, queue full or busy (503) */
 	uint64_t lines; /* lines read from the file */
 	uint64_t long_lines; /* lines over max_line, skipped */
 	uint64_t rotations; /* file renamed or truncated and reopened */
@@ -67,6 +68,7 @@ struct k8sa_config {
 	const char *token_file; /* bearer token required */
 	bool plain_http; /* no TLS: only with a loopback address */
 	const char *file; /* audit log to follow; NULL: none */
+	bool file_from_end; /* skip what the file holds when sakerd starts */
 	size_t max_body; /* 0: K8SA_DEFAULT_MAX_BODY */
 	size_t max_line; /* 0: K8SA_DEFAULT_MAX_LINE */
 };

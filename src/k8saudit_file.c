@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Following an audit log (kube-apiserver --audit-log-path: one JSON event
- * per line) across rotations. The file is read from its start. At the end
+ * per line) across rotations. The file is read from its start (or, when
+ * asked, from its end at startup: what it held before is not replayed). At the end
  * of the data the path is checked: when it names another file (renamed
  * away by the writer's or logrotate's rotation) the old file is read to
  * its end first, then the new one from its start, so no line is lost or
@@ -167,6 +168,16 @@ static void check_rotation(struct k8sa_file *f)
 	reopen(f);
 }
 
+static off_t skip_to_end(int fd)
+{
+	off_t end = lseek(fd, 0, SEEK_END), at = end;
+	char c;
+
+	while (at > 0 && pread(fd, &c, 1, at - 1) == 1 && c != '\n')
+		at--;
+	return lseek(fd, at, SEEK_SET) < 0 ? 0 : at;
+}
+
 static void *follow(void *arg)
 {
 	struct k8sa_file *f = arg;
@@ -182,8 +193,8 @@ static void *follow(void *arg)
 	return NULL;
 }
 
-int k8sa_file_start(struct k8sa *k, const char *path, struct k8sa_file **ret, char *err,
-		    size_t errlen)
+int k8sa_file_start(struct k8sa *k, const char *path, bool from_end, struct k8sa_file **ret,
+		    char *err, size_t errlen)
 {
 	struct k8sa_file *f = calloc(1, sizeof(*f));
 	int r;
@@ -204,6 +215,9 @@ int k8sa_file_start(struct k8sa *k, const char *path, struct k8sa_file **ret, ch
 		snprintf(err, errlen, "k8s_audit.file '%s': %s", path, strerror(-r));
 		goto fail;
 	}
+	/* From the end of the last complete line: a partial one is read whole later. */
+	if (r == 0 && from_end)
+		f->off = skip_to_end(f->fd);
 	r = -pthread_create(&f->thread, NULL, follow, f);
 	if (r < 0) {
 		snprintf(err, errlen, "k8s_audit.file: cannot start a thread: %s", strerror(-r));

@@ -39,6 +39,7 @@ struct k8sa_http {
 	char *token; /* NULL: no token required */
 	size_t token_len;
 	bool client_certs;
+	size_t buffered; /* bytes of bodies in memory, all connections (atomic) */
 	char *key, *cert, *ca; /* PEM, alive as long as the daemon */
 };
 
@@ -46,7 +47,7 @@ struct k8sa_http {
 struct body {
 	char *buf;
 	size_t len, cap;
-	bool too_large;
+	bool too_large, busy;
 };
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char *text)
@@ -143,21 +144,23 @@ static enum MHD_Result begin(struct k8sa_http *h, struct MHD_Connection *c, cons
 
 static void append(struct k8sa_http *h, struct body *b, const char *p, size_t n)
 {
-	if (b->too_large || b->len + n > h->k->max_body) {
-		b->too_large = true; /* chunked or lying Content-Length: read and drop */
+	size_t cap = b->cap ? b->cap : 65536, limit = h->k->max_body * K8SA_MAX_BUFFERED_BODIES;
+	char *nb;
+
+	if (b->too_large || b->busy || b->len + n > h->k->max_body) {
+		b->too_large = !b->busy; /* chunked or lying Content-Length: read and drop */
 		return;
 	}
 	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 65536;
-		char *nb;
-
 		while (cap < b->len + n)
 			cap *= 2;
 		if (cap > h->k->max_body)
 			cap = h->k->max_body;
-		nb = realloc(b->buf, cap);
-		if (!nb) {
-			b->too_large = true;
+		/* Every connection may hold a body: their sum is bounded too. */
+		if (__atomic_add_fetch(&h->buffered, cap - b->cap, __ATOMIC_RELAXED) > limit ||
+		    !(nb = realloc(b->buf, cap))) {
+			__atomic_sub_fetch(&h->buffered, cap - b->cap, __ATOMIC_RELAXED);
+			b->busy = true;
 			return;
 		}
 		b->buf = nb;
@@ -178,7 +181,16 @@ static enum MHD_Result finish(struct k8sa_http *h, struct MHD_Connection *c, str
 		K8SA_COUNT(h->k, too_large);
 		return reply(c, 413, "body too large\n");
 	}
+	if (b->busy) {
+		K8SA_COUNT(h->k, rejected);
+		return reply(c, 503, "busy, retry\n");
+	}
 	r = k8sa_parse(b->buf ? b->buf : "", b->len, &evs, &n, err, sizeof(err));
+	if (r == -E2BIG) {
+		K8SA_COUNT(h->k, too_large);
+		snprintf(msg, sizeof(msg), "too large: %s\n", err);
+		return reply(c, 413, msg);
+	}
 	if (r < 0) {
 		K8SA_COUNT(h->k, bad_json);
 		snprintf(msg, sizeof(msg), "bad request: %s\n", err);
@@ -216,9 +228,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
 		    enum MHD_RequestTerminationCode why)
 {
+	struct k8sa_http *h = cls;
 	struct body *b = *ctx;
 
 	if (b) {
+		__atomic_sub_fetch(&h->buffered, b->cap, __ATOMIC_RELAXED);
 		free(b->buf);
 		free(b);
 		*ctx = NULL;

@@ -37,8 +37,8 @@ unsigned k8sa_http_port(const struct k8sa_http *h);
 void k8sa_http_stop(struct k8sa_http *h);
 
 /* k8saudit_file.c: the audit log follower. */
-int k8sa_file_start(struct k8sa *k, const char *path, struct k8sa_file **ret, char *err,
-		    size_t errlen);
+int k8sa_file_start(struct k8sa *k, const char *path, bool from_end, struct k8sa_file **ret,
+		    char *err, size_t errlen);
 void k8sa_file_stop(struct k8sa_file *f);
 
 /* Read a small file (token, PEM) whole, NUL-terminated; at most max bytes. */

@@ -330,7 +330,7 @@ static void test_file(void)
 	char err[256];
 
 	if (!mkdtemp(dir)) {
-		tap_skip(6, "mkdtemp: %s", strerror(errno));
+		tap_skip(8, "mkdtemp: %s", strerror(errno));
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/audit.log", dir);
@@ -375,6 +375,18 @@ static void test_file(void)
 	       "counted: long=%llu bad=%llu rotations=%llu events=%llu",
 	       (unsigned long long)st.long_lines, (unsigned long long)st.bad_json,
 	       (unsigned long long)st.rotations, (unsigned long long)st.events);
+	k8sa_close(k);
+	/* From the end: the lines already there are not replayed, a partial one is read whole. */
+	c.file_from_end = true;
+	append_to(path, "{\"auditID\":\"id-9\",");
+	if (!tap_ok(k8sa_open(&c, &k, err, sizeof(err)) == 0, "follow from the end")) {
+		tap_diag("%s", err);
+		return;
+	}
+	append_to(path, "\"stage\":\"ResponseComplete\"}\n");
+	append_to(path, line(10));
+	collect(k, 2, ids, sizeof(ids));
+	tap_is_str(ids, "9,10", "from the end: only what is written after the start");
 	k8sa_close(k);
 	unlink(path);
 	unlink(old);
