@@ -433,6 +433,7 @@ int daemon_run(const struct daemon_opts *o)
 		touch_ready(o->ready_file);
 
 	k = loop(&d);
+	daemon_k8s_drain(&d);
 	sdn_stopping();
 	if (!o->quiet)
 		daemon_log_stats(&d, "exit");

@@ -64,6 +64,7 @@ void daemon_interest(const struct ruleset *rs, struct src_interest *ret);
 /* daemon_k8saudit.c: the audit source beside the driver (no-ops when not configured). */
 int daemon_k8s_open(struct daemon *d);
 void daemon_k8s_poll(struct daemon *d);
+void daemon_k8s_drain(struct daemon *d);
 void daemon_k8s_log_stats(struct daemon *d);
 void daemon_k8s_close(struct daemon *d);
 

@@ -62,10 +62,11 @@ int daemon_k8s_open(struct daemon *d)
 	}
 	fields_ka_set_cluster_name(k->cluster_name);
 	d->k8s = k;
-	if (!d->o->quiet)
-		fprintf(stderr, "sakerd: k8s_audit:%s%s%s%s (port %u)\n",
-			c->listen ? " webhook on " : "", c->listen ? c->listen : "",
-			c->file ? " following " : "", c->file ? c->file : "", k8sa_port(k->src));
+	if (!d->o->quiet && c->listen)
+		fprintf(stderr, "sakerd: k8s_audit: webhook on %s (port %u)\n", c->listen,
+			k8sa_port(k->src));
+	if (!d->o->quiet && c->file)
+		fprintf(stderr, "sakerd: k8s_audit: following %s\n", c->file);
 	return 0;
 }
 
@@ -120,13 +121,17 @@ void daemon_k8s_log_stats(struct daemon *d)
 		s.unauthorized, s.rejected, s.queue_full, s.lines, s.long_lines, s.rotations);
 }
 
+/* What was accepted (200) before the loop ended still runs, bounded by the queue. */
+void daemon_k8s_drain(struct daemon *d)
+{
+	for (unsigned i = 0; d->k8s && i < K8SA_QUEUE_EVENTS / K8S_BATCH + 1; i++)
+		daemon_k8s_poll(d);
+}
+
 void daemon_k8s_close(struct daemon *d)
 {
 	if (!d->k8s)
 		return;
-	/* What was accepted (200) before SIGTERM still runs, bounded by the queue. */
-	for (unsigned i = 0; i < K8SA_QUEUE_EVENTS / K8S_BATCH + 1; i++)
-		daemon_k8s_poll(d);
 	k8sa_close(d->k8s->src);
 	fields_ka_set_cluster_name(NULL);
 	free(d->k8s->cluster_name);

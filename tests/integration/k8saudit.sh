@@ -192,6 +192,26 @@ grep -v '^2027-' tls.pairs >tls.cmp
 ok "the file mode gives the same alerts as the webhook ($(wc -l <file.pairs) rule/event pairs)" \
 	cmp tls.cmp file.pairs
 
+# --- Beside the eBPF driver too (when it loads here) -----------------------
+head -n 5 all.log >ebpf.log
+"$SAKERD" --driver ebpf -r "$RULES" -o rule_matching=all -o json_output=true \
+	-o stdout_output.enabled=false -o journal_output.enabled=false -o file_output.enabled=true \
+	-o "file_output.filename=$TMP/ebpf.alerts" -o "k8s_audit.file=$TMP/ebpf.log" \
+	--ready-file "$TMP/ebpf.ready" >ebpf.out 2>ebpf.err &
+epid=$!
+if wait_ready "$TMP/ebpf.ready" "$epid"; then
+	ok "eBPF driver: the audit log's events raise their alerts" wait_alert "$TMP/ebpf.alerts" \
+		'"rule":"Create Privileged Pod"'
+	kill -TERM "$epid"
+	wait "$epid"
+	ok "eBPF driver: system calls and audit events in one daemon" sh -c \
+		'grep -q "stats (exit): events=[1-9]" "$1" && grep -q "k8s_audit stats: events=5 " "$1"' \
+		- ebpf.err
+else
+	wait "$epid"
+	echo "# eBPF driver unavailable here: $(head -c 200 ebpf.err)"
+fi
+
 # --- Rules upstream ships disabled, over plain HTTP on loopback -----------
 "$SAKERD" --driver ptrace -r "$RULES" -o k8s_audit.listen=0.0.0.0:0 \
 	-o k8s_audit.plain_http=true -- /bin/true >plain.out 2>plain.err
