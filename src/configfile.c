@@ -95,6 +95,9 @@ static int config_defaults(struct config *c)
 	c->containers.lookup_timeout_ms = 1000;
 	c->file_filename = strdup("/var/log/saker/events.log");
 	c->http.user_agent = strdup("saker/" PACKAGE_VERSION);
+	/* kube-apiserver batches up to 400 events per POST; Falco takes 12 MiB. */
+	c->k8s_audit.max_body_bytes = 12u << 20;
+	c->k8s_audit.max_line_bytes = 1u << 20;
 	c->rules_files = calloc(ARRAY_SIZE(default_rules), sizeof(char *));
 	if (!c->file_filename || !c->http.user_agent || !c->rules_files)
 		goto oom;
@@ -125,6 +128,14 @@ static void config_free_fields(struct config *c)
 	free(c->http.ca_path);
 	free(c->http.client_cert);
 	free(c->http.client_key);
+	free(c->k8s_audit.listen);
+	free(c->k8s_audit.path);
+	free(c->k8s_audit.tls_cert);
+	free(c->k8s_audit.tls_key);
+	free(c->k8s_audit.tls_client_ca);
+	free(c->k8s_audit.token_file);
+	free(c->k8s_audit.file);
+	free(c->k8s_audit.cluster_name);
 	memset(c, 0, sizeof(*c));
 }
 

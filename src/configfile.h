@@ -99,6 +99,13 @@ struct config {
 		uint64_t lookup_timeout_ms;
 		unsigned cache_size, label_max_len;
 	} containers;
+	/* The Kubernetes audit source (k8s_audit.*); unset strings are NULL. */
+	struct {
+		char *listen, *path, *tls_cert, *tls_key, *tls_client_ca, *token_file;
+		char *file, *cluster_name;
+		bool plain_http, file_from_end;
+		unsigned max_body_bytes, max_line_bytes; /* 0: the defaults */
+	} k8s_audit;
 };
 
 /*

@@ -85,6 +85,18 @@ const struct config_key config_keys[] = {
 	  60000 },
 	{ "container_engines.cache_size", CK_UINT, OFF(containers.cache_size), 0, 1 << 20 },
 	{ "container_engines.label_max_len", CK_UINT, OFF(containers.label_max_len), 0, 65536 },
+	{ "k8s_audit.listen", CK_STR, OFF(k8s_audit.listen) },
+	{ "k8s_audit.path", CK_STR, OFF(k8s_audit.path) },
+	{ "k8s_audit.tls.cert", CK_STR, OFF(k8s_audit.tls_cert) },
+	{ "k8s_audit.tls.key", CK_STR, OFF(k8s_audit.tls_key) },
+	{ "k8s_audit.tls.client_ca", CK_STR, OFF(k8s_audit.tls_client_ca) },
+	{ "k8s_audit.token_file", CK_STR, OFF(k8s_audit.token_file) },
+	{ "k8s_audit.plain_http", CK_BOOL, OFF(k8s_audit.plain_http) },
+	{ "k8s_audit.file", CK_STR, OFF(k8s_audit.file) },
+	{ "k8s_audit.file_from_end", CK_BOOL, OFF(k8s_audit.file_from_end) },
+	{ "k8s_audit.cluster_name", CK_STR, OFF(k8s_audit.cluster_name) },
+	{ "k8s_audit.max_body_bytes", CK_UINT, OFF(k8s_audit.max_body_bytes), 0, 1 << 30 },
+	{ "k8s_audit.max_line_bytes", CK_UINT, OFF(k8s_audit.max_line_bytes), 0, 1 << 28 },
 	{ NULL, 0, 0 },
 };
 

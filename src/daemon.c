@@ -276,6 +276,7 @@ static int loop(struct daemon *d)
 		if (now >= next_tick || k != SRC_RECORD || daemon_sig_hup || daemon_sig_usr1 ||
 		    daemon_sig_usr2) {
 			periodic(d);
+			daemon_k8s_poll(d);
 			next_tick = now + 20000000ull;
 		}
 	}
@@ -351,6 +352,7 @@ static void touch_ready(const char *path)
 
 static void teardown(struct daemon *d)
 {
+	daemon_k8s_close(d);
 	src_close(d->src);
 	if (d->q) {
 		int left = outq_stop(d->q, 10000);
@@ -399,6 +401,8 @@ static int setup(struct daemon *d, struct ruleset **rs)
 	*rs = NULL;
 	if (open_outputs(d, &d->q) < 0)
 		return SAKERD_EXIT_CONFIG;
+	if (daemon_k8s_open(d) < 0)
+		return SAKERD_EXIT_CONFIG;
 	d->started = clock_ns(CLOCK_MONOTONIC);
 	d->watchdog_period = d->cfg->watchdog_enabled ? sdn_watchdog_usec() * 500 : 0;
 	d->next_stats = d->started + d->cfg->metrics_interval_ms * 1000000ull;
@@ -438,6 +442,7 @@ int daemon_run(const struct daemon_opts *o)
 		touch_ready(o->ready_file);
 
 	k = loop(&d);
+	daemon_k8s_drain(&d);
 	sdn_stopping();
 	if (!o->quiet)
 		daemon_log_stats(&d, "exit");

@@ -16,6 +16,12 @@ static void push(struct daemon *d, struct alert *a)
 
 void daemon_raise(struct daemon *d, const struct rules_rule *r, const struct evt *e)
 {
+	daemon_raise_at(d, r, e->ts);
+}
+
+/* For a match on any source: the rules runner still holds the event's fields. */
+void daemon_raise_at(struct daemon *d, const struct rules_rule *r, uint64_t ts)
+{
 	static char text[ALERT_MAX_STR];
 	struct json_object *fields;
 	struct alert *a;
@@ -24,7 +30,7 @@ void daemon_raise(struct daemon *d, const struct rules_rule *r, const struct evt
 	/* A folded YAML scalar (output: >) ends in a newline; alerts are one line. */
 	for (size_t n = strlen(text); n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '); n--)
 		text[n - 1] = '\0';
-	a = alert_new(r->name, (enum alert_prio)r->priority, e->ts, field_source_name(r->source),
+	a = alert_new(r->name, (enum alert_prio)r->priority, ts, field_source_name(r->source),
 		      d->hostname, text);
 	if (!a)
 		return;

@@ -42,12 +42,15 @@ struct daemon {
 	uint64_t last_events;
 	struct out_bucket drop_bucket;
 	uint64_t drop_alerts;
+
+	struct daemon_k8s *k8s; /* the Kubernetes audit source; NULL when off */
 };
 
 extern volatile sig_atomic_t daemon_sig_stop, daemon_sig_hup, daemon_sig_usr1, daemon_sig_usr2;
 
 /* daemon_alert.c */
 void daemon_raise(struct daemon *d, const struct rules_rule *r, const struct evt *e);
+void daemon_raise_at(struct daemon *d, const struct rules_rule *r, uint64_t ts);
 void daemon_health(struct daemon *d, enum alert_prio prio, const char *rule, const char *msg);
 
 /* daemon_stats.c */
@@ -62,5 +65,12 @@ void daemon_containers_log_stats(struct daemon *d, const char *why);
 /* daemon_rules.c */
 int daemon_load_rules(const struct daemon_opts *o, const struct config *cfg, struct ruleset **ret);
 void daemon_interest(const struct ruleset *rs, struct src_interest *ret);
+
+/* daemon_k8saudit.c: the audit source beside the driver (no-ops when not configured). */
+int daemon_k8s_open(struct daemon *d);
+void daemon_k8s_poll(struct daemon *d);
+void daemon_k8s_drain(struct daemon *d);
+void daemon_k8s_log_stats(struct daemon *d);
+void daemon_k8s_close(struct daemon *d);
 
 #endif /* SAKER_DAEMON_INT_H */
