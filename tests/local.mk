@@ -49,3 +49,11 @@ tests_helpers_mkcap_LDADD = $(SAKER_LIBS)
 # Performs the live scenarios (tests/scenarios/) for every driver's suite.
 check_PROGRAMS += tests/helpers/scenario
 EXTRA_DIST += tests/scenarios/scenarios.yaml tests/scenarios/run.sh
+
+# Synthetic captures from text descriptions (tests/replay/README.md), and
+# the replay corpus that runs them through the rules.
+check_PROGRAMS += tests/helpers/capgen
+tests_helpers_capgen_SOURCES = tests/helpers/capgen.c tests/helpers/capgen.h \
+	tests/helpers/capgen_lex.c tests/helpers/capgen_lex.h tests/helpers/capgen_value.c
+tests_helpers_capgen_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_helpers_capgen_LDADD = $(SAKER_LIBS)
