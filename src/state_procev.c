@@ -88,7 +88,8 @@ static int set_cgroups(struct state *st, const struct evt *e, struct state_proc 
 	r = set_str(st, e, PB_CGROUPS, &p->cgroups);
 	if (r == 0 && (p->cgroups != old || !p->container_id)) {
 		containerid_from_cgroups(p->cgroups->s, p->cgroups->len, &id);
-		r = state_str_set(&st->strs, &p->container_id, id.id, strlen(id.id));
+		/* The full id: container.id shortens it, container.full_id does not. */
+		r = state_str_set(&st->strs, &p->container_id, id.full, strlen(id.full));
 	}
 	state_str_put(&st->strs, old);
 	return r;
