@@ -36,7 +36,7 @@ def tap(good, what, diag=None, skip=None):
     if not good:
         failed += 1
         for line in (diag or "").splitlines()[:30]:
-            print("# " + line)
+            print("# " + line[:400])
 
 
 def rules_path(spec):
@@ -66,6 +66,17 @@ def parse(path):
     for ln, text in enumerate(open(path, encoding="utf-8"), 1):
         if not text.startswith("%"):
             continue
+        head, _, rest = text[1:].strip().partition(" ")
+        if head == "case":
+            cur = Case(path, len(cases) + 1, rest.strip(), ln, list(rules))
+            cases.append(cur)
+            continue
+        if head == "unsynthesisable":
+            m = re.match(r'"([^"]+)"\s+(\S.*)$', rest.strip())
+            if not m:
+                sys.exit('%s:%d: %%unsynthesisable "RULE" REASON' % (path, ln))
+            unsynth.append((m.group(1), m.group(2)))
+            continue
         try:
             words = shlex.split(text[1:], comments=False)
         except ValueError as e:
@@ -73,10 +84,7 @@ def parse(path):
         if not words:
             sys.exit("%s:%d: empty directive" % (path, ln))
         d, args = words[0], words[1:]
-        if d == "case":
-            cur = Case(path, len(cases) + 1, " ".join(args), ln, list(rules))
-            cases.append(cur)
-        elif d == "rules":
+        if d == "rules":
             for a in args:
                 try:
                     rules_path(a)
@@ -104,10 +112,6 @@ def parse(path):
             if not cur or len(args) != 1:
                 sys.exit("%s:%d: %%capgen-error TEXT inside a %%case" % (path, ln))
             cur.capgen_error = args[0]
-        elif d == "unsynthesisable":
-            if len(args) < 2:
-                sys.exit("%s:%d: %%unsynthesisable RULE REASON" % (path, ln))
-            unsynth.append((args[0], " ".join(args[1:])))
         else:
             sys.exit("%s:%d: unknown directive %%%s" % (path, ln, d))
     return cases, unsynth
