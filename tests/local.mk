@@ -57,3 +57,10 @@ tests_helpers_capgen_SOURCES = tests/helpers/capgen.c tests/helpers/capgen.h \
 	tests/helpers/capgen_lex.c tests/helpers/capgen_lex.h tests/helpers/capgen_value.c
 tests_helpers_capgen_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_helpers_capgen_LDADD = $(SAKER_LIBS)
+TESTS += tests/integration/replay_cases.sh
+EXTRA_DIST += tests/integration/replay_cases.sh tests/replay/README.md \
+	tests/replay/run_cases.py tests/replay/world.txt tests/replay/rules/probe.yaml \
+	tests/replay/cases/proc.txt tests/replay/cases/fd.txt tests/replay/cases/net.txt \
+	tests/replay/cases/evt.txt tests/replay/cases/capgen_errors.txt \
+	tests/replay/cases/saker_shells.txt tests/replay/cases/saker_files.txt \
+	tests/replay/cases/saker_kernel_net.txt tests/replay/cases/falco_stable.txt
