@@ -63,4 +63,5 @@ EXTRA_DIST += tests/integration/replay_cases.sh tests/replay/README.md \
 	tests/replay/cases/proc.txt tests/replay/cases/fd.txt tests/replay/cases/net.txt \
 	tests/replay/cases/evt.txt tests/replay/cases/capgen_errors.txt \
 	tests/replay/cases/saker_shells.txt tests/replay/cases/saker_files.txt \
-	tests/replay/cases/saker_kernel_net.txt tests/replay/cases/falco_stable.txt
+	tests/replay/cases/saker_kernel_net.txt tests/replay/cases/falco_stable.txt \
+	tests/replay/cases/unknown.txt

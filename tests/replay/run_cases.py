@@ -206,6 +206,11 @@ def main():
         if status == "ok":
             covered.update(c.covers)
 
+    # make distcheck only ships the case files tests/local.mk names.
+    mk = open(SRC + "/tests/local.mk", encoding="utf-8").read()
+    unlisted = [os.path.relpath(f, SRC) for f in files if os.path.relpath(f, SRC) not in mk]
+    tap(not unlisted, "every case file is in EXTRA_DIST", "not listed: " + " ".join(unlisted))
+
     # Every field saker implements for syscalls is asserted by some case.
     lf = json.loads(subprocess.run([SAKER, "list-fields", "--json"], capture_output=True,
                                    text=True, check=True).stdout)
