@@ -54,7 +54,8 @@ EXTRA_DIST += tests/scenarios/scenarios.yaml tests/scenarios/run.sh
 # the replay corpus that runs them through the rules.
 check_PROGRAMS += tests/helpers/capgen
 tests_helpers_capgen_SOURCES = tests/helpers/capgen.c tests/helpers/capgen.h \
-	tests/helpers/capgen_lex.c tests/helpers/capgen_lex.h tests/helpers/capgen_value.c
+	tests/helpers/capgen_lex.c tests/helpers/capgen_lex.h tests/helpers/capgen_rec.c \
+	tests/helpers/capgen_value.c
 tests_helpers_capgen_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_helpers_capgen_LDADD = $(SAKER_LIBS)
 TESTS += tests/integration/replay_cases.sh
