@@ -124,6 +124,13 @@ int cmd_capture(int argc, char **argv)
 	}
 	if (events && parse_types(events, &want) < 0)
 		return EXIT_USAGE;
+	/*
+	 * Before anything is written: a SIGINT that arrives while the snapshot
+	 * is written must stop the capture, not be lost (background jobs of a
+	 * script start with SIGINT ignored).
+	 */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	k = src_open(&cfg, &s, err, sizeof(err));
 	if (k < 0) {
 		fprintf(stderr, "saker: %s\n", err);
@@ -147,8 +154,6 @@ int cmd_capture(int argc, char **argv)
 		if (k < 0)
 			fprintf(stderr, "saker: /proc snapshot incomplete: %s\n", strerror(-k));
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	/* -n counts events, not the /proc snapshot written before them. */
 	while (!stop && (!count || live < count)) {
 		const void *rec;
