@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "fields.h"
+#include "fields_state.h"
 #include "rules.h"
 
 static const char *arg_form(uint32_t flags)
@@ -139,6 +140,11 @@ int cmd_list_fields(int argc, char **argv)
 		}
 	}
 	field_init_builtin();
+	/* The state fields' extractors, so "implemented" says what the daemon has. */
+	if (fields_state_register() < 0) {
+		fprintf(stderr, "saker: internal error: state fields do not match the registry\n");
+		return 70;
+	}
 	if (json) {
 		fields_json();
 		return 0;

@@ -309,6 +309,8 @@ static int open_source(struct daemon *d)
 	}
 	if (err[0])
 		fprintf(stderr, "sakerd: %s\n", err);
+	if (d->src->hostname && d->src->hostname[0])
+		snprintf(d->hostname, sizeof(d->hostname), "%s", d->src->hostname);
 	return 0;
 }
 

@@ -154,6 +154,12 @@ static int x_type(const struct field_req *r, const struct evt *e, struct field_o
 	return field_out_cstr(o, e->info->name);
 }
 
+/* syscall.type: only system calls have one (procexit and snapshots do not). */
+static int x_syscall_type(const struct field_req *r, const struct evt *e, struct field_out *o)
+{
+	return e->info->flags & SAKER_EF_INTERNAL ? 0 : field_out_cstr(o, e->info->name);
+}
+
 static int x_num(const struct field_req *r, const struct evt *e, struct field_out *o)
 {
 	return field_out_u64(o, e->num);
@@ -173,7 +179,7 @@ static int x_simple(const struct field_req *r, const struct evt *e, struct field
 {
 	const char *n = r->def->name + 4; /* past "evt." */
 
-	if (!strcmp(n, "type") || !strcmp(n - 4, "syscall.type"))
+	if (!strcmp(n, "type"))
 		return field_out_cstr(o, e->info->name);
 	if (!strcmp(n, "num"))
 		return field_out_u64(o, e->num);
@@ -282,7 +288,7 @@ static const struct {
 } builtin[] = {
 	{ "evt.num", x_num },
 	{ "evt.type", x_type },
-	{ "syscall.type", x_type },
+	{ "syscall.type", x_syscall_type },
 	{ "evt.dir", x_simple },
 	{ "evt.rawres", x_rawres },
 	{ "evt.failed", x_failed },

@@ -159,13 +159,19 @@ int fs_fd_extract(const struct field_req *req, const struct field_ctx *c, struct
 		return fs_out_sstr(out, fd->name);
 	case SF_FD_NAMERAW:
 		return fs_out_sstr(out, fd->nameraw ? fd->nameraw : fd->name);
-	case SF_FD_DIRECTORY:
+	case SF_FD_DIRECTORY: {
+		const char *dir;
+
 		room = out->size - out->used;
 		buf = out->buf + out->used;
-		if (!state_fd_directory(fd, buf, room))
+		/* A directory fd's own name comes back as is, not in buf. */
+		dir = state_fd_directory(fd, buf, room);
+		if (!dir)
 			return 0;
-		out->used += strlen(buf) + 1;
-		return field_out_cstr(out, buf) ? 1 : -ENOSPC;
+		if (dir == buf)
+			out->used += strlen(buf) + 1;
+		return field_out_cstr(out, dir) ? 1 : -ENOSPC;
+	}
 	case SF_FD_FILENAME:
 		return fs_out_cstr(out, state_fd_filename(fd));
 	case SF_FD_CONNECTED:
@@ -185,15 +191,18 @@ int fs_fd_extract(const struct field_req *req, const struct field_ctx *c, struct
 		room = out->size - out->used;
 		buf = out->buf + out->used;
 		if (m->f == SF_FD_CONTAINERDIR) {
-			char dir[4096];
+			char dirbuf[4096];
+			const char *dir = state_fd_directory(fd, dirbuf, sizeof(dirbuf));
 
-			if (!state_fd_directory(fd, dir, sizeof(dir)))
+			if (!dir)
 				return 0;
-			n = snprintf(buf, room, "%.*s:%s", (int)p->container_id->len,
-				     p->container_id->s, dir);
+			n = snprintf(buf, room, "%.*s:%s",
+				     (int)fs_container_id_len(p->container_id), p->container_id->s,
+				     dir);
 		} else {
-			n = snprintf(buf, room, "%.*s:%.*s", (int)p->container_id->len,
-				     p->container_id->s, (int)fd->name->len, fd->name->s);
+			n = snprintf(buf, room, "%.*s:%.*s",
+				     (int)fs_container_id_len(p->container_id), p->container_id->s,
+				     (int)fd->name->len, fd->name->s);
 		}
 		if (n < 0 || (size_t)n >= room)
 			return -ENOSPC;

@@ -256,9 +256,10 @@ int fs_proc_extract(const struct field_req *req, const struct field_ctx *c, stru
 	case SF_CMDNARGS: {
 		uint64_t n = 0;
 
+		/* args holds argv[1..] NUL-separated, without a trailing NUL. */
 		for (uint32_t i = 0; p->args && i < p->args->len; i++)
 			n += p->args->s[i] == '\0';
-		return fs_out_u64(out, n);
+		return fs_out_u64(out, p->args && p->args->len ? n + 1 : 0);
 	}
 	case SF_CMDLENARGS: {
 		uint64_t n = 0;

@@ -66,6 +66,7 @@ struct source {
 	uint64_t boot_offset_ns; /* add to hdr.ts for epoch ns */
 	uint64_t start_ns; /* epoch ns at which the source started */
 	const char *driver; /* "replay", "ebpf", ... */
+	const char *hostname; /* host the records came from; NULL: this host */
 	char error[512]; /* what went wrong, when next() fails */
 };
 

@@ -101,6 +101,8 @@ int src_replay_open(const char *path, struct source **ret, char *err, size_t err
 	rp->s.driver = "replay";
 	rp->s.boot_offset_ns = cap_reader_header(rp->r)->boot_offset_ns;
 	rp->s.start_ns = cap_reader_header(rp->r)->start_ns;
+	/* Alerts name the host the capture was taken on, not the one replaying it. */
+	rp->s.hostname = cap_reader_hostinfo(rp->r)->v[CAP_HOST_HOSTNAME];
 	*ret = &rp->s;
 	return 0;
 }

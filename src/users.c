@@ -20,7 +20,7 @@
 
 #define USERS_NAME_MAX 64
 #define USERS_HOME_MAX 256
-#define USERS_CONTAINER_MAX 64
+#define USERS_CONTAINER_MAX 129 /* full container ids (64 hex digits) fit */
 
 struct users_entry {
 	uint32_t id;

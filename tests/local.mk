@@ -53,3 +53,19 @@ EXTRA_DIST += tests/scenarios/scenarios.yaml tests/scenarios/run.sh
 # saker-driver-loader and the kernel hooks (tools/local.mk).
 TESTS += tests/integration/driver_loader.sh tests/integration/kernel_hooks.sh
 EXTRA_DIST += tests/integration/driver_loader.sh tests/integration/kernel_hooks.sh
+# Synthetic captures from text descriptions (tests/replay/README.md), and
+# the replay corpus that runs them through the rules.
+check_PROGRAMS += tests/helpers/capgen
+tests_helpers_capgen_SOURCES = tests/helpers/capgen.c tests/helpers/capgen.h \
+	tests/helpers/capgen_lex.c tests/helpers/capgen_lex.h tests/helpers/capgen_rec.c \
+	tests/helpers/capgen_value.c
+tests_helpers_capgen_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_helpers_capgen_LDADD = $(SAKER_LIBS)
+TESTS += tests/integration/replay_cases.sh
+EXTRA_DIST += tests/integration/replay_cases.sh tests/replay/README.md \
+	tests/replay/run_cases.py tests/replay/world.txt tests/replay/rules/probe.yaml \
+	tests/replay/cases/proc.txt tests/replay/cases/fd.txt tests/replay/cases/net.txt \
+	tests/replay/cases/evt.txt tests/replay/cases/capgen_errors.txt \
+	tests/replay/cases/saker_shells.txt tests/replay/cases/saker_files.txt \
+	tests/replay/cases/saker_kernel_net.txt tests/replay/cases/falco_stable.txt \
+	tests/replay/cases/unknown.txt
