@@ -49,3 +49,9 @@ tests_helpers_mkcap_LDADD = $(SAKER_LIBS)
 # Performs the live scenarios (tests/scenarios/) for every driver's suite.
 check_PROGRAMS += tests/helpers/scenario
 EXTRA_DIST += tests/scenarios/scenarios.yaml tests/scenarios/run.sh
+tests_helpers_scenario_SOURCES = tests/helpers/scenario.c tests/helpers/scenario.h \
+	tests/helpers/scenario_env.c tests/helpers/scenario_acts.c
+EXTRA_DIST += tests/scenarios/defaults.yaml
+# Noise budget of the default rules under a benign admin and CI workload.
+TESTS += tests/integration/noise.sh
+EXTRA_DIST += tests/integration/noise.sh
