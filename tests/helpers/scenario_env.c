@@ -76,9 +76,10 @@ static int wrap_loginuid(const char *uid, char **argv)
 		int rfd = open("/proc/self/loginuid", O_RDONLY | O_CLOEXEC);
 
 		n = rfd < 0 ? -1 : read(rfd, cur, sizeof(cur) - 1);
+		if (rfd >= 0)
+			close(rfd);
 		if (n <= 0 || strncmp(cur, v, strlen(v)))
 			return scn_die("write /proc/self/loginuid");
-		close(rfd);
 	}
 	close(fd);
 	return run(argv);

@@ -13,8 +13,8 @@
 # ssh-keygen and userdel of a scratch user, run-parts over a scratch cron
 # directory, sed -i / cp / install on configuration files below /etc (a
 # scratch file), sudo and visudo. The admin steps run in an emulated login
-# session (loginuid 0, as pam_loginuid sets it at login); the CI step runs
-# without one, as a CI runner does.
+# session (loginuid 0, as pam_loginuid sets it at login, and for cron jobs);
+# the CI step runs without one, as a CI runner started as a service does.
 #
 # The host is shared: other processes may fire rules meanwhile. Each rule's
 # output is extended (override: output: append, in a file beside the
@@ -74,6 +74,9 @@ step_apt() {
 
 step_services() {
 	local pid=$NZ_DIR/run/web.pid port
+	for t in start-stop-daemon busybox curl; do
+		command -v $t >/dev/null || { echo "no $t (apt-get install busybox curl)"; return 77; }
+	done
 	mkdir -p "$NZ_DIR/run" "$NZ_DIR/www" && echo hi >"$NZ_DIR/www/index.html"
 	port=$((20000 + $$ % 20000))
 	for verb in start restart; do
@@ -148,14 +151,19 @@ step_accounts() {
 	local u=$NZ_USER home
 	useradd -m -s /bin/bash -c "saker noise test" "$u" || return 1
 	home=$(getent passwd "$u" | cut -d: -f6)
-	usermod -aG adm "$u" && passwd -l "$u" >/dev/null && chage -l "$u" >/dev/null || return 1
-	runuser -u "$u" -- ssh-keygen -q -t ed25519 -N '' -f "$home/.ssh/id_ed25519" || return 1
-	ssh-keygen -l -f "$home/.ssh/id_ed25519.pub" >/dev/null || return 1
+	groupadd "$u-g" && usermod -aG "$u-g" "$u" && gpasswd -d "$u" "$u-g" >/dev/null || return 1
+	echo "$u:$(od -An -N12 -tx1 /dev/urandom | tr -d ' ')" | chpasswd || return 1
+	passwd -l "$u" >/dev/null && chage -l "$u" >/dev/null || return 1
+	if command -v ssh-keygen >/dev/null; then
+		runuser -u "$u" -- ssh-keygen -q -t ed25519 -N '' -f "$home/.ssh/id_ed25519" || return 1
+		ssh-keygen -l -f "$home/.ssh/id_ed25519.pub" >/dev/null || return 1
+	fi
 	runuser -u "$u" -- id >/dev/null || return 1
 	if command -v sudo >/dev/null; then
 		sudo -u "$u" true && visudo -c >/dev/null || return 1
 	fi
 	userdel -r "$u" 2>/dev/null
+	groupdel "$u-g" || return 1
 	! id "$u" >/dev/null 2>&1
 }
 
@@ -200,7 +208,8 @@ fi
 # --- the test -------------------------------------------------------------
 
 SAKERD=${SAKERD:-$abs_top_builddir/src/sakerd}
-RULES=$abs_top_srcdir/rules/saker_rules.yaml
+# SAKER_NOISE_RULES: another rules file to put through the same workload.
+RULES=${SAKER_NOISE_RULES:-$abs_top_srcdir/rules/saker_rules.yaml}
 [ "$(id -u)" = 0 ] || skip_all "needs root (eBPF, useradd, apt)"
 [ -x "$SAKERD" ] || skip_all "sakerd not built"
 [ -r /sys/kernel/btf/vmlinux ] || skip_all "no BTF at /sys/kernel/btf/vmlinux"
@@ -230,6 +239,7 @@ host_state() {
 	ls -d "$NZ_ETC" "$NZ_LOGDIR" 2>/dev/null
 	dpkg-query -W -f '${Package} ${Status}\n' hello 2>/dev/null
 	getent passwd "$NZ_USER"
+	getent group "$NZ_USER-g"
 }
 host_state >"$TMP/host.before"
 
@@ -241,6 +251,7 @@ restore_host() {
 	[ -e "$NZ_DIR/pg/data/postmaster.pid" ] &&
 		runuser -u postgres -- "$bin/pg_ctl" -D "$NZ_DIR/pg/data" -m immediate stop >/dev/null 2>&1
 	id "$NZ_USER" >/dev/null 2>&1 && userdel -r "$NZ_USER" 2>/dev/null
+	getent group "$NZ_USER-g" >/dev/null && groupdel "$NZ_USER-g"
 	[ -e "$NZ_DIR/apt-installed" ] &&
 		DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 purge -y hello >/dev/null 2>&1
 	for f in $acct_files; do
