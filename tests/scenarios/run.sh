@@ -107,8 +107,11 @@ with open(f"{tmp}/defaults.sh", "w") as sh:
             continue
         for kind in ("pos", "twin"):
             cmd = e["run" if kind == "pos" else "twin"]
-            sh.write(f"echo '>>> {i}:{kind}'; SAKER_SCN={i}:{kind} sh -c {shlex.quote(cmd)}; "
-                     f"echo \"<<< status $?\"\n")
+            # A small environment with the marker first: drivers capture a
+            # bounded environment (4 KiB), and make's can be larger.
+            sh.write(f"echo '>>> {i}:{kind}'; env -i SAKER_SCN={i}:{kind} PATH=\"$PATH\" "
+                     f"SCEN=\"$SCEN\" AS=\"$AS\" TMP=\"$TMP\" CG=\"$CG\" CID=\"$CID\" "
+                     f"sh -c {shlex.quote(cmd)}; echo \"<<< status $?\"\n")
 json.dump(plan, open(f"{tmp}/plan.json", "w"))
 PY
 export AS=$TMP/as TMP CG CID
