@@ -69,3 +69,9 @@ EXTRA_DIST += tests/integration/replay_cases.sh tests/replay/README.md \
 	tests/replay/cases/saker_shells.txt tests/replay/cases/saker_files.txt \
 	tests/replay/cases/saker_kernel_net.txt tests/replay/cases/falco_stable.txt \
 	tests/replay/cases/unknown.txt
+tests_helpers_scenario_SOURCES = tests/helpers/scenario.c tests/helpers/scenario.h \
+	tests/helpers/scenario_env.c tests/helpers/scenario_acts.c
+EXTRA_DIST += tests/scenarios/defaults.yaml
+# Noise budget of the default rules under a benign admin and CI workload.
+TESTS += tests/integration/noise.sh
+EXTRA_DIST += tests/integration/noise.sh

@@ -21,7 +21,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int die(const char *what)
+#include "scenario.h"
+
+extern char **environ;
+
+int scn_die(const char *what)
 {
 	fprintf(stderr, "scenario: %s: %s\n", what, strerror(errno));
 	return 1;
@@ -45,9 +49,9 @@ static int read_shadow(void)
 	int fd = open("/etc/shadow", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return die("open /etc/shadow");
+		return scn_die("open /etc/shadow");
 	if (read(fd, buf, sizeof(buf)) < 0)
-		return die("read");
+		return scn_die("read");
 	close(fd);
 	return 0;
 }
@@ -58,16 +62,16 @@ static int write_bin_dir(const char *scratch)
 	int fd;
 
 	if (unshare(CLONE_NEWNS) < 0)
-		return die("unshare(CLONE_NEWNS)");
+		return scn_die("unshare(CLONE_NEWNS)");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return die("make / private");
+		return scn_die("make / private");
 	if (mount(scratch, "/usr/local/bin", NULL, MS_BIND, NULL) < 0)
-		return die("bind scratch over /usr/local/bin");
+		return scn_die("bind scratch over /usr/local/bin");
 	fd = open("/usr/local/bin/saker-evil", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
 	if (fd < 0)
-		return die("create /usr/local/bin/saker-evil");
+		return scn_die("create /usr/local/bin/saker-evil");
 	if (write(fd, "#!/bin/sh\n", 10) != 10)
-		return die("write");
+		return scn_die("write");
 	close(fd);
 	return 0;
 }
@@ -79,7 +83,7 @@ static int link_sensitive(const char *scratch)
 	snprintf(p, sizeof(p), "%s/shadow-sym", scratch);
 	unlink(p);
 	if (symlink("/etc/shadow", p) < 0)
-		return die("symlink");
+		return scn_die("symlink");
 	snprintf(p, sizeof(p), "%s/shadow-hard", scratch);
 	unlink(p);
 	/* May fail across file systems; the attempt is what is detected. */
@@ -95,9 +99,9 @@ static int chmod_setuid(const char *scratch)
 	snprintf(p, sizeof(p), "%s/suid", scratch);
 	fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0755);
 	if (fd < 0)
-		return die("create");
+		return scn_die("create");
 	close(fd);
-	return chmod(p, 04755) < 0 ? die("chmod") : 0;
+	return chmod(p, 04755) < 0 ? scn_die("chmod") : 0;
 }
 
 static int namespaces(void)
@@ -106,11 +110,11 @@ static int namespaces(void)
 	int fd = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return die("open /proc/self/ns/uts");
+		return scn_die("open /proc/self/ns/uts");
 	if (unshare(CLONE_NEWUTS) < 0)
-		return die("unshare(CLONE_NEWUTS)");
+		return scn_die("unshare(CLONE_NEWUTS)");
 	if (setns(fd, CLONE_NEWUTS) < 0)
-		return die("setns");
+		return scn_die("setns");
 	close(fd);
 	return 0;
 }
@@ -126,7 +130,7 @@ static int ptrace_attach(void)
 	}
 	if (ptrace(PTRACE_ATTACH, child, NULL, NULL) < 0) {
 		kill(child, SIGKILL);
-		return die("PTRACE_ATTACH");
+		return scn_die("PTRACE_ATTACH");
 	}
 	waitpid(child, &st, 0);
 	ptrace(PTRACE_DETACH, child, NULL, NULL);
@@ -157,17 +161,17 @@ static int memfd_exec(void)
 	in = open("/bin/true", O_RDONLY | O_CLOEXEC);
 	mfd = memfd_create("saker-fileless", MFD_CLOEXEC);
 	if (in < 0 || mfd < 0)
-		return die("memfd_create");
+		return scn_die("memfd_create");
 	while ((n = read(in, buf, sizeof(buf))) > 0)
 		if (write(mfd, buf, (size_t)n) != n)
-			return die("write memfd");
+			return scn_die("write memfd");
 	close(in);
 	p = fork();
 	if (p == 0) {
 		char *const argv[] = { "saker-fileless", NULL };
-		char *const envp[] = { NULL };
 
-		fexecve(mfd, argv, envp);
+		/* The caller's environment: the suite tells its scenarios apart by it. */
+		fexecve(mfd, argv, environ);
 		_exit(127);
 	}
 	return waitpid(p, NULL, 0) < 0;
@@ -203,10 +207,10 @@ static int connect_loopback(uint16_t port)
 	int s;
 
 	if (port == 0)
-		return die("connect needs a port");
+		return scn_die("connect needs a port");
 	s = connect_to(port);
 	if (s < 0)
-		return die("connect");
+		return scn_die("connect");
 	close(s);
 	return 0;
 }
@@ -219,11 +223,11 @@ static int reverse_shell(void)
 	pid_t p;
 
 	if (l < 0)
-		return die("listen");
+		return scn_die("listen");
 	c = connect_to(port);
 	a = accept4(l, NULL, NULL, SOCK_CLOEXEC);
 	if (c < 0 || a < 0)
-		return die("connect/accept");
+		return scn_die("connect/accept");
 	p = fork();
 	if (p == 0) {
 		dup2(c, 0);
@@ -242,6 +246,10 @@ int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
 	const char *arg = argc > 2 ? argv[2] : "/tmp";
+	int r;
+
+	if (argc > 1 && ((r = scn_wrap(argc, argv)) >= 0 || (r = scn_act(argc, argv)) >= 0))
+		return r;
 
 	if (strcmp(what, "shell") == 0)
 		return shell_from_nonshell();
@@ -265,7 +273,13 @@ int main(int argc, char **argv)
 		return connect_loopback((uint16_t)atoi(arg));
 	if (strcmp(what, "revshell") == 0)
 		return reverse_shell();
-	fprintf(stderr, "usage: scenario shell|shadow|bindir DIR|links DIR|setuid DIR|"
-			"namespaces|ptrace|traceme|memfd|connect PORT|revshell\n");
+	fprintf(stderr,
+		"usage: scenario shell|shadow|bindir DIR|links DIR|setuid DIR|namespaces|ptrace|\n"
+		"                traceme|memfd|connect PORT|revshell\n"
+		"       scenario true|bpf|listen|inetd|userns|write F|append F|read F|rm F|finit F|\n"
+		"                uffd UID|rename NAME|mv A B|chmod F MODE|mount DIR TYPE|\n"
+		"                tcp IP PORT|udp IP PORT\n"
+		"       scenario private DIR[:DIR..]|container CGROUP|loginuid UID|tty|notty|netns\n"
+		"                -- COMMAND ARGS...\n");
 	return 64;
 }

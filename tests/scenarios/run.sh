@@ -4,6 +4,9 @@
 # The live scenario suite, shared by every driver: start sakerd with
 # scenarios.yaml, perform each behaviour for real with tests/helpers/scenario,
 # stop sakerd, and check that every alert arrived with the right fields.
+# Beside them, saker's default rules (rules/saker_rules.yaml) run the
+# scenarios of defaults.yaml: each default rule must fire on its behaviour,
+# with the right fields, and stay silent on its benign twin.
 #
 #   run.sh ebpf      sakerd --driver ebpf, scenarios run beside it
 #   run.sh ptrace    sakerd --driver ptrace -- (the scenarios)
@@ -13,6 +16,8 @@ driver=${1:?usage: run.sh DRIVER}
 SAKERD=${SAKERD:-$abs_top_builddir/src/sakerd}
 SCEN=${SCENARIO:-$abs_top_builddir/tests/helpers/scenario}
 RULES=$abs_top_srcdir/tests/scenarios/scenarios.yaml
+DEFAULTS=$abs_top_srcdir/rules/saker_rules.yaml
+SPEC=$abs_top_srcdir/tests/scenarios/defaults.yaml
 export SCEN
 
 [ "$(id -u)" = 0 ] || skip_all "needs root (mounts, namespaces, /etc/shadow)"
@@ -24,7 +29,29 @@ ebpf)
 	;;
 esac
 
-mkdir -p "$TMP/scratch" "$TMP/bin"
+python3 -c 'import yaml' 2>/dev/null || skip_all "python3 has no yaml module (apt-get install python3-yaml)"
+mkdir -p "$TMP/scratch" "$TMP/bin" "$TMP/mnt" "$TMP/cg" "$TMP/as"
+
+# Copies of the helper under the names the default rules know programs by.
+for n in nginx webhook nc nmap netstat apt-get base64 crontab vim modprobe bpftool systemctl; do
+	cp "$SCEN" "$TMP/as/$n"
+done
+
+# A scratch cgroup named like a Docker container's: what makes a process a
+# container's for saker (container.id comes from the cgroup path).
+cgmnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+[ -n "$cgmnt" ] || cgmnt=$(awk '$3 == "cgroup" && $4 ~ /(^|,)pids(,|$)/ { print $2; exit }' /proc/mounts)
+hex=$(echo "saker-scenario-$$" | sha256sum | cut -c1-64)
+CID=$(echo "$hex" | cut -c1-12)
+CG=
+if [ -n "$cgmnt" ] && mkdir -p "$cgmnt/saker-scenario-$$/docker-$hex.scope" 2>/dev/null; then
+	CG=$cgmnt/saker-scenario-$$/docker-$hex.scope
+fi
+cleanup() {
+	[ -n "$CG" ] && rmdir "$CG" "$(dirname "$CG")" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
 python3 - "$TMP/port" <<'PY' &
 import socket, sys
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
@@ -53,9 +80,43 @@ set -x
 "$SCEN" memfd
 "$SCEN" connect $PORT
 "$SCEN" revshell
+sh "$TMP/defaults.sh" > "$TMP/defaults.log" 2>&1
 SH
 
-common=(-r "$RULES" -o json_output=true -o stdout_output.enabled=true
+# The default rules' scenarios: commands, expectations, and each default
+# rule's output extended with the scenario it fired in.
+python3 - "$SPEC" "$DEFAULTS" "$driver" "$TMP" "$CG" <<'PY' || { echo "Bail out! cannot read $SPEC"; exit 1; }
+import json, shlex, sys, yaml
+spec, rules, driver, tmp, cg = sys.argv[1:6]
+entries = yaml.safe_load(open(spec))
+names = [i["rule"] for i in yaml.safe_load(open(rules)) if isinstance(i, dict) and "rule" in i]
+with open(f"{tmp}/mark.yaml", "w") as f:
+    for n in names:
+        f.write(f"- rule: {json.dumps(n)}\n  output: ' scenario=%proc.env[SAKER_SCN]'\n"
+                "  override:\n    output: append\n")
+plan = {"names": names, "entries": []}
+with open(f"{tmp}/defaults.sh", "w") as sh:
+    for i, e in enumerate(entries):
+        e = dict(e)
+        why = e.get("skip") or (e.get("drivers") or {}).get(driver)
+        if not why and not cg and "$CG" in e.get("run", "") + e.get("twin", ""):
+            why = "no writable cgroup hierarchy for the scratch container"
+        e["why"] = why
+        plan["entries"].append(e)
+        if why:
+            continue
+        for kind in ("pos", "twin"):
+            cmd = e["run" if kind == "pos" else "twin"]
+            # A small environment with the marker first: drivers capture a
+            # bounded environment (4 KiB), and make's can be larger.
+            sh.write(f"echo '>>> {i}:{kind}'; env -i SAKER_SCN={i}:{kind} PATH=\"$PATH\" "
+                     f"SCEN=\"$SCEN\" AS=\"$AS\" TMP=\"$TMP\" CG=\"$CG\" CID=\"$CID\" "
+                     f"sh -c {shlex.quote(cmd)}; echo \"<<< status $?\"\n")
+json.dump(plan, open(f"{tmp}/plan.json", "w"))
+PY
+export AS=$TMP/as TMP CG CID
+
+common=(-r "$RULES" -r "$DEFAULTS" -r "$TMP/mark.yaml" -o json_output=true -o stdout_output.enabled=true
 	-o journal_output.enabled=false -o rule_matching=all)
 case $driver in
 ptrace)
@@ -123,6 +184,43 @@ check("scenario ptrace", {"evt.arg.request": lambda v: "PTRACE_ATTACH" in (v or 
 check("scenario memfd", {"proc.pname": "scenario", "proc.exepath": lambda v: "memfd:" in (v or "")})
 check("scenario connect", {"proc.name": "scenario", "fd.sport": port, "fd.sip": "127.0.0.1"})
 check("scenario revshell", {"proc.name": "sh", "proc.stdin.name": lambda v: f":{port}" in (v or "") or "127.0.0.1" in (v or "")})
+PY
+python3 - "$TMP/alerts.json" "$TMP/plan.json" "$CID" >> "$TMP/verdicts" <<'PY'
+import json, sys
+plan = json.load(open(sys.argv[2]))
+cid = sys.argv[3]
+fired = {}
+for line in open(sys.argv[1]):
+    if line.startswith("{"):
+        a = json.loads(line)
+        scn = a["output_fields"].get("proc.env[SAKER_SCN]")
+        if scn:
+            fired.setdefault((a["rule"], scn), []).append(a["output_fields"])
+missing = set(plan["names"]) - {e["rule"] for e in plan["entries"]}
+print("PASS\tdefault rules: every rule has a scenario" if not missing else
+      f"FAIL\tdefault rules: every rule has a scenario\tnone for {sorted(missing)}")
+def want(v, got):
+    v = str(v).replace("$CID", cid)
+    got = "" if got is None else str(got)
+    return v[1:] in got if v.startswith("~") else got == v
+for i, e in enumerate(plan["entries"]):
+    r = e["rule"]
+    if e["why"]:
+        print(f"PASS\tdefault rule {r} # SKIP {e['why']}")
+        continue
+    got = fired.get((r, f"{i}:pos"), [])
+    bad = None
+    for f in got:
+        bad = [f"{k}={f.get(k)!r}" for k, v in e.get("expect", {}).items() if not want(v, f.get(k))]
+        if not bad:
+            break
+    if got and not bad:
+        print(f"PASS\tdefault rule {r}: fires with {', '.join(sorted(e.get('expect', {})))}")
+    else:
+        print(f"FAIL\tdefault rule {r}: fires\t" + ("; ".join(bad) if got else "no alert"))
+    twin = fired.get((r, f"{i}:twin"), [])
+    print(f"PASS\tdefault rule {r}: silent on the twin" if not twin else
+          f"FAIL\tdefault rule {r}: silent on the twin\t{len(twin)} alert(s)")
 PY
 verdicts "$TMP/verdicts"
 ok "sakerd reported no errors" sh -c "! grep -i 'error' '$TMP/sakerd.err'"
