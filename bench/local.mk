@@ -8,3 +8,10 @@ EXTRA_DIST += bench/run bench/README.md
 bench: bench/workload src/saker
 	$(SHELL) $(top_srcdir)/bench/run
 .PHONY: bench
+
+# saker.ko against Falco's scap.ko in a qemu guest (bench/guest); root, DKMS.
+EXTRA_DIST += bench/guest bench/guest-init.sh
+bench-guest: bench/workload src/sakerd
+	abs_top_builddir=$(abs_top_builddir) abs_top_srcdir=$(abs_top_srcdir) \
+		bash $(top_srcdir)/bench/guest
+.PHONY: bench-guest

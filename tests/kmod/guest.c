@@ -117,6 +117,7 @@ int main(int argc, char **argv)
 		case_abi_mismatch();
 		case_ioctls();
 		case_capture();
+		case_exe_flags();
 		case_hotplug();
 		case_bench();
 		case_tiny_buffer();

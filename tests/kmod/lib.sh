@@ -15,16 +15,24 @@ guest_default_kver() {
 }
 
 # guest_vmlinuz KVER CACHE WORK: unpack boot/vmlinuz-KVER from Debian's
-# package into CACHE once (never installed); prints its path.
+# package into CACHE once (never installed), with the overlay module the
+# exe-flags case mounts (CACHE/overlay-KVER.ko); prints the vmlinuz path.
 guest_vmlinuz() {
 	_v=$2/vmlinuz-$1
-	if [ ! -s "$_v" ]; then
+	if [ ! -s "$_v" ] || [ ! -e "$2/overlay-$1.ko" ]; then
 		(cd "$3" && apt-get download "linux-image-$1" >>"$log" 2>&1) ||
 			guest_skip "cannot download linux-image-$1 (see $log)"
-		dpkg-deb --fsys-tarfile "$3"/linux-image-"$1"_*.deb |
-			tar -xO "./boot/vmlinuz-$1" >"$_v.tmp" || guest_die "no vmlinuz in linux-image-$1"
-		mv "$_v.tmp" "$_v"
-		rm -f "$3"/linux-image-"$1"_*.deb
+		dpkg-deb -x "$3"/linux-image-"$1"_*.deb "$3/image" ||
+			guest_die "cannot unpack linux-image-$1"
+		cp "$3/image/boot/vmlinuz-$1" "$_v.tmp" && mv "$_v.tmp" "$_v" ||
+			guest_die "no vmlinuz in linux-image-$1"
+		_o=$(find "$3/image" -name 'overlay.ko*' | head -n 1)
+		case $_o in
+		*.xz) xz -dc "$_o" ;;
+		*.zst) zstd -qdc "$_o" ;;
+		?*) cat "$_o" ;;
+		esac >"$2/overlay-$1.ko"
+		rm -rf "$3"/linux-image-"$1"_*.deb "$3/image"
 	fi
 	echo "$_v"
 }

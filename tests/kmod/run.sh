@@ -118,14 +118,20 @@ SH
 }
 
 t0=$(date +%s)
-ko=$(build_kmod) || exit $?
-echo "# dkms built saker.ko for $kver in $(($(date +%s) - t0)) s"
+case $only in
+*=*kmod* | "")
+	ko=$(build_kmod) || exit $?
+	echo "# dkms built saker.ko for $kver in $(($(date +%s) - t0)) s"
+	;;
+*) ko=/dev/null ;; # only the eBPF suite: no module needed
+esac
 
 # The initramfs: the guest program as /init, its libraries, the module.
 root=$work/initramfs
 guest_root "$root"
 guest_bin "$root" "$builddir/tests/kmod/saker-kmod-guest" /init
 cp "$ko" "$root/saker.ko"
+[ -s "$cache/overlay-$kver.ko" ] && cp "$cache/overlay-$kver.ko" "$root/overlay.ko"
 if [ -n "$suites" ]; then
 	t0=$(date +%s)
 	if [ -n "$ebpf_object" ]; then
