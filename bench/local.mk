@@ -10,3 +10,10 @@ EXTRA_DIST += bench/run bench/README.md
 bench: bench/workload bench/mkbigcap bench/bench_state src/saker src/sakerd
 	bash $(top_srcdir)/bench/run
 .PHONY: bench
+
+# saker.ko against Falco's scap.ko in a qemu guest (bench/guest); root, DKMS.
+EXTRA_DIST += bench/guest bench/guest-init.sh
+bench-guest: bench/workload src/sakerd
+	abs_top_builddir=$(abs_top_builddir) abs_top_srcdir=$(abs_top_srcdir) \
+		bash $(top_srcdir)/bench/guest
+.PHONY: bench-guest

@@ -10,6 +10,7 @@
 #include <linux/cred.h>
 #include <linux/fs_struct.h>
 #include <linux/kernfs.h>
+#include <linux/magic.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
@@ -32,46 +33,71 @@ static void fill_cwd(struct saker_rec *r, struct task_struct *task)
 	spin_unlock(&fs->lock);
 }
 
-/* "subsys=path" for each controller, NUL-separated, bounded. */
+/* Append "name=path" and its NUL at *off; false when it does not fit. */
+static bool cgroup_entry(u8 *p, u32 room, u32 *off, const char *name, struct kernfs_node *kn)
+{
+	size_t nlen = strlen(name);
+	int plen;
+
+	if (*off + nlen + 3 > room)
+		return false;
+	memcpy(p + *off, name, nlen);
+	p[*off + nlen] = '=';
+	plen = kernfs_path(kn, (char *)p + *off + nlen + 1, room - *off - nlen - 1);
+	if (plen < 0 || *off + nlen + 1 + plen + 1 > room)
+		return false;
+	*off += nlen + 1 + plen + 1;
+	return true;
+}
+
+/*
+ * As the eBPF probe writes them: "controller=/path" for each controller
+ * mounted on a v1 hierarchy (by its v1 name), then "unified=/path" for the
+ * task's v2 cgroup; NUL-separated, bounded.
+ */
 static void fill_cgroups(struct saker_rec *r, struct task_struct *task)
 {
 	u32 room = r->overflow ? 0 : min_t(u32, SAKER_CGROUP_MAX, r->limit - r->off);
 	u8 *p = saker_rec_room(r, room);
-	bool truncated = false;
+	bool fits = true;
 	u32 off = 0;
 	int i;
 
 	if (!p)
 		return;
 	rcu_read_lock();
-	for (i = 0; i < CGROUP_SUBSYS_COUNT; i++) {
+	for (i = 0; i < CGROUP_SUBSYS_COUNT && fits; i++) {
 		struct cgroup_subsys_state *css = task_css(task, i);
-		size_t nlen;
-		int plen;
 
-		if (!css || !css->ss || !css->cgroup)
+		if (!css || !css->ss || !css->cgroup || css->cgroup->root == &cgrp_dfl_root)
 			continue;
-		nlen = strlen(css->ss->name);
-		if (off + nlen + 3 > room) {
-			truncated = true;
-			break;
-		}
-		memcpy(p + off, css->ss->name, nlen);
-		p[off + nlen] = '=';
-		plen = kernfs_path(css->cgroup->kn, (char *)p + off + nlen + 1,
-				   room - off - nlen - 1);
-		if (plen < 0 || off + nlen + 1 + plen + 1 > room) {
-			truncated = true;
-			break;
-		}
-		off += nlen + 1 + plen + 1;
+		fits = cgroup_entry(p, room, &off, css->ss->legacy_name, css->cgroup->kn);
 	}
+	if (fits)
+		fits = cgroup_entry(p, room, &off, "unified", task_dfl_cgroup(task)->kn);
 	rcu_read_unlock();
-	if (room < SAKER_CGROUP_MAX && truncated) {
+	if (room < SAKER_CGROUP_MAX && !fits) {
 		r->overflow = true;
 		return;
 	}
-	saker_rec_put_len(r, off, truncated);
+	saker_rec_put_len(r, off, !fits);
+}
+
+/*
+ * overlayfs keeps the upper-layer dentry right after the VFS inode in its
+ * private struct ovl_inode (fs/overlayfs/ovl_entry.h, laid out so since
+ * 4.13; the header is not in the kernel headers packages). It is only
+ * tested for NULL here, never followed. No upper dentry: the file is in a
+ * lower layer.
+ */
+static u32 exe_layer(struct inode *inode)
+{
+	struct dentry *const *upper;
+
+	if (inode->i_sb->s_magic != OVERLAYFS_SUPER_MAGIC)
+		return 0;
+	upper = (void *)inode + ALIGN(sizeof(*inode), sizeof(void *));
+	return READ_ONCE(*upper) ? SAKER_EXE_UPPER_LAYER : SAKER_EXE_LOWER_LAYER;
 }
 
 static u32 fill_exe(struct saker_rec *r, struct task_struct *task)
@@ -87,15 +113,16 @@ static u32 fill_exe(struct saker_rec *r, struct task_struct *task)
 	}
 	saker_rec_path(r, &exe->f_path);
 	inode = file_inode(exe);
-	if (!strncmp(exe->f_path.dentry->d_name.name, "memfd:", 6))
+	/* A memfd's dentry is its own root: a file merely named so is not. */
+	if (!strncmp(exe->f_path.dentry->d_name.name, "memfd:", 6) && IS_ROOT(exe->f_path.dentry))
 		flags |= SAKER_EXE_FROM_MEMFD;
+	flags |= exe_layer(inode);
 	rcu_read_lock();
 	cred = __task_cred(task);
-	/* Writable by the task's user: owner, group or other write bit. */
+	/* inode_permission(MAY_WRITE) by mode bits, or CAP_DAC_OVERRIDE. */
 	if ((uid_eq(inode->i_uid, cred->fsuid) && (inode->i_mode & 0200)) ||
 	    (gid_eq(inode->i_gid, cred->fsgid) && (inode->i_mode & 0020)) ||
-	    (inode->i_mode & 0002) ||
-	    (uid_eq(cred->fsuid, GLOBAL_ROOT_UID) && (inode->i_mode & 0222)))
+	    (inode->i_mode & 0002) || cap_raised(cred->cap_effective, CAP_DAC_OVERRIDE))
 		flags |= SAKER_EXE_WRITABLE;
 	rcu_read_unlock();
 	fput(exe);

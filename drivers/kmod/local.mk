@@ -51,8 +51,9 @@ src_libsaker_a_SOURCES += src/src_kmod.c src/src_kmod.h
 # TAP wrapper that SKIPs without root, qemu or kernel headers.
 check_PROGRAMS += tests/kmod/saker-kmod-guest
 tests_kmod_saker_kmod_guest_SOURCES = tests/kmod/guest.c tests/kmod/guest.h \
-	tests/kmod/guest_cases.c tests/kmod/guest_capture.c tests/kmod/guest_bench.c
+	tests/kmod/guest_cases.c tests/kmod/guest_capture.c tests/kmod/guest_bench.c \
+	tests/kmod/guest_suite.c tests/kmod/guest_exe.c
 tests_kmod_saker_kmod_guest_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_kmod_saker_kmod_guest_LDADD = $(TEST_LDADD) -lpthread
 TESTS += tests/integration/kmod.sh
-EXTRA_DIST += tests/integration/kmod.sh tests/kmod/run.sh
+EXTRA_DIST += tests/integration/kmod.sh tests/kmod/run.sh tests/kmod/lib.sh

@@ -16,6 +16,20 @@ kernels=${SAKER_KMOD_KERNELS:-$default $(ls -d /lib/modules/*-amd64/build 2>/dev
 	sed 's|^/lib/modules/||; s|/build$||' | grep -vx "${default:-none}" | sort -V)}
 [ -n "$(echo $kernels)" ] || skip_all "no kernel headers: apt-get install linux-headers-amd64"
 
+# The classic eBPF object in the guest. Known broken (drivers/ebpf: on 6.1
+# the verifier rejects it, with 6.12's headers it does not compile): a TODO
+# while the guest says so, a real check as soon as the suite runs.
+ebpf_verdict() {
+	_why=$(sed -n 's/^ok [0-9]* # SKIP \(classic eBPF: .*\)/\1/p' "$2" | head -n 1)
+	if [ -n "$_why" ]; then
+		tap_n=$((tap_n + 1))
+		echo "not ok $tap_n - $1: sakerd --driver ebpf runs the classic object in the guest # TODO $_why"
+		return
+	fi
+	is "$1: sakerd --driver ebpf (classic object) passed the live scenario suite in the guest" \
+		"$(grep -c '^ok [0-9]* - sakerd --driver ebpf (classic object): the suite passed' "$2")" 1
+}
+
 skipped=
 for kver in $kernels; do
 	out=$TMP/run-$kver.out
@@ -35,6 +49,9 @@ for kver in $kernels; do
 	is "$kver: DKMS builds the module, it loads, the guest reports a pass" "$rc" 0
 	is "$kver: no failed check in the guest" "$(grep -c '^not ok' "$out")" 0
 	is "$kver: the guest ran all its checks" "$(grep -c '^ok' "$out" | awk '{print ($1 > 50)}')" 1
+	is "$kver: sakerd --driver kmod passed the live scenario suite in the guest" \
+		"$(grep -c '^ok [0-9]* - sakerd --driver kmod: the suite passed' "$out")" 1
+	ebpf_verdict "$kver" "$out"
 done
 [ "$tap_n" -gt 0 ] || skip_all "$skipped"
 done_testing

@@ -59,6 +59,13 @@ static void setup(void)
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	/* bash's process substitution and scripts' /dev/stdin need these. */
+	symlink("/proc/self/fd", "/dev/fd");
+	symlink("/proc/self/fd/0", "/dev/stdin");
+	symlink("/proc/self/fd/1", "/dev/stdout");
+	symlink("/proc/self/fd/2", "/dev/stderr");
+	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	setenv("HOME", "/root", 1);
 	fd = open("/dev/console", O_RDWR);
 	if (fd >= 0) {
 		dup2(fd, 0);
@@ -90,6 +97,7 @@ static void report(int failed)
 
 int main(int argc, char **argv)
 {
+	const char *only;
 	int failed;
 
 	if (argc > 1 && strcmp(argv[1], "--child") == 0)
@@ -100,14 +108,24 @@ int main(int argc, char **argv)
 	}
 	setup();
 	printf("# saker kmod guest: kernel tests start\n");
-	case_bench_baseline();
-	case_bad_params();
-	case_abi_mismatch();
-	case_ioctls();
-	case_capture();
-	case_hotplug();
-	case_bench();
-	case_tiny_buffer();
+	/* run.sh -s LIST: only these scenario suites (the kernel passes
+	 * unknown name=value boot parameters to init as its environment). */
+	only = getenv("SAKER_GUEST_SUITES_ONLY");
+	if (!only) {
+		case_bench_baseline();
+		case_bad_params();
+		case_abi_mismatch();
+		case_ioctls();
+		case_capture();
+		case_exe_flags();
+		case_hotplug();
+		case_bench();
+		case_tiny_buffer();
+	}
+	if (!only || strstr(only, "kmod"))
+		case_scenarios_kmod();
+	if (!only || strstr(only, "ebpf"))
+		case_scenarios_ebpf();
 	case_kernel_log();
 	failed = tap_done();
 	report(failed);

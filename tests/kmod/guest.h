@@ -22,5 +22,8 @@ void case_kernel_log(void);
 void case_bench_baseline(void);
 void case_bench(void);
 void case_hotplug(void);
+void case_exe_flags(void);
+void case_scenarios_kmod(void);
+void case_scenarios_ebpf(void);
 
 #endif /* SAKER_KMOD_GUEST_H */

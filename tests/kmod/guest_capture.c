@@ -3,7 +3,6 @@
  * Capture through src_kmod: real system calls in, decoded records out.
  * Then unload under a reader, and drops with a tiny buffer.
  */
-#define _GNU_SOURCE /* sched_setaffinity, CPU_SET */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -5,7 +5,6 @@
  * through src_kmod and the decoder, unload under a reader, drops with a
  * tiny buffer, and a clean kernel log.
  */
-#define _GNU_SOURCE /* sched_setaffinity, CPU_SET */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

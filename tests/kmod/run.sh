@@ -6,6 +6,13 @@
 # unpacked (never installed).
 #
 #   tests/kmod/run.sh [-b BUILDDIR] [-k KVER] [-w WORKDIR] [-c CACHEDIR]
+#                     [-S | -s kmod,ebpf] [-e EBPF_OBJECT]
+#
+# Besides the C cases (tests/kmod/guest*.c, PID 1), the guest runs the
+# shared live scenario suite (tests/scenarios/run.sh) against the real
+# sakerd twice: --driver kmod, and --driver ebpf loading the classic eBPF
+# object built for KVER's headers. -S leaves both suites out (faster), -s
+# runs only the listed suites; -e loads the given classic object instead of building one.
 #
 # KVER defaults to the kernel linux-headers-amd64 depends on (never uname -r:
 # that is the host's kernel). Output: the guest's TAP on stdout, and an exit
@@ -13,98 +20,138 @@
 # here, with the reason on stderr).
 set -u
 
+here=$(cd "$(dirname "$0")" && pwd)
+srcdir=$(cd "$here/../.." && pwd)
 builddir=${abs_top_builddir:-$(pwd)}
 kver=
 work=
+suites=1
+only=
+ebpf_object=
 cache=${SAKER_KMOD_CACHE:-/var/tmp/saker-kmod-kernels}
-while getopts b:k:w:c: opt; do
+while getopts b:k:w:c:Ss:e: opt; do
 	case $opt in
 	b) builddir=$OPTARG ;;
 	k) kver=$OPTARG ;;
 	w) work=$OPTARG ;;
 	c) cache=$OPTARG ;;
+	S) suites= ;;
+	s) only=SAKER_GUEST_SUITES_ONLY=$OPTARG ;;
+	e) ebpf_object=$(readlink -f "$OPTARG") ;;
 	*) exit 2 ;;
 	esac
 done
+. "$here/lib.sh"
 
-skip() { echo "$*" >&2; exit 77; }
-die() { echo "kmod harness: $*" >&2; exit 1; }
-
-[ "$(id -u)" = 0 ] || skip "needs root (DKMS build and module tests)"
-for tool in qemu-system-x86_64 dkms cpio gzip dpkg-query; do
-	command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed (apt-get install qemu-system-x86 dkms cpio)"
+[ "$(id -u)" = 0 ] || guest_skip "needs root (DKMS build and module tests)"
+for tool in qemu-system-x86_64 dkms cpio dpkg-query; do
+	command -v "$tool" >/dev/null 2>&1 || guest_skip "$tool is not installed (apt-get install qemu-system-x86 dkms cpio)"
 done
-if [ -z "$kver" ]; then
-	kver=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
-		sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p')
-fi
-[ -n "$kver" ] || skip "no kernel headers: apt-get install linux-headers-amd64"
-[ -d "/lib/modules/$kver/build" ] || skip "no headers for $kver in /lib/modules/$kver/build"
-[ -x "$builddir/tests/kmod/saker-kmod-guest" ] || die "build tests/kmod/saker-kmod-guest first (make check)"
+[ -n "$kver" ] || kver=$(guest_default_kver)
+[ -n "$kver" ] || guest_skip "no kernel headers: apt-get install linux-headers-amd64"
+[ -d "/lib/modules/$kver/build" ] || guest_skip "no headers for $kver in /lib/modules/$kver/build"
+[ -x "$builddir/tests/kmod/saker-kmod-guest" ] || guest_die "build tests/kmod/saker-kmod-guest first (make check)"
 
 [ -n "$work" ] || work=$(mktemp -d /tmp/saker-kmod.XXXXXX)
 mkdir -p "$work" "$cache"
 log=$work/harness.log
 : >"$log"
-
-# The guest kernel: unpack boot/vmlinuz from the Debian package, once.
-vmlinuz=$cache/vmlinuz-$kver
-if [ ! -s "$vmlinuz" ]; then
-	(cd "$work" && apt-get download "linux-image-$kver" >>"$log" 2>&1) ||
-		skip "cannot download linux-image-$kver (see $log)"
-	dpkg-deb --fsys-tarfile "$work"/linux-image-"$kver"_*.deb |
-		tar -xO "./boot/vmlinuz-$kver" >"$vmlinuz.tmp" || die "no vmlinuz in linux-image-$kver"
-	mv "$vmlinuz.tmp" "$vmlinuz"
-	rm -f "$work"/linux-image-"$kver"_*.deb
-fi
+vmlinuz=$(guest_vmlinuz "$kver" "$cache" "$work") || exit $?
 
 # The module, the way a user gets it: make install-dkms, then dkms.
-version=$(sed -n 's/^PACKAGE_VERSION = //p' "$builddir/Makefile")
-stage=$work/stage
+build_kmod() {
+	_version=$(sed -n 's/^PACKAGE_VERSION = //p' "$builddir/Makefile")
+	make -C "$builddir" -s install-dkms DESTDIR="$work/stage" prefix=/usr >>"$log" 2>&1 ||
+		guest_die "make install-dkms failed (see $log)"
+	guest_dkms "$kver" "$work" "$work/stage/usr/src" saker "$_version"
+}
+
+# build_ebpf_classic KVER OUT: the classic eBPF object for KVER's headers.
+# The one place that builds it: saker-driver-loader will take over here
+# (saker-driver-loader ebpf --kernel-release KVER does the same build).
+build_ebpf_classic() {
+	_h=$(readlink -f "/lib/modules/$1/build")
+	make -C "$builddir" -s ebpf-classic KERNEL_HEADERS="$_h" >>"$log" 2>&1 ||
+		return 1
+	cp "$builddir/drivers/ebpf/classic/saker.bpf.o" "$2"
+}
+
+# The suites' side of the initramfs: sakerd (its stderr copied to
+# $SAKERD_LOG so the guest can read its exit statistics after run.sh has
+# removed its scratch directory), the scenario helper, the suite's scripts
+# and rules, and what they run (bash, dash as /bin/sh, python3, coreutils).
+add_suites() {
+	_r=$1 _o=$1/opt/saker
+	[ -x "$builddir/src/sakerd" ] || { echo "# no sakerd built: suites left out"; return; }
+	[ -x "$builddir/tests/helpers/scenario" ] || { echo "# no scenario helper built: suites left out"; return; }
+	mkdir -p "$_o/src/tests/scenarios" "$_o/src/tests/integration" "$_o/build"
+	guest_bin "$_r" "$builddir/src/sakerd" /opt/saker/sakerd
+	guest_bin "$_r" "$builddir/tests/helpers/scenario" /opt/saker/scenario
+	cp "$srcdir/tests/scenarios/run.sh" "$srcdir/tests/scenarios/scenarios.yaml" \
+		"$_o/src/tests/scenarios/"
+	cp "$srcdir/tests/integration/lib.sh" "$_o/src/tests/integration/"
+	cat >"$_o/sakerd-logged" <<'SH'
+#!/bin/bash
+exec /opt/saker/sakerd "$@" 2> >(exec tee -a "${SAKERD_LOG:-/dev/null}" >&2)
+SH
+	chmod 755 "$_o/sakerd-logged"
+	# sakerd needs its configuration file at the path built into it.
+	_conf=$("$builddir/src/sakerd" --help 2>&1 | sed -n 's/.*(default \(\/[^)]*\)).*/\1/p' | head -n 1)
+	mkdir -p "$_r$(dirname "$_conf")"
+	cp "$srcdir/config/saker.yaml" "$_r$_conf"
+	for _t in bash dash cat cp chmod dirname env grep head id ln ls mkdir mktemp rm \
+		sed seq sleep sort tail tee true uname wc; do
+		for _d in /usr/bin /bin /usr/sbin /sbin; do
+			[ -x "$_d/$_t" ] || continue
+			guest_bin "$_r" "$(readlink -f "$_d/$_t")" "/usr/bin/$_t"
+			break
+		done
+	done
+	ln -sf dash "$_r/usr/bin/sh"
+	guest_python "$_r" || echo "# no python3: the suites will fail in the guest"
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' \
+		>"$_r/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$_r/etc/group"
+	printf 'root:*:19000:0:99999:7:::\n' >"$_r/etc/shadow"
+	chmod 640 "$_r/etc/shadow"
+	printf 'saker-guest\n' >"$_r/etc/hostname"
+}
+
 t0=$(date +%s)
-make -C "$builddir" -s install-dkms DESTDIR="$stage" prefix=/usr >>"$log" 2>&1 ||
-	die "make install-dkms failed (see $log)"
-dk="--dkmstree $work/dkms --sourcetree $stage/usr/src --installtree $work/install"
-mkdir -p "$work/dkms" "$work/install/$kver"
-# No signing: the guest kernel takes unsigned modules, and signing would
-# make dkms generate a key under /var/lib/dkms.
-sign_file=$work/no-signing
-export sign_file
-# shellcheck disable=SC2086
-{ dkms add $dk -m saker -v "$version" -k "$kver" &&
-	dkms build $dk -m saker -v "$version" -k "$kver" &&
-	dkms install $dk --no-depmod -m saker -v "$version" -k "$kver"; } >>"$log" 2>&1 ||
-	{ cat "$work"/dkms/saker/"$version"/build/make.log >>"$log" 2>/dev/null; die "dkms failed (see $log)"; }
-ko=$(find "$work/install" -name 'saker.ko*' | head -n 1)
-[ -n "$ko" ] || die "dkms installed no saker.ko (see $log)"
-echo "# dkms built $(basename "$ko") for $kver in $(($(date +%s) - t0)) s"
+case $only in
+*=*kmod* | "")
+	ko=$(build_kmod) || exit $?
+	echo "# dkms built saker.ko for $kver in $(($(date +%s) - t0)) s"
+	;;
+*) ko=/dev/null ;; # only the eBPF suite: no module needed
+esac
 
 # The initramfs: the guest program as /init, its libraries, the module.
 root=$work/initramfs
-rm -rf "$root"
-mkdir -p "$root/dev" "$root/proc" "$root/sys" "$root/tmp"
-cp "$builddir/tests/kmod/saker-kmod-guest" "$root/init"
-case $ko in
-*.xz) xz -dc "$ko" >"$root/saker.ko" ;;
-*.zst) zstd -qdc "$ko" >"$root/saker.ko" ;;
-*) cp "$ko" "$root/saker.ko" ;;
-esac
-for lib in $(ldd "$root/init" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
-	mkdir -p "$root$(dirname "$lib")"
-	cp -L "$lib" "$root$lib"
-done
-(cd "$root" && find . | cpio -o -H newc 2>>"$log" | gzip -1 >"$work/initramfs.gz") ||
-	die "cpio failed"
+guest_root "$root"
+guest_bin "$root" "$builddir/tests/kmod/saker-kmod-guest" /init
+cp "$ko" "$root/saker.ko"
+[ -s "$cache/overlay-$kver.ko" ] && cp "$cache/overlay-$kver.ko" "$root/overlay.ko"
+if [ -n "$suites" ]; then
+	t0=$(date +%s)
+	if [ -n "$ebpf_object" ]; then
+		cp "$ebpf_object" "$root/saker.bpf.o"
+	elif build_ebpf_classic "$kver" "$root/saker.bpf.o"; then
+		echo "# classic eBPF object built for $kver in $(($(date +%s) - t0)) s"
+	else
+		echo "# classic eBPF object not built for $kver (see $log)"
+		: >"$root/saker.bpf.o.failed"
+	fi
+	add_suites "$root"
+fi
+guest_pack "$root" "$work/initramfs.cpio"
+echo "# initramfs: $(du -m "$work/initramfs.cpio" | cut -f1) MiB"
 
-# The guest reports twice: a marker line and isa-debug-exit (33 = pass).
 t0=$(date +%s)
-timeout 300 qemu-system-x86_64 -accel tcg -m 256M -smp 2 -nographic -no-reboot -nic none \
-	-kernel "$vmlinuz" -initrd "$work/initramfs.gz" \
-	-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4" \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$work/console.log" 2>&1
+guest_boot "$vmlinuz" "$work/initramfs.cpio" "$work/console.log" 600 "$only"
 rc=$?
 echo "# guest ran in $(($(date +%s) - t0)) s, qemu exit $rc, console in $work/console.log"
-tr -d '\r' <"$work/console.log" | grep -E '^(ok|not ok|#|1\.\.)' 
+tr -d '\r' <"$work/console.log" | grep -E '^(ok|not ok|#|1\.\.)'
 marker=$(tr -d '\r' <"$work/console.log" | sed -n 's/^SAKER-KMOD-RESULT: //p')
 if [ "$rc" = 33 ] && [ "$marker" = PASS ]; then
 	exit 0
