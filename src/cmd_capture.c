@@ -128,9 +128,6 @@ int cmd_capture(int argc, char **argv)
 	 * Before anything slow: a SIGINT during the driver's load or the /proc
 	 * snapshot must end the capture, not be lost (a shell starts background
 	 * jobs with SIGINT ignored until a handler is set).
-	 * Before anything is written: a SIGINT that arrives while the snapshot
-	 * is written must stop the capture, not be lost (background jobs of a
-	 * script start with SIGINT ignored).
 	 */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

@@ -30,7 +30,7 @@ const bool config_have_http = true;
 const bool config_have_http = false;
 #endif
 
-#define MAX_KEYS 64
+#define MAX_KEYS 128
 #define MAX_DEPTH 8
 
 /* Where each key was last set, so cross-key errors can point at it. */
@@ -168,8 +168,12 @@ __attribute__((format(printf, 3, 4))) static int fail(struct loader *l, const ya
 
 static void mark_where(struct loader *l, const struct config_key *k, const yaml_node_t *n)
 {
-	char *w = l->where[k - config_keys];
+	char *w;
 
+	/* Every key has its slot: a table that outgrew MAX_KEYS is a bug, not a guess. */
+	if ((size_t)(k - config_keys) >= MAX_KEYS)
+		abort();
+	w = l->where[k - config_keys];
 	if (n)
 		snprintf(w, sizeof(l->where[0]), "%s:%zu:%zu", l->file, n->start_mark.line + 1,
 			 n->start_mark.column + 1);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "container.h"
+#include "containerid.h"
 #include "fields.h"
 #include "fields_container.h"
 #include "fields_state_int.h"
@@ -237,6 +238,14 @@ static int extract(const struct field_req *req, const struct field_ctx *c, struc
 	ce = d->containers ?
 		     container_meta_get(d->containers, p->container_id->s, p->container_id->len) :
 		     NULL;
+	if (!ce && f == CF_FULL_ID && p->cgroups) {
+		/* No runtime cache (replay, or not looked up yet): the cgroup path says it. */
+		struct containerid cid = { 0 };
+
+		containerid_from_cgroups(p->cgroups->s, p->cgroups->len, &cid);
+		/* cid is on this stack: the value is copied into the output buffer. */
+		return cid.full[0] && field_out_printf(out, "%s", cid.full) ? 1 : 0;
+	}
 	if (!ce)
 		return 0;
 	/* The full id is the cgroup path's: known before any lookup. */

@@ -95,8 +95,6 @@ static int set_cgroups(struct state *st, const struct evt *e, struct state_proc 
 			state_proc_set_container(st, p, cid);
 		else
 			r = -ENOMEM;
-		/* The full id: container.id shortens it, container.full_id does not. */
-		r = state_str_set(&st->strs, &p->container_id, id.full, strlen(id.full));
 	}
 	state_str_put(&st->strs, old);
 	return r;
