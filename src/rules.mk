@@ -2,7 +2,7 @@
 # The rules engine: field registry, conditions, rules files, outputs.
 src_libsaker_a_SOURCES += \
 	src/fields.c src/fields.h src/fields_table.c src/fields_evt.c src/fields_errno.c \
-	src/cond.h src/cond_int.h src/cond_parse.c src/cond_expand.c src/cond_env.c \
+	src/cond.h src/cond_int.h src/hash.h src/cond_parse.c src/cond_expand.c src/cond_env.c \
 	src/cond_set.c src/cond_compile.c src/cond_eval.c src/cond_evttype.c \
 	src/outfmt.c src/outfmt.h \
 	src/rules.h src/rules_int.h src/rules.c src/rules_text.c src/rules_items.c \
