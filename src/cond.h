@@ -165,6 +165,10 @@ void cond_run_free(struct cond_run *run);
 /* Start a new event: forget every cached value. */
 void cond_run_begin(struct cond_run *run, const struct field_ctx *ctx);
 bool cond_eval(const struct cond_expr *e, struct cond_run *run);
+/* Evaluate every node afresh (tests compare verdicts with and without). */
+void cond_run_nomemo(struct cond_run *run);
+/* Subexpressions compiled into env more than once (evaluated once per event). */
+unsigned cond_env_nshared(const struct cond_env *env);
 /* Values of a slot for the current event (extracted on first use); 0 = n/a. */
 int cond_run_get(struct cond_run *run, unsigned slot, const struct field_val **ret);
 enum field_type cond_run_type(const struct cond_run *run, unsigned slot);

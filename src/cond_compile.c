@@ -295,7 +295,8 @@ static struct cond_expr *compile_check(struct cctx *x, const struct cond_node *n
 	}
 	c->subset = (req->def->flags & FIELD_LIST) && !(req->def->flags & FIELD_ANY) &&
 		    req->index < 0 && c->op == OP_IN;
-	if (!compile_rhs(x, c, n) || !evttype_check(c, n))
+	if (!compile_rhs(x, c, n) || !evttype_check(c, n) ||
+	    cond_memo_assign(x->env, c, n, x->src) < 0)
 		goto err;
 	return c;
 err:
@@ -330,7 +331,7 @@ static struct cond_expr *compile(struct cctx *x, const struct cond_node *n)
 		else
 			ok = false;
 	}
-	if (!ok) {
+	if (!ok || cond_memo_assign(x->env, c, n, x->src) < 0) {
 		cond_expr_free(c);
 		return NULL;
 	}

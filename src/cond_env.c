@@ -23,6 +23,7 @@ void cond_env_free(struct cond_env *env)
 		free(env->slots[i].key);
 	}
 	free(env->slots);
+	cond_memo_free(env->memo);
 	free(env);
 }
 

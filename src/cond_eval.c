@@ -23,8 +23,17 @@ struct cond_cache {
 	struct field_val *vals;
 };
 
+/* The verdict of a shared subexpression in this event (gen). */
+struct cond_memo_val {
+	uint64_t gen;
+	bool val;
+};
+
 struct cond_run {
 	const struct cond_env *env;
+	struct cond_memo_val *memo; /* by id; NULL entries: not shared */
+	bool *shared; /* by id */
+	unsigned nmemo;
 	struct field_ctx ctx;
 	uint64_t gen;
 	struct cond_cache *cache;
@@ -46,11 +55,21 @@ struct cond_run *cond_run_new(const struct cond_env *env)
 	r->cache = calloc(env->n ? env->n : 1, sizeof(*r->cache));
 	r->pool = calloc(RUN_POOL, sizeof(*r->pool));
 	r->arena = malloc(RUN_ARENA);
-	if (!r->cache || !r->pool || !r->arena) {
+	r->nmemo = cond_memo_count(env);
+	r->memo = calloc(r->nmemo ? r->nmemo : 1, sizeof(*r->memo));
+	r->shared = calloc(r->nmemo ? r->nmemo : 1, sizeof(*r->shared));
+	if (!r->cache || !r->pool || !r->arena || !r->memo || !r->shared) {
 		cond_run_free(r);
 		return NULL;
 	}
+	for (unsigned i = 0; i < r->nmemo; i++)
+		r->shared[i] = cond_memo_shared(env, i);
 	return r;
+}
+
+void cond_run_nomemo(struct cond_run *r)
+{
+	memset(r->shared, 0, r->nmemo * sizeof(*r->shared));
 }
 
 void cond_run_free(struct cond_run *r)
@@ -58,6 +77,8 @@ void cond_run_free(struct cond_run *r)
 	if (!r)
 		return;
 	free(r->cache);
+	free(r->memo);
+	free(r->shared);
 	free(r->pool);
 	free(r->arena);
 	free(r);
@@ -350,7 +371,7 @@ static bool eval_check(const struct cond_expr *c, struct cond_run *r)
 	return false;
 }
 
-bool cond_eval(const struct cond_expr *e, struct cond_run *r)
+static bool eval_node(const struct cond_expr *e, struct cond_run *r)
 {
 	switch (e->kind) {
 	case CE_AND:
@@ -370,4 +391,18 @@ bool cond_eval(const struct cond_expr *e, struct cond_run *r)
 	default:
 		return eval_check(e, r);
 	}
+}
+
+bool cond_eval(const struct cond_expr *e, struct cond_run *r)
+{
+	struct cond_memo_val *m;
+
+	if (e->memo < 0 || (unsigned)e->memo >= r->nmemo || !r->shared[e->memo])
+		return eval_node(e, r);
+	m = &r->memo[e->memo];
+	if (m->gen != r->gen) {
+		m->val = eval_node(e, r);
+		m->gen = r->gen;
+	}
+	return m->val;
 }

@@ -20,6 +20,7 @@ struct cond_slot {
 struct cond_env {
 	struct cond_slot *slots;
 	unsigned n, cap;
+	struct cond_memo *memo; /* structural ids of compiled subtrees */
 };
 
 /*
@@ -38,6 +39,7 @@ enum ce_kind { CE_AND = 0, CE_OR, CE_NOT, CE_CHECK, CE_TRUE };
 
 struct cond_expr {
 	enum ce_kind kind;
+	int memo; /* structural id (cond_memo.c), -1 if none */
 	unsigned n;
 	struct cond_expr **kids;
 	/* CE_CHECK */
@@ -61,6 +63,11 @@ bool cond_set_pmatch(const struct cond_set *s, const struct field_val *v);
 uint64_t cond_hash(const void *p, size_t n);
 int cond_set_index(struct cond_set *s);
 void cond_set_free(struct cond_set *s);
+int cond_memo_assign(struct cond_env *env, struct cond_expr *c, const struct cond_node *n,
+		     enum field_source src);
+unsigned cond_memo_count(const struct cond_env *env);
+bool cond_memo_shared(const struct cond_env *env, unsigned id);
+void cond_memo_free(struct cond_memo *m);
 bool cond_ip_in(const struct field_val *net, const struct field_val *ip);
 
 #endif /* SAKER_COND_INT_H */

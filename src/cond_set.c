@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Constant sets for in / intersects / pmatch. Strings and numbers are
- * hashed (FNV-1a) into an open-addressing table built at load time; the
+ * hashed (hash.h) into an open-addressing table built at load time; the
  * evaluator only probes it. pmatch probes every leading path prefix of the
  * value at component boundaries, so "/a/b" matches "/a/b" and "/a/b/c" but
  * not "/a/bc".
@@ -12,17 +12,11 @@
 #include <string.h>
 
 #include "cond_int.h"
+#include "hash.h"
 
 uint64_t cond_hash(const void *p, size_t n)
 {
-	const unsigned char *b = p;
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ull;
-	}
-	return h;
+	return hash_bytes(p, n);
 }
 
 static uint64_t val_hash(enum field_class c, const struct field_val *v)

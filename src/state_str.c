@@ -6,17 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "state_str.h"
 
-static uint32_t fnv1a(const char *s, size_t len)
+static uint32_t str_hash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (uint8_t)s[i];
-		h *= 16777619u;
-	}
-	return h;
+	return (uint32_t)hash_bytes(s, len);
 }
 
 static int rehash(struct state_strpool *p)
@@ -48,7 +43,7 @@ struct state_str *state_str_get(struct state_strpool *p, const char *s, size_t l
 
 	if (len > STATE_STR_MAX)
 		len = STATE_STR_MAX;
-	h = fnv1a(s, len);
+	h = str_hash(s, len);
 	if (p->nbuckets) {
 		for (e = p->buckets[h & (p->nbuckets - 1)]; e; e = e->next)
 			if (e->hash == h && e->len == len && !memcmp(e->s, s, len))

@@ -344,6 +344,64 @@ static void test_cache(void)
 	cond_env_free(env);
 }
 
+/*
+ * Shared subexpressions: every pair of table cases compiled into one env as
+ * "(A) and (B)", "(A) or not (B)" shares A and B across conditions; each
+ * verdict with memoisation equals the verdict without, and the memo is
+ * per event (a second event with no values changes the verdicts).
+ */
+static void test_memo(void)
+{
+	enum { N = sizeof(cases) / sizeof(cases[0]) };
+	static struct cond_expr *e[N][2];
+	struct cond_env *env = cond_env_new();
+	struct field_ctx on = { .data = (void *)provide }, off = { 0 };
+	struct cond_run *memo, *plain;
+	char text[1024];
+	unsigned bad = 0, tried = 0, changed = 0;
+
+	for (size_t i = 0; i < N; i++) {
+		size_t j = (i * 7 + 3) % N;
+
+		snprintf(text, sizeof(text), "(%s) and (%s)", cases[i].cond, cases[j].cond);
+		e[i][0] = build(text, env, FSRC_SYSCALL);
+		snprintf(text, sizeof(text), "(%s) or not (%s)", cases[j].cond, cases[i].cond);
+		e[i][1] = build(text, env, FSRC_SYSCALL);
+	}
+	memo = cond_run_new(env);
+	plain = cond_run_new(env);
+	cond_run_nomemo(plain);
+	tap_ok(cond_env_nshared(env) > N, "table cases compiled twice share %u subexpressions",
+	       cond_env_nshared(env));
+	for (int ev = 0; ev < 2; ev++) {
+		cond_run_begin(memo, ev ? &off : &on);
+		cond_run_begin(plain, ev ? &off : &on);
+		for (size_t i = 0; i < N; i++)
+			for (int k = 0; k < 2; k++) {
+				bool a, b;
+
+				if (!e[i][k])
+					continue;
+				a = cond_eval(e[i][k], memo);
+				b = cond_eval(e[i][k], plain);
+				tried++;
+				bad += a != b;
+				if (ev == 1 && k == 0 && a != cases[i].want)
+					changed++;
+			}
+	}
+	tap_ok(tried >= 4 * N - 8 && !bad, "memoised verdicts equal plain ones (%u of %u differ)",
+	       bad, tried);
+	tap_ok(changed > 0, "  ... and the memo is per event");
+	for (size_t i = 0; i < N; i++) {
+		cond_expr_free(e[i][0]);
+		cond_expr_free(e[i][1]);
+	}
+	cond_run_free(memo);
+	cond_run_free(plain);
+	cond_env_free(env);
+}
+
 static void test_evttypes(void)
 {
 	static const struct {
@@ -391,6 +449,7 @@ int main(void)
 	test_operators();
 	test_errors();
 	test_cache();
+	test_memo();
 	test_evttypes();
 	return tap_done();
 }
