@@ -288,6 +288,7 @@ struct ptr_facts *ptr_facts_read(pid_t tid, pid_t tgid)
 	struct ptr_facts *f = calloc(1, sizeof(*f));
 	char path[64], loginuid[32], cg[SAKER_CGROUP_MAX];
 	struct stat sb;
+	ssize_t n;
 
 	if (!f)
 		return NULL;
@@ -312,7 +313,9 @@ struct ptr_facts *ptr_facts_read(pid_t tid, pid_t tgid)
 		f->cglen = 0;
 	read_list(tid, "environ", SAKER_ENV_MAX, &f->env);
 	snprintf(path, sizeof(path), "/proc/%d/loginuid", (int)tid);
-	if (slurp(path, loginuid, sizeof(loginuid) - 1) > 0) {
+	n = slurp(path, loginuid, sizeof(loginuid) - 1);
+	if (n > 0) {
+		loginuid[n] = '\0';
 		f->have_loginuid = true;
 		f->loginuid = strtoul(loginuid, NULL, 10);
 	}
