@@ -111,6 +111,7 @@ static void config_free_fields(struct config *c)
 {
 	free_list(c->rules_files, c->n_rules_files);
 	free(c->capture_file);
+	free(c->ebpf_buffer);
 	free(c->file_filename);
 	free(c->program_program);
 	free(c->http.url);
