@@ -84,8 +84,8 @@ int src_ebpf_buf_prepare(struct bpf_object *obj, enum src_ebpf_buffer mode, size
 	uint32_t use_perf;
 	size_t sz = 0;
 
-	if (!ring || !knobs || !bpf_map__initial_value(knobs, &sz) || sz < sizeof(use_perf)) {
-		snprintf(err, errlen, "ebpf: the probe object lacks its output maps");
+	if (!ring) {
+		snprintf(err, errlen, "ebpf: the probe object lacks its output map");
 		return -EINVAL;
 	}
 	/* Tried, not guessed from the version: distributions backport. */
@@ -94,7 +94,17 @@ int src_ebpf_buf_prepare(struct bpf_object *obj, enum src_ebpf_buffer mode, size
 			       SRC_EBPF_BUF_RING :
 			       SRC_EBPF_BUF_PERF;
 	use_perf = mode == SRC_EBPF_BUF_PERF;
-	if (bpf_map__set_initial_value(knobs, &use_perf, sizeof(use_perf)) != 0 ||
+	/* An object older than the knob writes to the ring only. */
+	if (!knobs || !bpf_map__initial_value(knobs, &sz) || sz < sizeof(use_perf)) {
+		if (use_perf) {
+			snprintf(err, errlen,
+				 "ebpf: this probe object cannot write perf buffers: rebuild it "
+				 "with saker-driver-loader");
+			return -EPROTONOSUPPORT;
+		}
+		knobs = NULL;
+	}
+	if ((knobs && bpf_map__set_initial_value(knobs, &use_perf, sizeof(use_perf)) != 0) ||
 	    (use_perf ? bpf_map__set_autocreate(ring, false) :
 			bpf_map__set_max_entries(ring, (uint32_t)bytes)) != 0) {
 		snprintf(err, errlen, "ebpf: cannot set up the %s buffer of %zu bytes",

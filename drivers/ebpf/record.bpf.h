@@ -79,7 +79,13 @@ static __always_inline void put_num(struct fillctx *fc, __u32 idx, __u32 size, _
 		set_len(fc, idx, 0);
 		return;
 	}
-	p = fc->s->rec + off;
+	/*
+	 * The mask changes nothing (off fits), but clang may check one copy
+	 * of off and index with another; the barrier keeps the mask, and the
+	 * mask keeps the bound visible to the verifier.
+	 */
+	asm volatile("" : "+r"(off));
+	p = fc->s->rec + (off & (SAKER_REC_MAX - 1));
 	if (size == 8)
 		*(__u64 *)p = v;
 	else if (size == 4)
