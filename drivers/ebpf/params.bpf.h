@@ -433,39 +433,4 @@ static long fill_param_cb(__u64 i, void *arg)
 	return saker_fill_param((__u32)i, arg) ? 1 : 0;
 }
 
-/* Parameter idx of ev, fixed-size, from v. */
-#define PUT_AS(fc, ev, idx, v) put_num(fc, idx, ptype_size(ev_ptypes[SAKER_EV_##ev][idx]), v)
-
-/*
- * The most frequent records (openat and close: every file any process
- * touches) as straight-line code: no bpf_loop() and no call per
- * parameter. The sources are those SAKER_SPECS lists for them; the sizes
- * come from the event table. false: use the generic filler.
- */
-static __always_inline bool fill_fast(struct fillctx *fc)
-{
-	__u64 v;
-
-	if (fc->ev == SAKER_EV_CLOSE) {
-		PUT_AS(fc, CLOSE, 0, (__s64)(__s32)fc->args[0]);
-		return true;
-	}
-	if (fc->ev != SAKER_EV_OPENAT)
-		return false;
-	PUT_AS(fc, OPENAT, 0, (__s64)(__s32)fc->args[0]);
-	put_ustr(fc, 1, (void *)fc->args[1], SAKER_PATH_MAX);
-	PUT_AS(fc, OPENAT, 2, fc->args[2]);
-	PUT_AS(fc, OPENAT, 3, fc->args[3]);
-	if (res_devino(fc, false, &v))
-		PUT_AS(fc, OPENAT, 4, v);
-	else
-		set_len(fc, 4, 0);
-	if (res_devino(fc, true, &v))
-		PUT_AS(fc, OPENAT, 5, v);
-	else
-		set_len(fc, 5, 0);
-	return true;
-}
-_Static_assert(SAKER_NPARAMS_CLOSE == 1 && SAKER_NPARAMS_OPENAT == 6, "fill_fast");
-
 #endif /* SAKER_PARAMS_BPF_H */

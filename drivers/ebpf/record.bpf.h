@@ -79,13 +79,7 @@ static __always_inline void put_num(struct fillctx *fc, __u32 idx, __u32 size, _
 		set_len(fc, idx, 0);
 		return;
 	}
-	/*
-	 * The mask changes nothing (off fits), but clang may check one copy
-	 * of off and index with another; the barrier keeps the mask, and the
-	 * mask keeps the bound visible to the verifier.
-	 */
-	asm volatile("" : "+r"(off));
-	p = fc->s->rec + (off & (SAKER_REC_MAX - 1));
+	p = fc->s->rec + off;
 	if (size == 8)
 		*(__u64 *)p = v;
 	else if (size == 4)

@@ -191,7 +191,7 @@ static __always_inline int sys_exit_record(void *ctx, struct pt_regs *regs, __s6
 		fill_proc(&fc, sv);
 		fc.first = SAKER_PROC_NPARAMS;
 	}
-	if (fc.n > fc.first && !fill_fast(&fc))
+	if (fc.n > fc.first)
 		bpf_loop(fc.n - fc.first, fill_param_cb, &fc, 0);
 	emit(ctx, &fc, cnt);
 	if (sv)
