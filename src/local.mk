@@ -22,11 +22,13 @@ SAKER_LIBS = src/libsaker.a $(YAML_LIBS) $(JSONC_LIBS) $(PCRE2_LIBS) $(SYSTEMD_L
 # The eBPF source embeds the probe's skeleton from the build tree.
 if HAVE_EBPF
 src_libsaker_a_SOURCES += src/src_ebpf.c src/src_ebpf_load.c src/src_ebpf_load.h
+src_libsaker_a_SOURCES += src/src_ebpf_buf.c src/src_ebpf_buf.h
 src_libsaker_a_CFLAGS += $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS) -I$(top_builddir)/drivers/ebpf \
 	-I$(top_srcdir)/drivers/ebpf
 SAKER_LIBS += $(LIBBPF_LIBS) $(LIBELF_LIBS)
 endif
 EXTRA_DIST += src/src_ebpf.c src/src_ebpf.h src/src_ebpf_load.c src/src_ebpf_load.h
+EXTRA_DIST += src/src_ebpf_buf.c src/src_ebpf_buf.h
 
 bin_PROGRAMS += src/saker
 src_saker_SOURCES = src/saker.c src/cmd.h src/cmd_events.c src/cmd_capture.c

@@ -102,6 +102,7 @@ struct src_config {
 	const int *pids; /* ptrace attach mode: processes to attach to */
 	size_t npids;
 	size_t buffer_bytes; /* kernel ring size; 0: the driver's default */
+	const char *ebpf_buffer; /* ebpf: auto (NULL), ringbuf or perf */
 };
 
 /*

@@ -20,28 +20,26 @@
 
 #include "event.h"
 #include "src_ebpf.h"
+#include "src_ebpf_buf.h"
 #include "src_ebpf_load.h"
 #include "util.h"
 
 #define POLL_SLICE_MS 10
-#define BATCH_BYTES (4u << 20)
 
 struct src_ebpf {
 	struct source s;
 	struct bpf_object *obj;
 	struct bpf_link *links[8];
 	int nlinks;
-	struct ring_buffer *rb;
+	struct ebpf_buf *buf;
+	bool perf; /* perf buffers instead of the ring buffer */
 	int interest_fd, counters_fd, config_fd;
 	int ncpus;
-	uint8_t *batch;
-	size_t blen, bpos;
-	bool batch_full;
 	uint64_t records;
 	void *owned_elf; /* a classic object read from disk */
 };
 
-static int size_maps(struct src_ebpf *e, size_t ring, char *err, size_t errlen)
+static int size_maps(struct src_ebpf *e, char *err, size_t errlen)
 {
 	struct bpf_map *m;
 
@@ -51,12 +49,25 @@ static int size_maps(struct src_ebpf *e, size_t ring, char *err, size_t errlen)
 		snprintf(err, errlen, "ebpf: probe object lacks its scratch map");
 		return -EINVAL;
 	}
-	m = bpf_object__find_map_by_name(e->obj, "saker_events");
-	if (!m || bpf_map__set_max_entries(m, (uint32_t)ring) != 0) {
-		snprintf(err, errlen, "ebpf: cannot size the ring buffer to %zu bytes", ring);
-		return -EINVAL;
-	}
 	return 0;
+}
+
+/*
+ * Where execve's arguments are saved before a successful exec replaces
+ * them: sched_prepare_exec when the kernel has it (6.10+; no program runs
+ * at syscall entry then), else sys_enter on every system call.
+ */
+static void pick_exec_hook(struct src_ebpf *e, bool force_enter)
+{
+	struct bpf_program *pe = bpf_object__find_program_by_name(e->obj, "saker_prepare_exec");
+	struct bpf_program *se = bpf_object__find_program_by_name(e->obj, "saker_sys_enter");
+	bool prepare = pe && se && !force_enter &&
+		       libbpf_find_vmlinux_btf_id("sched_prepare_exec", BPF_TRACE_RAW_TP) > 0;
+
+	if (pe && !prepare)
+		bpf_program__set_autoload(pe, false);
+	if (prepare)
+		bpf_program__set_autoload(se, false);
 }
 
 static int attach(struct src_ebpf *e, char *err, size_t errlen)
@@ -67,6 +78,8 @@ static int attach(struct src_ebpf *e, char *err, size_t errlen)
 	{
 		struct bpf_link *l;
 
+		if (!bpf_program__autoload(p))
+			continue;
 		if (e->nlinks >= (int)ARRAY_SIZE(e->links))
 			return -E2BIG;
 		l = bpf_program__attach(p);
@@ -82,71 +95,20 @@ static int attach(struct src_ebpf *e, char *err, size_t errlen)
 	return 0;
 }
 
-static int on_record(void *ctx, void *data, size_t size)
-{
-	struct src_ebpf *e = ctx;
-	struct saker_rec_hdr h;
-
-	/* The probe only writes whole records; anything else is not ours. */
-	if (size < SAKER_HDR_SIZE || size > SAKER_REC_MAX)
-		return 0;
-	memcpy(&h, data, sizeof(h));
-	if (h.len != size)
-		return 0;
-	memcpy(e->batch + e->blen, data, size);
-	e->blen += (size + 7) & ~(size_t)7;
-	if (BATCH_BYTES - e->blen < SAKER_REC_MAX) {
-		e->batch_full = true;
-		return -ENOSPC;
-	}
-	return 0;
-}
-
 static int ebpf_next(struct source *s, int timeout_ms, const void **ret_rec)
 {
 	struct src_ebpf *e = (struct src_ebpf *)s;
-	uint64_t deadline = clock_ns(CLOCK_MONOTONIC) + (uint64_t)timeout_ms * 1000000ull;
+	int k = src_ebpf_buf_next(e->buf, timeout_ms, POLL_SLICE_MS, ret_rec);
 
-	for (;;) {
-		int k, slice;
-
-		if (e->bpos < e->blen) {
-			struct saker_rec_hdr h;
-
-			memcpy(&h, e->batch + e->bpos, sizeof(h));
-			*ret_rec = e->batch + e->bpos;
-			e->bpos += (h.len + 7) & ~(uint32_t)7;
-			e->records++;
-			return SRC_RECORD;
-		}
-		e->bpos = e->blen = 0;
-		e->batch_full = false;
-		k = ring_buffer__consume(e->rb);
-		if (k < 0 && !e->batch_full) {
-			snprintf(s->error, sizeof(s->error), "ebpf: reading the ring: %s",
-				 strerror(-k));
-			return k;
-		}
-		if (e->blen)
-			continue;
-		if (timeout_ms == 0)
-			return SRC_TIMEOUT;
-		slice = POLL_SLICE_MS;
-		if (timeout_ms > 0) {
-			uint64_t now = clock_ns(CLOCK_MONOTONIC);
-
-			if (now >= deadline)
-				return SRC_TIMEOUT;
-			if ((deadline - now) / 1000000 < (uint64_t)slice)
-				slice = (int)((deadline - now) / 1000000) + 1;
-		}
-		k = ring_buffer__poll(e->rb, slice);
-		if (k < 0 && k != -EINTR && !e->batch_full) {
-			snprintf(s->error, sizeof(s->error), "ebpf: polling the ring: %s",
-				 strerror(-k));
-			return k;
-		}
+	if (k < 0) {
+		snprintf(s->error, sizeof(s->error), "ebpf: reading the %s buffer: %s",
+			 e->perf ? "perf" : "ring", strerror(-k));
+		return k;
 	}
+	if (k == 0)
+		return SRC_TIMEOUT;
+	e->records++;
+	return SRC_RECORD;
 }
 
 int src_ebpf_counters(struct source *s, struct saker_bpf_counters *ret)
@@ -169,12 +131,15 @@ int src_ebpf_counters(struct source *s, struct saker_bpf_counters *ret)
 		struct saker_bpf_counters one;
 
 		memcpy(&one, all + (size_t)c * stride, sizeof(one));
-		sum.seen += one.seen;
 		sum.filtered += one.filtered;
 		sum.sent += one.sent;
 		for (int i = 0; i < SAKER_DROP_MAX; i++)
 			sum.drops[i] += one.drops[i];
 	}
+	/* One increment fewer on every system call: seen is the sum of the outcomes. */
+	sum.seen = sum.filtered + sum.sent;
+	for (int i = 0; i < SAKER_DROP_MAX; i++)
+		sum.seen += sum.drops[i];
 	*ret = sum;
 out:
 	free(all);
@@ -228,10 +193,9 @@ static void ebpf_close(struct source *s)
 		return;
 	for (int i = e->nlinks - 1; i >= 0; i--)
 		bpf_link__destroy(e->links[i]);
-	ring_buffer__free(e->rb);
+	src_ebpf_buf_free(e->buf);
 	bpf_object__close(e->obj);
 	free(e->owned_elf);
-	free(e->batch);
 	free(e);
 }
 
@@ -275,6 +239,7 @@ static int ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char
 	struct src_ebpf_opts o = opts ? *opts : (struct src_ebpf_opts){ 0 };
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "saker");
 	struct src_ebpf *e = calloc(1, sizeof(*e));
+	enum src_ebpf_buffer mode;
 	const void *elf;
 	size_t elf_len = 0;
 	int k;
@@ -287,9 +252,17 @@ static int ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char
 		o.object = getenv("SAKER_EBPF_OBJECT");
 	if (o.object && !*o.object)
 		o.object = NULL;
+	if (!o.buffer)
+		o.buffer = getenv("SAKER_EBPF_BUFFER");
 	if (o.ring_bytes < 4096 || (o.ring_bytes & (o.ring_bytes - 1))) {
-		snprintf(err, errlen, "ebpf: ring size %zu is not a power of two >= 4096",
+		snprintf(err, errlen, "ebpf: buffer size %zu is not a power of two >= 4096",
 			 o.ring_bytes);
+		k = -EINVAL;
+		goto fail;
+	}
+	if (src_ebpf_buffer_parse(o.buffer && *o.buffer ? o.buffer : "auto", &mode) < 0) {
+		snprintf(err, errlen, "ebpf: buffer '%.64s' is not auto, ringbuf or perf",
+			 o.buffer);
 		k = -EINVAL;
 		goto fail;
 	}
@@ -305,9 +278,13 @@ static int ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char
 		snprintf(err, errlen, "ebpf: not a usable BPF object: %s", strerror(-k));
 		goto fail;
 	}
-	k = size_maps(e, o.ring_bytes, err, errlen);
+	k = size_maps(e, err, errlen);
 	if (k < 0)
 		goto fail;
+	k = src_ebpf_buf_prepare(e->obj, mode, o.ring_bytes, &e->perf, err, errlen);
+	if (k < 0)
+		goto fail;
+	pick_exec_hook(e, o.exec_enter_hook || getenv("SAKER_EBPF_ENTER_HOOK"));
 	k = src_ebpf_load_object(e->obj, err, errlen);
 	if (k < 0)
 		goto fail;
@@ -316,12 +293,11 @@ static int ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char
 		snprintf(err, errlen, "ebpf: cannot configure the probe's maps: %s", strerror(-k));
 		goto fail;
 	}
-	e->batch = malloc(BATCH_BYTES);
-	e->rb = ring_buffer__new(bpf_object__find_map_fd_by_name(e->obj, "saker_events"), on_record,
-				 e, NULL);
-	if (!e->batch || !e->rb) {
-		k = e->batch ? -errno : -ENOMEM;
-		snprintf(err, errlen, "ebpf: cannot map the ring buffer: %s", strerror(-k));
+	e->buf = src_ebpf_buf_new(e->obj, e->perf, o.ring_bytes, o.wakeup_bytes);
+	if (!e->buf) {
+		k = -errno;
+		snprintf(err, errlen, "ebpf: cannot map the %s buffer: %s",
+			 e->perf ? "perf" : "ring", strerror(-k));
 		goto fail;
 	}
 	k = attach(e, err, errlen);

@@ -17,16 +17,19 @@
 #define SRC_EBPF_CLASSIC_DIR "/var/lib/saker/ebpf"
 
 struct src_ebpf_opts {
-	size_t ring_bytes; /* power of two >= page size; 0: SRC_EBPF_RING_DEFAULT */
+	size_t ring_bytes; /* the ring, or each CPU's perf buffer: a power of two >= page size;
+			    * 0: SRC_EBPF_RING_DEFAULT */
+	const char *buffer; /* "auto" (NULL), "ringbuf" or "perf" */
 	size_t wakeup_bytes; /* wake the reader past this much; 0: ring / 16 */
 	const char *object; /* a .bpf.o to load instead of the built-in choice */
 	bool trace_self; /* also record the reading process (tests); default: never */
+	bool exec_enter_hook; /* save exec arguments at sys_enter even where sched_prepare_exec exists (tests) */
 };
 
 /*
  * Load, configure and attach the probe. All event types are of interest
  * until src_set_interest(). On failure err says what and how to fix it.
- * Environment: SAKER_EBPF_OBJECT and SAKER_EBPF_RING_BYTES override opts
+ * Environment: SAKER_EBPF_OBJECT, SAKER_EBPF_RING_BYTES and SAKER_EBPF_BUFFER override opts
  * when opts leaves them unset (the daemon's and the driver loader's hook).
  */
 int src_ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char *err, size_t errlen);

@@ -65,6 +65,22 @@ struct mount {
 #define FIELD_OFF(type, field) bpf_core_field_offset(type, field)
 #endif
 
+/*
+ * Program sections and register reads. With BTF the programs are tp_btf:
+ * the same raw tracepoints, but their arguments are typed, so the
+ * verifier turns regs->di into one guarded load instead of a
+ * bpf_probe_read_kernel() call (the hot path reads seven registers).
+ * Without BTF (classic) they are plain raw tracepoints and every read is
+ * a probe read.
+ */
+#ifdef SAKER_CLASSIC
+#define SAKER_TP(name) "raw_tracepoint/" name
+#define REG(regs, f) RD(regs, f)
+#else
+#define SAKER_TP(name) "tp_btf/" name
+#define REG(regs, f) ((regs)->f)
+#endif
+
 #ifndef SAKER_CLASSIC
 struct kernfs_node___old {
 	struct kernfs_node *parent;

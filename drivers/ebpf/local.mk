@@ -49,11 +49,11 @@ ebpf-classic: tools/saker-driver-loader tools/ebpf-src.stamp
 # Tests on the real kernel (they skip without root or BTF).
 if HAVE_EBPF
 check_PROGRAMS += tests/unit/test_src_ebpf
-TESTS += tests/unit/test_src_ebpf tests/integration/ebpf_capture.sh
+TESTS += tests/unit/test_src_ebpf tests/integration/ebpf_capture.sh tests/integration/ebpf_perfbuf.sh
 tests_unit_test_src_ebpf_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/drivers/ebpf
 tests_unit_test_src_ebpf_LDADD = $(TEST_LDADD)
 endif
-EXTRA_DIST += tests/integration/ebpf_capture.sh
+EXTRA_DIST += tests/integration/ebpf_capture.sh tests/integration/ebpf_perfbuf.sh
 
 # Objects the loader must refuse: a wrong ABI major, a verifier rejection.
 EXTRA_DIST += tests/helpers/bad_probe.bpf.c

@@ -15,20 +15,38 @@
 #define SUN_PATH_MAX 108
 #define SADDR_BUF (SAKER_PATH_MAX + 1024) /* sockaddr staging area in tmp */
 
-static __always_inline struct file *fd_file(__s64 fd)
+/*
+ * The file behind the caller's fd. With BTF the walk to the fd array is
+ * direct loads from the current task (no helper calls); one probe read
+ * fetches the slot. (Not fd_file(): kernel headers >= 6.12 own that name.)
+ */
+static __always_inline struct file *fd_to_file(__s64 fd)
 {
+#ifdef SAKER_CLASSIC
 	struct task_struct *t = (void *)bpf_get_current_task();
 	struct fdtable *fdt = RD(t, files, fdt);
 	struct file **arr;
-	struct file *f = NULL;
 	__u32 max;
+#else
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct files_struct *files = t->files;
+	struct fdtable *fdt = files ? files->fdt : NULL;
+	struct file **arr;
+	__u32 max;
+#endif
+	struct file *f = NULL;
 
 	if (!fdt || fd < 0)
 		return NULL;
+#ifdef SAKER_CLASSIC
 	max = RD(fdt, max_fds);
+	arr = RD(fdt, fd);
+#else
+	max = fdt->max_fds;
+	arr = fdt->fd;
+#endif
 	if (fd >= max)
 		return NULL;
-	arr = RD(fdt, fd);
 	bpf_probe_read_kernel(&f, sizeof(f), &arr[fd]);
 	return f;
 }
@@ -90,7 +108,7 @@ static __always_inline void put_sockaddr(struct fillctx *fc, __u32 idx, const vo
 /* Both ends of the socket behind fd; "not available" when fd is no socket. */
 static __always_inline void put_tuple(struct fillctx *fc, __u32 idx, __s64 fd)
 {
-	struct file *f = fd_file(fd);
+	struct file *f = fd_to_file(fd);
 	__u32 off = fc->off, len = 0;
 	struct socket *sock;
 	struct sock *sk;

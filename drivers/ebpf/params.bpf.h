@@ -264,13 +264,35 @@ static __always_inline __u32 ptype_size(__u8 t)
 /* A file's dev or inode number, for fd. */
 static __always_inline bool fd_devino(__s64 fd, bool ino, __u64 *ret)
 {
-	struct file *f = fd_file(fd);
+	struct file *f = fd_to_file(fd);
 	struct inode *i;
 
 	if (!f)
 		return false;
 	i = RD(f, f_inode);
 	*ret = ino ? RD(i, i_ino) : RD(i, i_sb, s_dev);
+	return true;
+}
+
+/*
+ * dev and inode of the file behind the result fd, looked up once per
+ * record (the open family asks for both).
+ */
+static __always_inline bool res_devino(struct fillctx *fc, bool ino, __u64 *ret)
+{
+	if (!fc->have_devino) {
+		struct file *f = fc->res >= 0 ? fd_to_file(fc->res) : NULL;
+		struct inode *i = f ? RD(f, f_inode) : NULL;
+
+		fc->have_devino = i ? 1 : 2;
+		if (i) {
+			fc->res_dev = RD(i, i_sb, s_dev);
+			fc->res_ino = RD(i, i_ino);
+		}
+	}
+	if (fc->have_devino != 1)
+		return false;
+	*ret = ino ? fc->res_ino : fc->res_dev;
 	return true;
 }
 
@@ -313,7 +335,7 @@ static __always_inline bool src_num(struct fillctx *fc, const struct psrc *ps, _
 		return true;
 	case K_RESDEV:
 	case K_RESINO:
-		return fc->res >= 0 && fd_devino(fc->res, ps->kind == K_RESINO, v);
+		return res_devino(fc, ps->kind == K_RESINO, v);
 	case K_UINT:
 		if (fc->res < 0 ||
 		    bpf_probe_read_user(&i32, 4, (void *)fc->args[a & 7] + 4 * (ps->aux & 1)))
@@ -402,7 +424,7 @@ SAKER_NOINLINE int saker_fill_param(__u32 i, struct fillstate *st)
 	if (!fc.s)
 		return 1;
 	fill_param(i, &fc);
-	st->off = fc.off;
+	__builtin_memcpy(st, &fc, sizeof(*st));
 	return 0;
 }
 

@@ -34,15 +34,17 @@ struct {
  * crosses into the global (separately verified) filler; fillctx adds the
  * scratch pointer. Both start with the same fields.
  */
-#define FILLSTATE_FIELDS                                                        \
-	__u64 args[8]; /* 6 used; indexed with & 7 */                           \
-	__s64 res;                                                              \
-	__u32 off; /* next parameter byte */                                    \
-	__u32 ev;                                                               \
-	__u32 first; /* index of the first parameter the table filler writes */ \
-	__u32 n; /* parameters in this record */                                \
-	__u32 exe_flags; /* computed with the process block */                  \
-	__u32 pad;
+#define FILLSTATE_FIELDS                                                           \
+	__u64 args[8]; /* 6 used; indexed with & 7 */                              \
+	__s64 res;                                                                 \
+	__u32 off; /* next parameter byte */                                       \
+	__u32 ev;                                                                  \
+	__u32 first; /* index of the first parameter the table filler writes */    \
+	__u32 n; /* parameters in this record */                                   \
+	__u32 exe_flags; /* computed with the process block */                     \
+	__u32 have_devino; /* res_dev/res_ino: 0 not looked up, 1 valid, 2 none */ \
+	__u64 res_dev;                                                             \
+	__u64 res_ino;
 
 struct fillstate {
 	FILLSTATE_FIELDS

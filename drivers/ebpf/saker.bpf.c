@@ -24,10 +24,25 @@ char LICENSE[] SEC("license") = "GPL";
 const __u32
 	saker_abi_version SEC(SAKER_BPF_ABI_SECTION) = (SAKER_ABI_MAJOR << 16) | SAKER_ABI_MINOR;
 
+/*
+ * Where records go, chosen by userspace before load: the BPF ring buffer
+ * (one, shared by all CPUs, ordered) or, where the kernel has none (< 5.8)
+ * or the operator asks for it, a perf event array (one buffer per CPU).
+ * A constant for the verifier: the other path is dead code and its map is
+ * not even created.
+ */
+const volatile __u32 saker_use_perf SEC(SAKER_BPF_KNOB_SECTION) = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 8 << 20);
 } saker_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} saker_perf SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -63,8 +78,11 @@ static __always_inline void drop(struct saker_bpf_counters *cnt, __u32 why)
 		cnt->drops[why]++;
 }
 
-/* Header, then out to the ring; wakes the reader only past the threshold. */
-static __always_inline int emit(struct fillctx *fc, struct saker_bpf_counters *cnt)
+/*
+ * Header, then out to the buffer. The ring wakes the reader only past the
+ * threshold; perf buffers do the same through their watermark.
+ */
+static __always_inline int emit(void *ctx, struct fillctx *fc, struct saker_bpf_counters *cnt)
 {
 	struct saker_rec_hdr *h = (void *)fc->s->rec;
 	struct saker_bpf_config *cfg;
@@ -82,6 +100,16 @@ static __always_inline int emit(struct fillctx *fc, struct saker_bpf_counters *c
 	h->len = len;
 	h->type = (__u16)fc->ev;
 	h->nparams = (__u16)fc->n;
+	if (saker_use_perf) {
+		if (bpf_perf_event_output(ctx, &saker_perf, BPF_F_CURRENT_CPU, fc->s->rec, len) !=
+		    0) {
+			drop(cnt, SAKER_DROP_BUFFER_FULL);
+			return 0;
+		}
+		if (cnt)
+			cnt->sent++;
+		return 0;
+	}
 	cfg = bpf_map_lookup_elem(&saker_config, &zero);
 	if (cfg && bpf_ringbuf_query(&saker_events, BPF_RB_AVAIL_DATA) + len >= cfg->wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
@@ -116,38 +144,29 @@ static __always_inline bool is_self(void)
 
 static __always_inline void read_args(struct pt_regs *regs, __u64 *args)
 {
-	args[0] = RD(regs, di);
-	args[1] = RD(regs, si);
-	args[2] = RD(regs, dx);
-	args[3] = RD(regs, r10);
-	args[4] = RD(regs, r8);
-	args[5] = RD(regs, r9);
+	args[0] = REG(regs, di);
+	args[1] = REG(regs, si);
+	args[2] = REG(regs, dx);
+	args[3] = REG(regs, r10);
+	args[4] = REG(regs, r8);
+	args[5] = REG(regs, r9);
 }
 
-SEC("raw_tracepoint/sys_exit")
-int saker_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+/* A record for a syscall of interest (ev = event type + 1). */
+static __always_inline int sys_exit_record(void *ctx, struct pt_regs *regs, __s64 res, __u32 ev,
+					   struct saker_bpf_counters *cnt)
 {
-	struct saker_bpf_counters *cnt = counters_get();
-	struct pt_regs *regs = (void *)ctx->args[0];
 	struct exec_saved *sv = NULL;
 	struct fillctx fc = {};
-	__u32 ev, tid;
+	__u32 tid;
 
-	if (cnt)
-		cnt->seen++;
-	ev = interest_of(RD(regs, orig_ax));
-	if (!ev || ev > SAKER_EV_MAX || is_self()) {
-		if (cnt)
-			cnt->filtered++;
-		return 0;
-	}
 	fc.s = scratch_get();
 	if (!fc.s) {
 		drop(cnt, SAKER_DROP_FAULT);
 		return 0;
 	}
 	ev = (ev - 1) & (EV_SLOTS - 1);
-	fc.res = (__s64)ctx->args[1];
+	fc.res = res;
 	read_args(regs, fc.args);
 	if (ev == SAKER_EV_EXECVE || ev == SAKER_EV_EXECVEAT) {
 		tid = (__u32)bpf_get_current_pid_tgid();
@@ -155,7 +174,7 @@ int saker_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		/*
 		 * The new image's registers are not the call's arguments, and
 		 * a successful execveat reports itself as execve here: trust
-		 * what sys_enter saw.
+		 * what was saved before the image was replaced.
 		 */
 		if (sv && sv->have_args && fc.res == 0) {
 			__builtin_memcpy(fc.args, sv->args, sizeof(sv->args));
@@ -174,39 +193,91 @@ int saker_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	}
 	if (fc.n > fc.first)
 		bpf_loop(fc.n - fc.first, fill_param_cb, &fc, 0);
-	emit(&fc, cnt);
+	emit(ctx, &fc, cnt);
 	if (sv)
 		bpf_map_delete_elem(&saker_execs, &tid);
 	return 0;
 }
 
-/* execve/execveat only: keep the arguments a successful exec overwrites. */
-SEC("raw_tracepoint/sys_enter")
-int saker_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+/*
+ * Every system call on the host passes here: the way out for the ones
+ * nobody asked for is one register load, one array lookup and one
+ * per-CPU counter. args: regs, ret.
+ */
+SEC(SAKER_TP("sys_exit"))
+int saker_sys_exit(__u64 *ctx)
 {
-	__u32 ev = interest_of(ctx->args[1]), tid;
+	struct pt_regs *regs = (void *)ctx[0];
+	struct saker_bpf_counters *cnt;
+	__u32 ev = interest_of(REG(regs, orig_ax));
+
+	cnt = counters_get();
+	if (!ev || ev > SAKER_EV_MAX || is_self()) {
+		if (cnt)
+			cnt->filtered++;
+		return 0;
+	}
+	return sys_exit_record(ctx, regs, (__s64)ctx[1], ev, cnt);
+}
+
+/* Keep the arguments of an execve/execveat (ev = event type + 1) for sys_exit. */
+static __always_inline void save_exec_args(struct pt_regs *regs, __u32 ev)
+{
 	struct exec_saved *sv;
+	__u32 tid;
 
 	if (ev != SAKER_EV_EXECVE + 1 && ev != SAKER_EV_EXECVEAT + 1)
-		return 0;
+		return;
 	tid = (__u32)bpf_get_current_pid_tgid();
 	if (bpf_map_update_elem(&saker_execs, &tid, &exec_zero, BPF_ANY) != 0)
-		return 0;
+		return;
 	sv = bpf_map_lookup_elem(&saker_execs, &tid);
 	if (!sv)
-		return 0;
-	read_args((struct pt_regs *)ctx->args[0], sv->args);
+		return;
+	read_args(regs, sv->args);
 	sv->ev = ev - 1;
 	sv->have_args = 1;
+}
+
+/*
+ * Kernels without sched_prepare_exec only: a program on every system
+ * call's entry, for the rare execve. args: regs, id.
+ */
+SEC(SAKER_TP("sys_enter"))
+int saker_sys_enter(__u64 *ctx)
+{
+	__u32 ev = interest_of(ctx[1]);
+
+	if (ev == SAKER_EV_EXECVE + 1 || ev == SAKER_EV_EXECVEAT + 1)
+		save_exec_args((struct pt_regs *)ctx[0], ev);
 	return 0;
 }
 
-/* The kernel's copy of the filename, before sys_exit (args: p, old_pid, bprm). */
-SEC("raw_tracepoint/sched_process_exec")
-int saker_sched_exec(struct bpf_raw_tracepoint_args *ctx)
+#ifndef SAKER_CLASSIC
+/*
+ * sched_prepare_exec (6.10+) fires inside execve past the point of no
+ * return, before the new image clears the registers: the arguments are
+ * still there. Where it exists, userspace leaves sys_enter unattached and
+ * no system call pays for an entry program. args: task, bprm.
+ */
+SEC("tp_btf/sched_prepare_exec")
+int saker_prepare_exec(__u64 *ctx)
 {
-	struct linux_binprm *bprm = (void *)ctx->args[2];
-	__u32 old = (__u32)ctx->args[1], tid = (__u32)bpf_get_current_pid_tgid();
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+
+	if (regs)
+		save_exec_args(regs, interest_of(regs->orig_ax));
+	return 0;
+}
+#endif
+
+/* The kernel's copy of the filename, before sys_exit (args: p, old_pid, bprm). */
+SEC(SAKER_TP("sched_process_exec"))
+int saker_sched_exec(__u64 *ctx)
+{
+	struct linux_binprm *bprm = (void *)ctx[2];
+	__u32 old = (__u32)ctx[1], tid = (__u32)bpf_get_current_pid_tgid();
 	struct exec_saved *sv = bpf_map_lookup_elem(&saker_execs, &old);
 
 	/* A non-leader thread's exec takes over the leader's id (de_thread). */
@@ -243,16 +314,14 @@ static __always_inline __s64 reaper_of(struct task_struct *p)
 }
 
 /* procexit: status = exit_code (as wait(2) sees it), reaper_tid. args: p. */
-SEC("raw_tracepoint/sched_process_exit")
-int saker_sched_exit(struct bpf_raw_tracepoint_args *ctx)
+SEC(SAKER_TP("sched_process_exit"))
+int saker_sched_exit(__u64 *ctx)
 {
 	struct saker_bpf_counters *cnt = counters_get();
-	struct task_struct *p = (void *)ctx->args[0];
+	struct task_struct *p = (void *)ctx[0];
 	__u32 key = SAKER_BPF_KEY_PROCEXIT, *want;
 	struct fillctx fc = {};
 
-	if (cnt)
-		cnt->seen++;
 	want = bpf_map_lookup_elem(&saker_interest, &key);
 	if (!want || !*want) {
 		if (cnt)
@@ -270,6 +339,6 @@ int saker_sched_exit(struct bpf_raw_tracepoint_args *ctx)
 	fc.off = SAKER_HDR_SIZE + 2 * fc.n;
 	put_num(&fc, 0, 8, fc.res);
 	put_num(&fc, 1, 8, reaper_of(p));
-	emit(&fc, cnt);
+	emit(ctx, &fc, cnt);
 	return 0;
 }

@@ -25,11 +25,17 @@ struct saker_bpf_config {
 
 /* Per-CPU counters, the one entry of the "counters" map. */
 struct saker_bpf_counters {
-	__u64 seen; /* syscall exits and scheduler events observed */
+	__u64 seen; /* filtered + sent + drops, summed by userspace (not kept in the kernel) */
 	__u64 filtered; /* outside the interest set, never left the kernel */
 	__u64 sent; /* records written to the ring */
 	__u64 drops[SAKER_DROP_MAX]; /* enum saker_drop_reason */
 };
+
+/*
+ * Knobs set before load (const volatile, so the verifier prunes what they
+ * turn off), alone in their own read-only section: saker_use_perf.
+ */
+#define SAKER_BPF_KNOB_SECTION ".rodata.saker"
 
 /* The ELF section carrying (SAKER_ABI_MAJOR << 16) | SAKER_ABI_MINOR. */
 #define SAKER_BPF_ABI_SECTION ".saker_abi"

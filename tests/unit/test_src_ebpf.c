@@ -399,9 +399,10 @@ static void test_interest(struct source *s, const char *dir)
 	forget();
 }
 
-static void test_overflow(const char *dir)
+/* buffer: "ringbuf" (one shared 4 KiB ring) or "perf" (a 4 KiB buffer per CPU). */
+static void test_overflow(const char *dir, const char *buffer)
 {
-	struct src_ebpf_opts o = { .ring_bytes = 4096, .trace_self = true };
+	struct src_ebpf_opts o = { .ring_bytes = 4096, .trace_self = true, .buffer = buffer };
 	struct src_interest want = { 0 };
 	struct src_stats st;
 	char err[512], path[256];
@@ -410,7 +411,7 @@ static void test_overflow(const char *dir)
 	int k;
 
 	k = src_ebpf_open(&o, &s, err, sizeof(err));
-	if (!tap_ok(k == 0, "a second source with a 4 KiB ring opens")) {
+	if (!tap_ok(k == 0, "a second source with 4 KiB %s buffers opens", buffer)) {
 		tap_diag("%s", err);
 		return;
 	}
@@ -421,7 +422,8 @@ static void test_overflow(const char *dir)
 	for (int i = 0; i < 2000; i++)
 		fchmodat(AT_FDCWD, path, 0600, 0);
 	src_stats(s, &st);
-	tap_ok(st.drops[SAKER_DROP_BUFFER_FULL] > 0, "a burst into a full ring counts drops (%llu)",
+	tap_ok(st.drops[SAKER_DROP_BUFFER_FULL] > 0,
+	       "a burst into a full %s buffer counts drops (%llu)", buffer,
 	       (unsigned long long)st.drops[SAKER_DROP_BUFFER_FULL]);
 	/* Empty the full ring first (a marker now would be dropped too). */
 	for (uint64_t end = clock_ns(CLOCK_MONOTONIC) + 300000000;
@@ -466,7 +468,15 @@ int main(void)
 		   0, "the decoder accepted every record");
 	tap_ok(ds.ok > 0, "... of %llu", (unsigned long long)ds.ok);
 	src_close(s);
-	test_overflow(dir);
+	test_overflow(dir, "ringbuf");
+	test_overflow(dir, "perf");
+	/* Kernels without sched_prepare_exec save exec arguments at sys_enter. */
+	o.exec_enter_hook = true;
+	if (tap_ok(src_ebpf_open(&o, &s, err, sizeof(err)) == 0, "the sys_enter exec hook loads")) {
+		test_exec(s);
+		test_memfd_exec(s);
+		src_close(s);
+	}
 	rmdir(dir);
 	return tap_done();
 }
