@@ -167,7 +167,8 @@ static void check_stats(const char *label, const char *log)
 	found = false;
 	f = fopen(log, "re");
 	while (f && fgets(line, sizeof(line), f))
-		if (strstr(line, "stats (exit)")) {
+		/* The main statistics line; the containers line that follows has no events=. */
+		if (strstr(line, "stats (exit)") && strstr(line, " events=")) {
 			found = true;
 			p = strstr(line, "events=");
 			events = p ? strtoull(p + 7, NULL, 10) : 0;

@@ -125,6 +125,17 @@ guest_python() {
 		cp "$_dyn"/*.so "$1$_dyn/"
 		guest_libs "$1" "$_dyn"/*.so
 	fi
+	# PyYAML: the scenario suite reads its YAML files with it.
+	_yaml=$("$_py" -c 'import os, yaml; print(os.path.dirname(yaml.__file__))' 2>/dev/null)
+	if [ -n "$_yaml" ] && [ -d "$_yaml" ]; then
+		mkdir -p "$1$(dirname "$_yaml")"
+		cp -rp "$_yaml" "$1$(dirname "$_yaml")/"
+		for _so in "$_yaml"/*.so "$(dirname "$_yaml")"/_yaml*; do
+			[ -e "$_so" ] || continue
+			cp -rp "$_so" "$1$(dirname "$_so")/"
+			case $_so in *.so) guest_libs "$1" "$_so" ;; esac
+		done
+	fi
 }
 
 # guest_pack ROOT OUT: an uncompressed newc archive (the kernel unpacks it

@@ -88,7 +88,9 @@ add_suites() {
 	guest_bin "$_r" "$builddir/src/sakerd" /opt/saker/sakerd
 	guest_bin "$_r" "$builddir/tests/helpers/scenario" /opt/saker/scenario
 	cp "$srcdir/tests/scenarios/run.sh" "$srcdir/tests/scenarios/scenarios.yaml" \
-		"$_o/src/tests/scenarios/"
+		"$srcdir/tests/scenarios/defaults.yaml" "$_o/src/tests/scenarios/"
+	mkdir -p "$_o/src/rules"
+	cp "$srcdir/rules/saker_rules.yaml" "$_o/src/rules/"
 	cp "$srcdir/tests/integration/lib.sh" "$_o/src/tests/integration/"
 	cat >"$_o/sakerd-logged" <<'SH'
 #!/bin/bash
@@ -100,7 +102,7 @@ SH
 	mkdir -p "$_r$(dirname "$_conf")"
 	cp "$srcdir/config/saker.yaml" "$_r$_conf"
 	for _t in bash dash cat cp chmod dirname env grep head id ln ls mkdir mktemp rm \
-		sed seq sleep sort tail tee true uname wc; do
+		sed seq sleep sort tail tee true uname wc mawk cut sha256sum rmdir tr basename; do
 		for _d in /usr/bin /bin /usr/sbin /sbin; do
 			[ -x "$_d/$_t" ] || continue
 			guest_bin "$_r" "$(readlink -f "$_d/$_t")" "/usr/bin/$_t"
@@ -108,6 +110,10 @@ SH
 		done
 	done
 	ln -sf dash "$_r/usr/bin/sh"
+	# The default-rule scenarios mount scratch tmpfs over these.
+	mkdir -p "$_r/var/log" "$_r/dev/shm" "$_r/etc/cron.d" "$_r/usr/local/bin" "$_r/bin"
+	[ -e "$_r/bin/true" ] || ln -s /usr/bin/true "$_r/bin/true"
+	[ -e "$_r/usr/bin/mawk" ] && ln -sf mawk "$_r/usr/bin/awk"
 	guest_python "$_r" || echo "# no python3: the suites will fail in the guest"
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' \
 		>"$_r/etc/passwd"
