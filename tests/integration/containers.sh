@@ -78,7 +78,10 @@ echo "root:*:19000:0:99999:7:::" > "$TMP/rootfs/etc/shadow"
 tar -C "$TMP/rootfs" -cf "$TMP/rootfs.tar" .
 podman_ import "$TMP/rootfs.tar" localhost/saker-it:1.0 > "$TMP/import.log" 2>&1 ||
 	{ sed 's/^/# /' "$TMP/import.log"; skip_all "podman cannot import an image here"; }
-podman_ system service --time=0 "unix://$TMP/podman.sock" > "$TMP/service.log" 2>&1 &
+# exec: $! must be podman itself, not a subshell running the function, or the
+# cleanup's kill leaves the service running.
+(exec podman --root "$TMP/storage" --runroot "$TMP/runroot" --tmpdir "$TMP/podtmp" \
+	--storage-driver vfs system service --time=0 "unix://$TMP/podman.sock") > "$TMP/service.log" 2>&1 &
 svc=$!
 i=0
 while [ ! -S "$TMP/podman.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
