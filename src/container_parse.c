@@ -264,25 +264,38 @@ static int fill(struct container_info *ci, struct json_object *root, unsigned la
 	return container_info_finish(ci);
 }
 
-int container_parse_docker(const char *json, size_t len, const struct container_parse_opts *o,
-			   struct container_info **ret)
+/* A runtime's answer: a bounded JSON object with an Id, or NULL. */
+static struct json_object *parse_doc(const char *json, size_t len, int *ret_err)
 {
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *root;
-	struct container_info *ci;
-	int r;
 
+	*ret_err = -ENOMEM;
 	if (!tok)
-		return -ENOMEM;
+		return NULL;
 	root = len <= CONTAINER_MAX_RESPONSE && len <= INT32_MAX ?
 		       json_tokener_parse_ex(tok, json, (int)len) :
 		       NULL;
 	json_tokener_free(tok);
-	/* A container document always has an Id. */
+	*ret_err = -EBADMSG;
+	/* A container or image document always has an Id. */
 	if (!root || !json_object_is_type(root, json_type_object) || !str_at(root, "Id")) {
 		json_object_put(root);
-		return -EBADMSG;
+		return NULL;
 	}
+	return root;
+}
+
+int container_parse_docker(const char *json, size_t len, const struct container_parse_opts *o,
+			   struct container_info **ret)
+{
+	struct container_info *ci;
+	struct json_object *root;
+	int r;
+
+	root = parse_doc(json, len, &r);
+	if (!root)
+		return r;
 	ci = calloc(1, sizeof(*ci));
 	r = ci ? fill(ci, root,
 		      o && o->label_max_len ? o->label_max_len : CONTAINER_DEF_LABEL_MAX_LEN) :
@@ -319,20 +332,12 @@ static const char *pick_digest(struct json_object *digests, const char *repo)
 
 int container_parse_docker_image(const char *json, size_t len, struct container_info *ci)
 {
-	struct json_tokener *tok = json_tokener_new();
 	struct json_object *root;
-	int r = 0;
+	int r;
 
-	if (!tok)
-		return -ENOMEM;
-	root = len <= CONTAINER_MAX_RESPONSE && len <= INT32_MAX ?
-		       json_tokener_parse_ex(tok, json, (int)len) :
-		       NULL;
-	json_tokener_free(tok);
-	if (!root || !json_object_is_type(root, json_type_object) || !str_at(root, "Id")) {
-		json_object_put(root);
-		return -EBADMSG;
-	}
+	root = parse_doc(json, len, &r);
+	if (!root)
+		return r;
 	r = set_image_id(ci, str_at(root, "Id"));
 	if (!r && !ci->image_digest)
 		r = dup_str(pick_digest(at(root, "RepoDigests"), ci->image_repo),

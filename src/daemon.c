@@ -181,18 +181,9 @@ static void handle_record(struct daemon *d, const void *rec)
 						  .ev = &ev,
 						  .containers = d->containers };
 		n = rules_eval(d->runner, &e, &fsd, flags, m, ARRAY_SIZE(m));
-		for (int i = 0; i < n; i++) {
-			size_t idx = (size_t)(m[i] - rules_at(d->rs, 0));
-
-			if ((int)m[i]->priority > (int)d->cfg->priority) {
-				d->below_prio++;
-				continue;
-			}
-			if (idx < d->nrule_hits)
-				d->rule_hits[idx]++;
-			d->alerts++;
-			daemon_raise(d, m[i], &e);
-		}
+		for (int i = 0; i < n; i++)
+			if (daemon_admit(d, m[i]))
+				daemon_raise(d, m[i], &e);
 	}
 	state_commit(d->st);
 }

@@ -14,6 +14,24 @@ static void push(struct daemon *d, struct alert *a)
 	outq_push(d->q, a);
 }
 
+/*
+ * A rule matched: count it, and say whether it becomes an alert (rules
+ * below the configured priority are only counted).
+ */
+bool daemon_admit(struct daemon *d, const struct rules_rule *r)
+{
+	size_t idx = (size_t)(r - rules_at(d->rs, 0));
+
+	if ((int)r->priority > (int)d->cfg->priority) {
+		d->below_prio++;
+		return false;
+	}
+	if (idx < d->nrule_hits)
+		d->rule_hits[idx]++;
+	d->alerts++;
+	return true;
+}
+
 void daemon_raise(struct daemon *d, const struct rules_rule *r, const struct evt *e)
 {
 	daemon_raise_at(d, r, e->ts);

@@ -49,6 +49,7 @@ struct daemon {
 extern volatile sig_atomic_t daemon_sig_stop, daemon_sig_hup, daemon_sig_usr1, daemon_sig_usr2;
 
 /* daemon_alert.c */
+bool daemon_admit(struct daemon *d, const struct rules_rule *r);
 void daemon_raise(struct daemon *d, const struct rules_rule *r, const struct evt *e);
 void daemon_raise_at(struct daemon *d, const struct rules_rule *r, uint64_t ts);
 void daemon_health(struct daemon *d, enum alert_prio prio, const char *rule, const char *msg);

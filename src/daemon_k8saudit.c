@@ -78,15 +78,8 @@ static void run_event(struct daemon *d, struct k8sa_event *ev)
 
 	d->k8s->events++;
 	for (int i = 0; i < n; i++) {
-		size_t idx = (size_t)(m[i] - rules_at(d->rs, 0));
-
-		if ((int)m[i]->priority > (int)d->cfg->priority) {
-			d->below_prio++;
+		if (!daemon_admit(d, m[i]))
 			continue;
-		}
-		if (idx < d->nrule_hits)
-			d->rule_hits[idx]++;
-		d->alerts++;
 		d->k8s->alerts++;
 		daemon_raise_at(d, m[i], ev->ts);
 	}
