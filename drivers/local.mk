@@ -1,1 +1,1 @@
-EXTRA_DIST += drivers/common/saker_abi.h drivers/common/saker_events.h
+EXTRA_DIST += drivers/common/saker_abi.h drivers/common/saker_events.h drivers/common/saker_ia32.h

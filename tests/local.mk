@@ -17,7 +17,8 @@ unit_tests = \
 	tests/unit/test_recbuild \
 	tests/unit/test_capture \
 	tests/unit/test_flagnames \
-	tests/unit/test_evtfmt
+	tests/unit/test_evtfmt \
+	tests/unit/test_ia32
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
 
@@ -31,6 +32,9 @@ tests_unit_test_flagnames_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_flagnames_LDADD = $(TEST_LDADD)
 tests_unit_test_evtfmt_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_evtfmt_LDADD = $(TEST_LDADD)
+tests_unit_test_ia32_SOURCES = tests/unit/test_ia32.c tests/unit/ia32_nr.c tests/unit/ia32_nr.h
+tests_unit_test_ia32_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_ia32_LDADD = $(TEST_LDADD)
 
 integration_tests = \
 	tests/integration/cli.sh \

@@ -14,7 +14,7 @@ kernelinstall_SCRIPTS = tools/50-saker.install
 dist_man8_MANS = tools/saker-driver-loader.8
 
 # The classic probe's sources, flat: saker.bpf.c includes them by name.
-tools_ebpf_src = $(EBPF_SRC) drivers/common/saker_abi.h drivers/common/saker_events.h
+tools_ebpf_src = $(EBPF_SRC) drivers/common/saker_abi.h drivers/common/saker_events.h drivers/common/saker_ia32.h
 ebpfsrcdir = $(pkgdatadir)/ebpf-src
 ebpfsrc_DATA = $(tools_ebpf_src)
 

@@ -9,7 +9,7 @@ EXTRA_DIST += $(EBPF_SRC)
 BPF_CFLAGS = -target bpf -D__TARGET_ARCH_x86 -g -O2 -Wall -Werror \
 	-I$(top_srcdir)/drivers/ebpf -I$(top_srcdir)/drivers/common
 EBPF_DEPS = $(addprefix $(top_srcdir)/,$(EBPF_SRC)) \
-	$(top_srcdir)/drivers/common/saker_abi.h $(top_srcdir)/drivers/common/saker_events.h
+	$(top_srcdir)/drivers/common/saker_abi.h $(top_srcdir)/drivers/common/saker_events.h $(top_srcdir)/drivers/common/saker_ia32.h
 
 if HAVE_EBPF
 drivers/ebpf/vmlinux.h:

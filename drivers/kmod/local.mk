@@ -16,7 +16,7 @@ kmod_sources = \
 	drivers/kmod/ring.c \
 	drivers/kmod/saker_ioctl.h \
 	drivers/kmod/saker_kmod.h
-kmod_common = drivers/common/saker_abi.h drivers/common/saker_events.h
+kmod_common = drivers/common/saker_abi.h drivers/common/saker_events.h drivers/common/saker_ia32.h
 EXTRA_DIST += $(kmod_sources) drivers/kmod/dkms.conf drivers/kmod/README.md
 
 # kmod_stage DIR: the DKMS tree (dkms.conf, kmod/, common/) in DIR.
