@@ -119,23 +119,6 @@ tarball=$work/saker-$version.tar.gz
 step_done
 fi
 
-# --- TODO(loader-merge) ------------------------------------------------------
-# The driver loader, its kernel hooks, ebpf-src and man page come from the
-# loader branch (tools/local.mk). Until it is merged, the package lists name
-# files that do not exist; this block drops exactly those lines from the
-# copies built here. The lead deletes this block when merging the branches.
-loader_lines='saker-driver-loader|kernel/postinst.d/saker|kernel/header_postinst.d/saker|kernel/postrm.d/saker|kernel/install.d/50-saker.install|saker/ebpf-src'
-loader=yes
-if ! tar -tzf "$tarball" "saker-$version/tools/local.mk" >/dev/null 2>&1; then
-	loader=no
-	note "TODO(loader-merge): tools/ is not in this tree; building without the loader's files"
-fi
-# Package list lines only: debian/*.install paths, the spec's %files entries.
-strip_loader() {
-	[ $loader = no ] || return 0
-	sed -i -E "\\#^(%config\\(noreplace\\) )?(%\\{_|[a-z]+/).*($loader_lines)#d" "$@"
-}
-# --- end TODO(loader-merge) --------------------------------------------------
 
 # --- Debian packages ---------------------------------------------------------
 if [ -z "$from" ]; then
@@ -143,7 +126,6 @@ step "dpkg-buildpackage -b (nocheck)"
 mkdir -p "$work/deb"
 tar -xzf "$tarball" -C "$work/deb"
 debsrc=$work/deb/saker-$version
-strip_loader "$debsrc/debian/saker.install"
 (cd "$debsrc" && DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" \
 	dpkg-buildpackage -us -uc -b >"$work/dpkg-buildpackage.log" 2>&1) ||
 	{ tail -40 "$work/dpkg-buildpackage.log"; fail "dpkg-buildpackage"; }
@@ -217,13 +199,11 @@ grep -q "^PACKAGE_VERSION=\"$version\"" /usr/src/saker-$version/dkms.conf ||
 st=$(dkms status saker/"$version" 2>/dev/null)
 [ -n "$st" ] || fail "saker/$version is not in dkms status"
 printf '%s\n' "$st" | sed 's/^/    dkms: /'
-if [ $loader = yes ]; then
-	[ -x /usr/sbin/saker-driver-loader ] || fail "saker-driver-loader missing"
-	for h in /etc/kernel/postinst.d/saker /etc/kernel/header_postinst.d/saker \
-		/etc/kernel/postrm.d/saker /usr/lib/kernel/install.d/50-saker.install; do
-		[ -x $h ] || fail "kernel hook $h missing or not executable"
-	done
-fi
+[ -x /usr/sbin/saker-driver-loader ] || fail "saker-driver-loader missing"
+for h in /etc/kernel/postinst.d/saker /etc/kernel/header_postinst.d/saker \
+	/etc/kernel/postrm.d/saker /usr/lib/kernel/install.d/50-saker.install; do
+	[ -x $h ] || fail "kernel hook $h missing or not executable"
+done
 v=$(saker --version)
 [ "$v" = "saker $version (event ABI $(sakerd --version | sed -n 's/.*ABI \([0-9.]*\)).*/\1/p'))" ] ||
 	fail "saker --version says '$v'"
@@ -231,21 +211,15 @@ note "   saker --version: $v"
 step_done
 
 step "systemd-analyze verify"
-# With the loader's man page absent, saker-kmod.service's Documentation=
-# cannot resolve: TODO(loader-merge) drop the filter.
-filter='^$'
-[ $loader = yes ] || filter="Command 'man saker-driver-loader\\(8\\)' failed"
 out=$(systemd-analyze verify "$unit" "$kunit" 2>&1) || vrc=$?
-left=$(printf '%s\n' "$out" | grep -Ev "$filter" | grep . || true)
-[ -z "$left" ] && { [ "${vrc:-0}" = 0 ] || [ $loader = no ]; } ||
+[ -z "$out" ] && [ "${vrc:-0}" = 0 ] ||
 	{ printf '%s\n' "$out"; fail "systemd-analyze verify"; }
 # Each drop-in on top of the installed unit.
 for d in ebpf kmod; do
 	mkdir -p "$work/units/saker.service.d"
 	ln -sf /usr/share/saker/systemd/$d.conf "$work/units/saker.service.d/"
 	out=$(SYSTEMD_UNIT_PATH="$work/units:" systemd-analyze verify saker.service 2>&1) || vrc=$?
-	left=$(printf '%s\n' "$out" | grep -Ev "$filter" | grep . || true)
-	[ -z "$left" ] || { printf '%s\n' "$out"; fail "systemd-analyze verify with $d.conf"; }
+	[ -z "$out" ] || { printf '%s\n' "$out"; fail "systemd-analyze verify with $d.conf"; }
 	rm -f "$work/units/saker.service.d/$d.conf"
 done
 # And a broken one, to prove the drop-ins above were read at all.
@@ -308,16 +282,7 @@ step_done
 if [ $do_rpm = yes ]; then
 	step "rpmbuild -ta --nodeps$([ $rpm_check = yes ] || echo ' --nocheck')"
 	mkdir -p "$work/rpm/SOURCES"
-	# TODO(loader-merge): a tarball whose spec lists the loader's files.
-	if [ $loader = no ]; then
-		mkdir -p "$work/rpm/tar"
-		tar -xzf "$tarball" -C "$work/rpm/tar"
-		strip_loader "$work/rpm/tar/saker-$version/rpm/saker.spec"
-		tar -czf "$work/rpm/SOURCES/saker-$version.tar.gz" -C "$work/rpm/tar" "saker-$version"
-		rpm_tarball=$work/rpm/SOURCES/saker-$version.tar.gz
-	else
-		rpm_tarball=$tarball
-	fi
+	rpm_tarball=$tarball
 	rpmbuild -ta --nodeps $([ $rpm_check = yes ] || echo --nocheck) \
 		--define "_topdir $work/rpm" "$rpm_tarball" >"$work/rpmbuild.log" 2>&1 ||
 		{ tail -40 "$work/rpmbuild.log"; fail "rpmbuild"; }
@@ -340,14 +305,12 @@ if [ $do_rpm = yes ]; then
 		# Debian's brp-compress fails under dash and leaves man pages as they are.
 		grep -Eqx "$f(\.gz)?" "$work/rpm.saker" || fail "saker RPM lacks $f"
 	done
-	if [ $loader = yes ]; then
-		for f in /usr/sbin/saker-driver-loader /etc/kernel/postinst.d/saker \
-			/etc/kernel/header_postinst.d/saker /etc/kernel/postrm.d/saker \
-			/usr/lib/kernel/install.d/50-saker.install \
-			/usr/share/man/man8/saker-driver-loader.8; do
-			grep -Eqx "$f(\.gz)?" "$work/rpm.saker" || fail "saker RPM lacks $f"
-		done
-	fi
+	for f in /usr/sbin/saker-driver-loader /etc/kernel/postinst.d/saker \
+		/etc/kernel/header_postinst.d/saker /etc/kernel/postrm.d/saker \
+		/usr/lib/kernel/install.d/50-saker.install \
+		/usr/share/man/man8/saker-driver-loader.8; do
+		grep -Eqx "$f(\.gz)?" "$work/rpm.saker" || fail "saker RPM lacks $f"
+	done
 	mkdir -p "$work/rpm/x"
 	(cd "$work/rpm/x" && rpm2cpio "$rpm_saker" | cpio -id --quiet "./${libdir#/}/saker/ebpf/saker.bpf.o")
 	readelf -S "$work/rpm/x/$libdir/saker/ebpf/saker.bpf.o" | grep -q '\.BTF' ||
