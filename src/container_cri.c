@@ -127,6 +127,10 @@ int container_cri_lookup(const char *socket, const char *id, unsigned timeout_ms
 			/* containerd's answer says more than the CRI's "not found". */
 			snprintf(err, errlen, "%s: %s", socket, cerr);
 			r = rd;
+		} else if (rd == -ENOENT && r == -ENOENT) {
+			snprintf(err, errlen,
+				 "%s: %s not known to the CRI nor in containerd's namespaces",
+				 socket, id);
 		} else if (rd == -EPROTONOSUPPORT && r == -EPROTONOSUPPORT) {
 			snprintf(err, errlen, "%s: speaks neither the CRI nor containerd's API",
 				 socket);

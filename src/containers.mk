@@ -64,9 +64,10 @@ src_libsaker_a_SOURCES += src/container_cri.c src/container_cri.h src/container_
 cri_pb = proto/cri.pb-c.c proto/cri.pb-c.h proto/containerd.pb-c.c proto/containerd.pb-c.h
 cri_admin_pb = proto/cri_admin.pb-c.c proto/cri_admin.pb-c.h
 EXTRA_DIST += proto/cri.proto proto/containerd.proto proto/cri_admin.proto
-EXTRA_DIST += tests/integration/containers_cri.sh tests/data/cri
+EXTRA_DIST += tests/integration/containers_cri.sh tests/data/cri tests/helpers/grpc_replay.py
 CLEANFILES += $(cri_pb) $(cri_admin_pb)
-cri_unit_tests = tests/unit/test_container_cri tests/unit/test_container_grpc
+cri_unit_tests = tests/unit/test_container_cri tests/unit/test_container_grpc \
+	tests/unit/test_container_cri_lookup
 if HAVE_CRI
 src_libsaker_a_SOURCES += src/container_grpc.c src/container_cri_decode.c \
 	src/containerd_decode.c src/containerd.c
@@ -86,6 +87,9 @@ cri_test_cppflags = $(TEST_CPPFLAGS) $(PROTOBUFC_CFLAGS) -I$(top_builddir)/proto
 tests_unit_test_container_cri_SOURCES = tests/unit/test_container_cri.c
 tests_unit_test_container_cri_CPPFLAGS = $(cri_test_cppflags)
 tests_unit_test_container_cri_LDADD = $(TEST_LDADD)
+tests_unit_test_container_cri_lookup_SOURCES = tests/unit/test_container_cri_lookup.c
+tests_unit_test_container_cri_lookup_CPPFLAGS = $(cri_test_cppflags)
+tests_unit_test_container_cri_lookup_LDADD = $(TEST_LDADD)
 tests_unit_test_container_grpc_SOURCES = tests/unit/test_container_grpc.c
 tests_unit_test_container_grpc_CPPFLAGS = $(cri_test_cppflags)
 tests_unit_test_container_grpc_LDADD = $(TEST_LDADD)
