@@ -110,13 +110,13 @@ int container_cri_lookup(const char *socket, const char *id, unsigned timeout_ms
 	char cerr[256];
 	int r, rd;
 
+	if (!g)
+		return -ENOMEM;
 	if (!container_grpc_usable()) {
 		container_grpc_close(g);
 		snprintf(err, errlen, "libcurl without HTTP/2: no CRI client");
 		return -EPROTONOSUPPORT;
 	}
-	if (!g)
-		return -ENOMEM;
 	r = cri_lookup(g, id, o, ret, err, errlen);
 	if (r == -ENOENT || r == -EPROTONOSUPPORT) {
 		rd = containerd_lookup(g, id, o, ret, cerr, sizeof(cerr));

@@ -8,7 +8,9 @@
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +66,19 @@ static int get_in(struct container_grpc *g, const char *ns, const char *id,
 	return 0;
 }
 
+/* containerd's rule for namespace names; it also keeps headers well-formed. */
+static bool valid_namespace(const char *ns)
+{
+	size_t n = strlen(ns);
+
+	if (!n || n > 76 || !isalnum((unsigned char)ns[0]) || !isalnum((unsigned char)ns[n - 1]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)ns[i]) && !strchr("._-", ns[i]))
+			return false;
+	return true;
+}
+
 int containerd_lookup(struct container_grpc *g, const char *id,
 		      const struct container_parse_opts *o, struct container_info **ret, char *err,
 		      size_t errlen)
@@ -79,7 +94,14 @@ int containerd_lookup(struct container_grpc *g, const char *id,
 		n = o->n_containerd_namespaces;
 	}
 	for (size_t i = 0; i < n; i++) {
-		int r = get_in(g, ns[i], id, o, ret, err, errlen);
+		int r;
+
+		if (!valid_namespace(ns[i])) {
+			snprintf(err, errlen, "containerd: \"%.80s\" is not a namespace name",
+				 ns[i]);
+			return -EINVAL;
+		}
+		r = get_in(g, ns[i], id, o, ret, err, errlen);
 
 		if (r == 0)
 			return 0;

@@ -6,7 +6,7 @@
 # with `ctr run` in a namespace of our own (containerd's API path), one in
 # a pod sandbox made through the CRI with host networking and Kubernetes'
 # labels (tests/helpers/cri_client: Debian has no crictl). sakerd --driver
-# ebpf asks that socket only; a shell in each container reads /etc/shadow
+# ebpf asks that socket only; a shell in each container reads a file
 # until the daemon has the metadata, and the last alert of each must carry
 # container.type, name, image and, for the pod, the k8s.* fields. Runs in a
 # private mount namespace with /run on tmpfs; containerd, its mounts and
@@ -104,7 +104,9 @@ ctr_ version > /dev/null 2>&1 || { sed 's/^/# /' "$TMP/containerd.log" | tail -2
 mkdir -p "$TMP/rootfs/bin" "$TMP/rootfs/etc"
 cp "$BB" "$TMP/rootfs/bin/busybox"
 for l in sh cat sleep id; do ln -s busybox "$TMP/rootfs/bin/$l"; done
-echo "root:*:19000:0:99999:7:::" > "$TMP/rootfs/etc/shadow"
+# Not /etc/shadow: containers.sh may run beside this test, and its sakerd
+# (eBPF sees every container) would count our reads as its own.
+echo "cri secret" > "$TMP/rootfs/etc/cri-secret"
 tar -C "$TMP/rootfs" -cf "$TMP/rootfs.tar" .
 # A docker-archive (what `docker save` writes) of that one layer, for ctr import.
 mkimage() { # OUT REF CMD...
@@ -137,10 +139,10 @@ ctr_ -n k8s.io images import "$TMP/pause.tar" > "$TMP/import.log" 2>&1 ||
 
 # --- sakerd ----------------------------------------------------------------------
 cat > "$TMP/rules.yaml" <<'EOF'
-- rule: Shadow read in container
-  desc: a shell in a container reads the shadow file
-  condition: evt.type in (open, openat) and evt.dir = < and fd.name = /etc/shadow and container.id != host
-  output: "shadow read in container (container.id=%container.id container.name=%container.name container.image=%container.image container.image.repository=%container.image.repository container.image.tag=%container.image.tag container.image.digest=%container.image.digest container.type=%container.type container.mount.dest[*/gate-*]=%container.mount.dest[*/gate-*] container.mounts=%container.mounts container.start_ts=%container.start_ts k8s.pod.name=%k8s.pod.name k8s.ns.name=%k8s.ns.name k8s.pod.uid=%k8s.pod.uid k8s.pod.label[app]=%k8s.pod.label[app] k8s.pod.labels=%k8s.pod.labels)"
+- rule: Secret read in CRI container
+  desc: a shell in a container reads the secret file
+  condition: evt.type in (open, openat) and evt.dir = < and fd.name = /etc/cri-secret and container.id != host
+  output: "secret read in container (container.id=%container.id container.name=%container.name container.image=%container.image container.image.repository=%container.image.repository container.image.tag=%container.image.tag container.image.digest=%container.image.digest container.type=%container.type container.mount.dest[*/gate-*]=%container.mount.dest[*/gate-*] container.mounts=%container.mounts container.start_ts=%container.start_ts k8s.pod.name=%k8s.pod.name k8s.ns.name=%k8s.ns.name k8s.pod.uid=%k8s.pod.uid k8s.pod.label[app]=%k8s.pod.label[app] k8s.pod.labels=%k8s.pod.labels)"
   priority: WARNING
 EOF
 "$SAKERD" --driver ebpf -r "$TMP/rules.yaml" --ready-file "$TMP/ready" \
@@ -175,8 +177,8 @@ ready() { # GATE_DIR FOUND_AT_LEAST
 }
 # The shell reads the file every 0.2 s until the test opens the gate, then
 # once more: the first reads may race the lookup, the last must carry all.
-scenario='while [ ! -e /gate/open ]; do cat /etc/shadow > /dev/null; echo r >> /gate/reads; sleep 0.2; done
-	 cat /etc/shadow > /dev/null; echo r >> /gate/reads; touch /gate/done'
+scenario='while [ ! -e /gate/open ]; do cat /etc/cri-secret > /dev/null; echo r >> /gate/reads; sleep 0.2; done
+	 cat /etc/cri-secret > /dev/null; echo r >> /gate/reads; touch /gate/done'
 wait_gate() { # GATE_DIR FOUND_AT_LEAST
 	i=0
 	while ! ready "$1" "$2" && [ $i -lt 120 ]; do
@@ -227,7 +229,7 @@ python3 - "$TMP/alerts.json" "$ctr_id" "$cri_id" "$sandbox" "$pod_uid" \
 import json, sys
 path, ctr_id, cri_id, sandbox, uid, ctr_reads, cri_reads = sys.argv[1:]
 alerts = [json.loads(l) for l in open(path) if l.strip()]
-alerts = [a.get("output_fields", {}) for a in alerts if a.get("rule") == "Shadow read in container"]
+alerts = [a.get("output_fields", {}) for a in alerts if a.get("rule") == "Secret read in CRI container"]
 def check(ok, what, why=""):
     print("%s\t%s\t%s" % ("PASS" if ok else "FAIL", what, why))
 NA = (None, "<NA>")

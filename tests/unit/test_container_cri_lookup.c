@@ -207,6 +207,12 @@ static void test_containerd_only(void)
 				       " saker-test|" CONTAINERD_GET_IMAGE " saker-test",
 		   "only the configured namespace is asked");
 	container_info_free(ci);
+	ns[0] = "k8s.io\r\nX-Injected: 1";
+	unlink(reqlog);
+	r = lookup(ctr_id, &o, 5000, &ci, err);
+	tap_ok(r == -EINVAL && strstr(err, "not a namespace name"),
+	       "a namespace that is no name is refused (%d %s)", r, err);
+	tap_is_str(requests(), CRI_LIST_CONTAINERS " -", "and never sent");
 }
 
 /* Each case: a script, what lookup returns, what err says. */
