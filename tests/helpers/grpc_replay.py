@@ -62,7 +62,10 @@ class Conn(socketserver.BaseRequestHandler):
                     a = answer_for(h.get(":path"), h.get("containerd-namespace"))
                     self.respond(conn, ev.stream_id, a, pending)
             self.flush(conn, pending)
-            self.request.sendall(conn.data_to_send())
+            try:
+                self.request.sendall(conn.data_to_send())
+            except OSError:  # the client gave up (a timeout, a message too large)
+                return
 
     @staticmethod
     def respond(conn, sid, a, pending):

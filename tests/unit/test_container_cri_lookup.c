@@ -7,7 +7,9 @@
  * order), and every way an answer can fail on the wire: NOT_FOUND in
  * trailers and trailers-only, UNIMPLEMENTED everywhere, a message over the
  * bound, truncated and compressed frames, a bad grpc-status, another
- * content-type, a server that never answers.
+ * content-type, a server that never answers. Then through the lookup
+ * worker with two sockets (containerd.sock, crio.sock): the runtime the
+ * cgroup path names is asked first.
  */
 #include <errno.h>
 #include <signal.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,7 +29,8 @@
 extern char **environ;
 
 static char dir[64], sock[128], script[128], reqlog[128], data[1024], cri_id[80], ctr_id[80];
-static pid_t server;
+static char crio_sock[128], crio_log[128];
+static pid_t server, crio_server;
 
 static void stop_server(void)
 {
@@ -34,6 +38,12 @@ static void stop_server(void)
 		kill(server, SIGTERM);
 		waitpid(server, NULL, 0);
 	}
+	if (crio_server > 0) {
+		kill(crio_server, SIGTERM);
+		waitpid(crio_server, NULL, 0);
+	}
+	unlink(crio_sock);
+	unlink(crio_log);
 	unlink(sock);
 	unlink(script);
 	unlink(reqlog);
@@ -55,29 +65,45 @@ static void read_id(const char *name, char *out, size_t len)
 	fclose(f);
 }
 
-/* The server with a python3 that has h2 (Debian's, whatever else PATH has first). */
-static void start_server(void)
+/* A python3 that has h2 (Debian's, whatever else PATH has first), or NULL. */
+static const char *python_with_h2(void)
 {
-	const char *pythons[] = { "/usr/bin/python3", "python3" };
-	char helper[4096];
+	static const char *pythons[] = { "/usr/bin/python3", "python3" };
 
-	snprintf(helper, sizeof(helper), "%s/tests/helpers/grpc_replay.py", tap_srcdir());
 	for (size_t i = 0; i < 2; i++) {
 		char *check[] = { (char *)pythons[i], "-c", "import h2", NULL };
-		char *argv[] = { (char *)pythons[i], helper, sock, script, reqlog, NULL };
 		pid_t p;
 		int st;
 
-		if (posix_spawnp(&p, pythons[i], NULL, NULL, check, environ) ||
-		    waitpid(p, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
-			continue;
-		if (posix_spawnp(&server, pythons[i], NULL, NULL, argv, environ))
-			continue;
-		for (int t = 0; t < 100 && access(sock, F_OK); t++)
-			usleep(50000);
-		if (!access(sock, F_OK))
-			return;
+		if (!posix_spawnp(&p, pythons[i], NULL, NULL, check, environ) &&
+		    waitpid(p, &st, 0) > 0 && WIFEXITED(st) && !WEXITSTATUS(st))
+			return pythons[i];
 	}
+	return NULL;
+}
+
+/* A replay server on socket path, logging to log; its pid, or -1. */
+static pid_t spawn_server(const char *python, const char *path, const char *log)
+{
+	char helper[4096];
+	char *argv[] = { (char *)python, helper, (char *)path, script, (char *)log, NULL };
+	pid_t p;
+
+	snprintf(helper, sizeof(helper), "%s/tests/helpers/grpc_replay.py", tap_srcdir());
+	if (posix_spawnp(&p, python, NULL, NULL, argv, environ))
+		return -1;
+	for (int t = 0; t < 100 && access(path, F_OK); t++)
+		usleep(50000);
+	return access(path, F_OK) ? -1 : p;
+}
+
+static void start_server(void)
+{
+	const char *python = python_with_h2();
+
+	if (python && (server = spawn_server(python, sock, reqlog)) > 0 &&
+	    (crio_server = spawn_server(python, crio_sock, crio_log)) > 0)
+		return;
 	stop_server();
 	tap_skip_all("no python3 with h2 (python3-h2) to serve HTTP/2");
 }
@@ -280,6 +306,62 @@ static void test_timeout(void)
 	tap_ok(strstr(err, "timed out") != NULL, "and says so (%s)", err);
 }
 
+/* Which of the two servers the worker asked for a container in cgroup path. */
+static void ask_worker(const char *path, const char *expect_type, bool crio_first, const char *what)
+{
+	char *socks[] = { sock, crio_sock }, cg[512], short_id[13];
+	struct container_config cc = { .enabled = { false, false, true },
+				       .sockets = { NULL, NULL, socks },
+				       .nsockets = { 0, 0, 2 },
+				       .timeout_ms = 5000 };
+	struct container_meta *cm = container_meta_new(&cc);
+	const struct container_entry *e;
+	struct stat stc, sto;
+	int n;
+
+	unlink(reqlog);
+	unlink(crio_log);
+	if (!cm || container_meta_start(cm) < 0) {
+		tap_ok(false, "%s: container_meta starts", what);
+		container_meta_free(cm);
+		return;
+	}
+	n = snprintf(cg, sizeof(cg), "cpu=%s", path);
+	snprintf(short_id, sizeof(short_id), "%.12s", cri_id);
+	container_meta_proc(cm, short_id, 12, cg, (size_t)n + 1, 1);
+	container_meta_wait(cm, 10000);
+	container_meta_poll(cm, 0);
+	e = container_meta_get(cm, short_id, 12);
+	tap_ok(e && e->status == CONTAINER_READY, "%s: found through the worker", what);
+	tap_is_str(e && e->info ? e->info->type : NULL, expect_type,
+		   "... with the answering runtime's type");
+	tap_ok((stat(crio_log, &stc) == 0) == crio_first &&
+		       (stat(reqlog, &sto) == 0) == !crio_first,
+	       "%s: the %s socket was asked, the other not", what,
+	       crio_first ? "crio" : "containerd");
+	container_meta_free(cm);
+}
+
+static void test_worker_order(void)
+{
+	char json[8192], path[256];
+
+	snprintf(json, sizeof(json),
+		 "{\"" CRI_LIST_CONTAINERS "\": {\"file\": \"%s/list.bin\"},"
+		 "\"" CRI_CONTAINER_STATUS "\": {\"file\": \"%s/status.bin\"},"
+		 "\"" CRI_SANDBOX_STATUS "\": {\"file\": \"%s/sandbox.bin\"},"
+		 "\"" CRI_VERSION "\": {\"file\": \"%s/version.bin\"}}",
+		 data, data, data, data);
+	set_script(json);
+	snprintf(path, sizeof(path), "/kubepods.slice/kubepods-pod1.slice/crio-%s.scope", cri_id);
+	ask_worker(path, "containerd", true, "a crio- cgroup");
+	snprintf(path, sizeof(path), "/kubepods.slice/kubepods-pod1.slice/cri-containerd-%s.scope",
+		 cri_id);
+	ask_worker(path, "containerd", false, "a cri-containerd- cgroup");
+	snprintf(path, sizeof(path), "/kubepods/besteffort/pod1/%s", cri_id);
+	ask_worker(path, "containerd", false, "a bare kubepods id");
+}
+
 int main(void)
 {
 	read_id("cri_id", cri_id, sizeof(cri_id));
@@ -287,7 +369,9 @@ int main(void)
 	snprintf(dir, sizeof(dir), "/tmp/saker-cri-XXXXXX");
 	if (!mkdtemp(dir))
 		tap_skip_all("mkdtemp: %s", strerror(errno));
-	snprintf(sock, sizeof(sock), "%s/grpc.sock", dir);
+	snprintf(sock, sizeof(sock), "%s/containerd.sock", dir);
+	snprintf(crio_sock, sizeof(crio_sock), "%s/crio.sock", dir);
+	snprintf(crio_log, sizeof(crio_log), "%s/crio.log", dir);
 	snprintf(script, sizeof(script), "%s/script.json", dir);
 	snprintf(reqlog, sizeof(reqlog), "%s/requests.log", dir);
 	snprintf(data, sizeof(data), "%s/tests/data/cri", tap_srcdir());
@@ -297,6 +381,7 @@ int main(void)
 	test_containerd_only();
 	test_failures();
 	test_timeout();
+	test_worker_order();
 	stop_server();
 	return tap_done();
 }
