@@ -83,7 +83,7 @@ static int copy_sockets(struct container_meta *cm, const struct container_config
 			cm->nsockets[e]++;
 		}
 	}
-	/* containerd namespaces: as many as sockets, at most. */
+	/* containerd namespaces: at most CONTAINER_MAX_SOCKETS (8), like sockets. */
 	for (size_t i = 0; i < cfg->n_containerd_namespaces && i < CONTAINER_MAX_SOCKETS; i++) {
 		cm->containerd_ns[i] = strdup(cfg->containerd_namespaces[i]);
 		if (!cm->containerd_ns[i])
