@@ -97,8 +97,9 @@ int containerd_lookup(struct container_grpc *g, const char *id,
 		int r;
 
 		if (!valid_namespace(ns[i])) {
-			snprintf(err, errlen, "containerd: \"%.80s\" is not a namespace name",
-				 ns[i]);
+			/* Not echoed: it may hold control characters. */
+			snprintf(err, errlen,
+				 "containerd: namespace %zu is not a name ([A-Za-z0-9._-])", i + 1);
 			return -EINVAL;
 		}
 		r = get_in(g, ns[i], id, o, ret, err, errlen);

@@ -236,7 +236,7 @@ static void test_containerd_only(void)
 	ns[0] = "k8s.io\r\nX-Injected: 1";
 	unlink(reqlog);
 	r = lookup(ctr_id, &o, 5000, &ci, err);
-	tap_ok(r == -EINVAL && strstr(err, "not a namespace name"),
+	tap_ok(r == -EINVAL && strstr(err, "is not a name"),
 	       "a namespace that is no name is refused (%d %s)", r, err);
 	tap_is_str(requests(), CRI_LIST_CONTAINERS " -", "and never sent");
 }
