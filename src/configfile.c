@@ -119,6 +119,7 @@ static void config_free_fields(struct config *c)
 	free_list(c->containers.docker_sockets, c->containers.n_docker_sockets);
 	free_list(c->containers.podman_sockets, c->containers.n_podman_sockets);
 	free_list(c->containers.cri_sockets, c->containers.n_cri_sockets);
+	free_list(c->containers.containerd_namespaces, c->containers.n_containerd_namespaces);
 	free(c->capture_file);
 	free(c->ebpf_buffer);
 	free(c->file_filename);

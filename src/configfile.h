@@ -97,6 +97,8 @@ struct config {
 		size_t n_podman_sockets;
 		char **cri_sockets;
 		size_t n_cri_sockets;
+		char **containerd_namespaces; /* NULL: k8s.io, default */
+		size_t n_containerd_namespaces;
 		uint64_t lookup_timeout_ms;
 		unsigned cache_size, label_max_len;
 	} containers;

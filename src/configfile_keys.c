@@ -25,6 +25,7 @@ LIST_FOLLOWS(rules_files, n_rules_files);
 LIST_FOLLOWS(containers.docker_sockets, containers.n_docker_sockets);
 LIST_FOLLOWS(containers.podman_sockets, containers.n_podman_sockets);
 LIST_FOLLOWS(containers.cri_sockets, containers.n_cri_sockets);
+LIST_FOLLOWS(containers.containerd_namespaces, containers.n_containerd_namespaces);
 
 const struct config_key config_keys[] = {
 	{ "json_output", CK_BOOL, OFF(json_output) },
@@ -82,6 +83,8 @@ const struct config_key config_keys[] = {
 	{ "container_engines.podman.sockets", CK_STRLIST, OFF(containers.podman_sockets) },
 	{ "container_engines.cri.enabled", CK_BOOL, OFF(containers.cri_enabled) },
 	{ "container_engines.cri.sockets", CK_STRLIST, OFF(containers.cri_sockets) },
+	{ "container_engines.cri.containerd_namespaces", CK_STRLIST,
+	  OFF(containers.containerd_namespaces) },
 	{ "container_engines.lookup_timeout", CK_DURATION, OFF(containers.lookup_timeout_ms), 10,
 	  60000 },
 	{ "container_engines.cache_size", CK_UINT, OFF(containers.cache_size), 0, 1 << 20 },

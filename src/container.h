@@ -64,6 +64,9 @@ struct container_info {
 
 struct container_parse_opts {
 	unsigned label_max_len; /* 0: CONTAINER_DEF_LABEL_MAX_LEN */
+	/* containerd namespaces to ask, in order; none: k8s.io, default. */
+	char *const *containerd_namespaces;
+	size_t n_containerd_namespaces;
 };
 
 /* container_parse.c: the Docker-compatible API's answers (docker, podman). */
@@ -92,7 +95,7 @@ int container_info_finish(struct container_info *ci);
 enum container_engine {
 	CONTAINER_ENGINE_DOCKER = 0,
 	CONTAINER_ENGINE_PODMAN, /* the Docker-compatible API of `podman system service` */
-	CONTAINER_ENGINE_CRI, /* containerd, CRI-O: not implemented yet (see docs/containers.md) */
+	CONTAINER_ENGINE_CRI, /* CRI (containerd, CRI-O) and containerd's own API, over gRPC */
 	CONTAINER_ENGINE_MAX
 };
 
@@ -104,6 +107,9 @@ struct container_config {
 	unsigned timeout_ms; /* per request; 0: CONTAINER_DEF_TIMEOUT_MS */
 	unsigned cache_size; /* containers kept; 0: CONTAINER_DEF_CACHE_SIZE */
 	unsigned label_max_len; /* 0: CONTAINER_DEF_LABEL_MAX_LEN */
+	/* containerd namespaces asked for non-CRI containers; NULL: k8s.io, default. */
+	char *const *containerd_namespaces;
+	size_t n_containerd_namespaces;
 };
 
 /* NULL-terminated. */
@@ -120,6 +126,11 @@ int container_docker_init(void);
 int container_docker_lookup(const char *socket, const char *id, unsigned timeout_ms,
 			    const struct container_parse_opts *o, struct container_info **ret,
 			    char *err, size_t errlen);
+/*
+ * container_cri.c: the CRI (ContainerStatus, PodSandboxStatus), then
+ * containerd's Containers/Get in each namespace. Sets info->type to the
+ * runtime that answered ("containerd", "cri-o").
+ */
 int container_cri_lookup(const char *socket, const char *id, unsigned timeout_ms,
 			 const struct container_parse_opts *o, struct container_info **ret,
 			 char *err, size_t errlen);

@@ -169,17 +169,3 @@ int container_docker_lookup(const char *socket, const char *id, unsigned timeout
 	return -EPROTONOSUPPORT;
 }
 #endif
-
-/*
- * CRI (containerd, CRI-O) is gRPC over HTTP/2: ContainerStatus and
- * PodSandboxStatus with verbose info. Not implemented yet; this is where it
- * goes, with the same contract as container_docker_lookup().
- */
-int container_cri_lookup(const char *socket, const char *id, unsigned timeout_ms,
-			 const struct container_parse_opts *o, struct container_info **ret,
-			 char *err, size_t errlen)
-{
-	(void)id, (void)timeout_ms, (void)o, (void)ret;
-	snprintf(err, errlen, "%s: the CRI client is not implemented", socket);
-	return -EPROTONOSUPPORT;
-}

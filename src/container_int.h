@@ -45,6 +45,7 @@ struct container_meta {
 	size_t nsockets[CONTAINER_ENGINE_MAX];
 	unsigned timeout_ms, cache_size;
 	struct container_parse_opts popts;
+	char *containerd_ns[CONTAINER_MAX_SOCKETS]; /* popts points here */
 
 	/* Event thread. */
 	struct cm_entry **buckets;

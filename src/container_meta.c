@@ -83,6 +83,14 @@ static int copy_sockets(struct container_meta *cm, const struct container_config
 			cm->nsockets[e]++;
 		}
 	}
+	/* containerd namespaces: at most CONTAINER_MAX_SOCKETS (8), like sockets. */
+	for (size_t i = 0; i < cfg->n_containerd_namespaces && i < CONTAINER_MAX_SOCKETS; i++) {
+		cm->containerd_ns[i] = strdup(cfg->containerd_namespaces[i]);
+		if (!cm->containerd_ns[i])
+			return -ENOMEM;
+		cm->popts.n_containerd_namespaces++;
+	}
+	cm->popts.containerd_namespaces = cm->containerd_ns;
 	return 0;
 }
 
@@ -147,6 +155,8 @@ void container_meta_free(struct container_meta *cm)
 	for (int e = 0; e < CONTAINER_ENGINE_MAX; e++)
 		for (size_t i = 0; i < cm->nsockets[e]; i++)
 			free(cm->sockets[e][i]);
+	for (size_t i = 0; i < CONTAINER_MAX_SOCKETS; i++)
+		free(cm->containerd_ns[i]);
 	pthread_mutex_destroy(&cm->lock);
 	pthread_cond_destroy(&cm->wake);
 	pthread_cond_destroy(&cm->done);

@@ -65,6 +65,19 @@ static const char *type_of(enum containerid_runtime rt, enum container_engine e)
 }
 
 /*
+ * A CRI socket's runtime by its name: CRI-O's sockets say crio. The
+ * runtime the cgroup path names is asked first (containerd's CRI plugin
+ * and CRI-O both answer the CRI, so either would do, but only the owner
+ * knows the container).
+ */
+static bool socket_first(const char *socket, enum containerid_runtime rt, bool first)
+{
+	bool crio = strstr(socket, "crio") != NULL;
+
+	return first == (rt == CONTAINERID_CRIO ? crio : !crio);
+}
+
+/*
  * 0: found. -ENOENT: every runtime asked said it does not know the id.
  * -ENODEV: no runtime that could own it is here. Else the last transient error.
  */
@@ -77,15 +90,23 @@ static int lookup(struct container_meta *cm, struct cm_job *j, unsigned *ret_tim
 	for (; *order != CONTAINER_ENGINE_MAX; order++) {
 		enum container_engine e = *order;
 
-		for (size_t i = 0; i < cm->nsockets[e]; i++) {
+		/* Two passes over the sockets: the cgroup's runtime's first (CRI only). */
+		for (size_t k = 0; k < 2 * cm->nsockets[e]; k++) {
+			size_t i = k % cm->nsockets[e];
 			int r;
 
+			if (e == CONTAINER_ENGINE_CRI ? !socket_first(cm->sockets[e][i], j->runtime,
+								      k < cm->nsockets[e]) :
+							k >= cm->nsockets[e])
+				continue;
 			if (access(cm->sockets[e][i], F_OK) < 0)
 				continue;
 			r = engine_lookup[e](cm->sockets[e][i], j->full, cm->timeout_ms, &cm->popts,
 					     &j->info, err, sizeof(err));
 			if (r == 0) {
-				j->info->type = type_of(j->runtime, e);
+				/* The CRI engine knows which runtime answered. */
+				if (!j->info->type)
+					j->info->type = type_of(j->runtime, e);
 				return 0;
 			}
 			if (r == -ETIMEDOUT)

@@ -21,6 +21,8 @@ int daemon_containers_open(struct daemon *d)
 		.timeout_ms = (unsigned)c->containers.lookup_timeout_ms,
 		.cache_size = c->containers.cache_size,
 		.label_max_len = c->containers.label_max_len,
+		.containerd_namespaces = c->containers.containerd_namespaces,
+		.n_containerd_namespaces = c->containers.n_containerd_namespaces,
 	};
 	int k;
 

@@ -1,0 +1,279 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Container metadata from a real containerd (Debian's 1.6, runc, cgroupfs,
+# the native snapshotter, its CRI plugin): a private containerd on a socket
+# under $TMP runs two containers of a locally built busybox image, one made
+# with `ctr run` in a namespace of our own (containerd's API path), one in
+# a pod sandbox made through the CRI with host networking and Kubernetes'
+# labels (tests/helpers/cri_client: Debian has no crictl). sakerd --driver
+# ebpf asks that socket only; a shell in each container reads a file
+# until the daemon has the metadata, and the last alert of each must carry
+# container.type, name, image and, for the pod, the k8s.* fields. Runs in a
+# private mount namespace with /run on tmpfs; containerd, its mounts and
+# the cgroups it made are removed at the end.
+. "$(dirname "$0")/lib.sh"
+SAKERD=$abs_top_builddir/src/sakerd
+CRI=$abs_top_builddir/tests/helpers/cri_client
+
+if [ "${SAKER_IN_NS:-}" != 1 ]; then
+	[ "$(id -u)" = 0 ] || skip_all "needs root (eBPF driver, containerd)"
+	[ -r /sys/kernel/btf/vmlinux ] || skip_all "no BTF: the eBPF driver cannot run here"
+	"$SAKERD" --help | grep -q ebpf || skip_all "sakerd built without the eBPF driver"
+	[ -x "$CRI" ] || skip_all "built without the CRI client"
+	command -v containerd > /dev/null || skip_all "containerd is not installed"
+	command -v ctr > /dev/null || skip_all "ctr (containerd) is not installed"
+	command -v runc > /dev/null || skip_all "runc is not installed"
+	command -v python3 > /dev/null || skip_all "python3 is not installed"
+	BB=$(command -v busybox) || skip_all "busybox (static) is not installed"
+	ldd "$BB" 2>&1 | grep -q "not a dynamic" || skip_all "$BB is not static: install busybox-static"
+	for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
+		[ -e "${h}kubepods" ] && skip_all "a kubepods cgroup exists: a kubelet runs here"
+		[ -e "${h}saker-test" ] && skip_all "${h}saker-test exists: another run is going on"
+	done
+	unshare -m true 2>/dev/null || skip_all "cannot create a mount namespace"
+	SAKER_IN_NS=1 exec unshare -m sh "$0" "$@"
+fi
+
+BB=$(command -v busybox)
+mount --make-rprivate /
+# The shims put their sockets under /run/containerd whatever --state says.
+mount -t tmpfs -o mode=755 saker-test-run /run
+# cgroupfs parents the containers get: the pod's (as kubelet's cgroupfs
+# driver names them) and the ctr namespace's.
+pod_uid=0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b
+new_cgroups=
+for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
+	[ -d "$h" ] && new_cgroups="$new_cgroups ${h}kubepods ${h}saker-test"
+done
+
+daemon=
+ctrd=
+sock=$TMP/containerd.sock
+ctr_() { ctr --address "$sock" "$@"; }
+cleanup() {
+	[ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
+	if [ -n "$ctrd" ]; then
+		for c in ${cri_id:-}; do "$CRI" "$sock" stop "$c" > /dev/null 2>&1; "$CRI" "$sock" rm "$c" > /dev/null 2>&1; done
+		for s in ${sandbox:-}; do "$CRI" "$sock" stopp "$s" > /dev/null 2>&1; "$CRI" "$sock" rmp "$s" > /dev/null 2>&1; done
+		if [ -n "${ctr_id:-}" ]; then
+			ctr_ -n saker-test tasks kill -s KILL "$ctr_id" > /dev/null 2>&1
+			sleep 0.5
+			ctr_ -n saker-test tasks rm -f "$ctr_id" > /dev/null 2>&1
+			ctr_ -n saker-test containers rm "$ctr_id" > /dev/null 2>&1
+		fi
+		kill "$ctrd" 2>/dev/null && wait "$ctrd" 2>/dev/null
+	fi
+	# Shims outlive containerd: end those of our containers (by their socket's directory).
+	for p in $(pgrep -f "containerd-shim-runc-v2 .*-address $sock" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+	for c in $new_cgroups; do
+		[ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null
+	done
+	grep -o " $TMP[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# --- containerd and the image --------------------------------------------------
+cat > "$TMP/containerd.toml" <<EOF
+version = 2
+root = "$TMP/root"
+state = "$TMP/state"
+[grpc]
+  address = "$sock"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "localhost/saker-pause:1.0"
+  # Root here lacks CAP_SYS_RESOURCE: kubelet's -998 for sandboxes fails.
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "native"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        SystemdCgroup = false
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "$TMP/cni/bin"
+    conf_dir = "$TMP/cni/conf"
+EOF
+(exec containerd --config "$TMP/containerd.toml") > "$TMP/containerd.log" 2>&1 &
+ctrd=$!
+i=0
+while ! ctr_ version > /dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+ctr_ version > /dev/null 2>&1 || { sed 's/^/# /' "$TMP/containerd.log" | tail -20; skip_all "containerd did not start"; }
+
+mkdir -p "$TMP/rootfs/bin" "$TMP/rootfs/etc"
+cp "$BB" "$TMP/rootfs/bin/busybox"
+for l in sh cat sleep id; do ln -s busybox "$TMP/rootfs/bin/$l"; done
+# Not /etc/shadow: containers.sh may run beside this test, and its sakerd
+# (eBPF sees every container) would count our reads as its own.
+echo "cri secret" > "$TMP/rootfs/etc/cri-secret"
+tar -C "$TMP/rootfs" -cf "$TMP/rootfs.tar" .
+# A docker-archive (what `docker save` writes) of that one layer, for ctr import.
+mkimage() { # OUT REF CMD...
+	python3 - "$TMP/rootfs.tar" "$@" <<'PY'
+import hashlib, io, json, sys, tarfile
+layer, out, ref, cmd = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+data = open(layer, "rb").read()
+diff = hashlib.sha256(data).hexdigest()
+cfg = json.dumps({"architecture": "amd64", "os": "linux",
+                  "config": {"Cmd": cmd, "Env": ["PATH=/bin"]},
+                  "rootfs": {"type": "layers", "diff_ids": ["sha256:" + diff]}}).encode()
+cname = hashlib.sha256(cfg).hexdigest() + ".json"
+man = json.dumps([{"Config": cname, "RepoTags": [ref], "Layers": [diff + "/layer.tar"]}]).encode()
+with tarfile.open(out, "w") as t:
+    for name, b in ((diff + "/layer.tar", data), (cname, cfg), ("manifest.json", man)):
+        ti = tarfile.TarInfo(name)
+        ti.size = len(b)
+        ti.mode = 0o644
+        t.addfile(ti, io.BytesIO(b))
+PY
+}
+mkimage "$TMP/it.tar" localhost/saker-it:1.0 /bin/sh
+mkimage "$TMP/pause.tar" localhost/saker-pause:1.0 /bin/sleep 1000000
+for ns in k8s.io saker-test; do
+	ctr_ -n $ns images import "$TMP/it.tar" > "$TMP/import.log" 2>&1 ||
+		{ sed 's/^/# /' "$TMP/import.log"; skip_all "ctr cannot import an image"; }
+done
+ctr_ -n k8s.io images import "$TMP/pause.tar" > "$TMP/import.log" 2>&1 ||
+	{ sed 's/^/# /' "$TMP/import.log"; skip_all "ctr cannot import an image"; }
+
+# --- sakerd ----------------------------------------------------------------------
+cat > "$TMP/rules.yaml" <<'EOF'
+- rule: Secret read in CRI container
+  desc: a shell in a container reads the secret file
+  condition: evt.type in (open, openat) and evt.dir = < and fd.name = /etc/cri-secret and container.id != host
+  output: "secret read in container (container.id=%container.id container.name=%container.name container.image=%container.image container.image.repository=%container.image.repository container.image.tag=%container.image.tag container.image.digest=%container.image.digest container.type=%container.type container.mount.dest[*/gate-*]=%container.mount.dest[*/gate-*] container.mounts=%container.mounts container.start_ts=%container.start_ts k8s.pod.name=%k8s.pod.name k8s.ns.name=%k8s.ns.name k8s.pod.uid=%k8s.pod.uid k8s.pod.label[app]=%k8s.pod.label[app] k8s.pod.labels=%k8s.pod.labels)"
+  priority: WARNING
+EOF
+"$SAKERD" --driver ebpf -r "$TMP/rules.yaml" --ready-file "$TMP/ready" \
+	-o container_engines.cri.sockets="$sock" \
+	-o container_engines.cri.containerd_namespaces=[k8s.io,saker-test] \
+	-o container_engines.docker.enabled=false -o container_engines.podman.enabled=false \
+	-o container_engines.lookup_timeout=15s \
+	-o stdout_output.enabled=false -o file_output.enabled=true \
+	-o file_output.filename="$TMP/alerts.json" -o json_output=true 2> "$TMP/sakerd.err" &
+daemon=$!
+ok "sakerd starts with the containerd socket configured" wait_ready "$TMP/ready" "$daemon"
+stats_line() { # a fresh containers statistics line, after SIGUSR2
+	_n=$(grep -c 'stats (requested): containers' "$TMP/sakerd.err")
+	kill -USR2 "$daemon"
+	_i=0
+	while [ "$(grep -c 'stats (requested): containers' "$TMP/sakerd.err")" -le "$_n" ] && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	grep 'stats (requested): containers' "$TMP/sakerd.err" | tail -1
+}
+num() { echo "$2" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
+before=$(stats_line)
+# Ready: the scenario runs, and every lookup asked so far has been answered,
+# found ones beyond those before included.
+ready() { # GATE_DIR FOUND_AT_LEAST
+	[ -s "$1/reads" ] || return 1
+	_s=$(stats_line)
+	[ "$(num found "$_s")" -ge "$2" ] &&
+		[ "$(num lookups "$_s")" -eq $(($(num found "$_s") + $(num not_found "$_s") + \
+			$(num failed "$_s") + $(num no_runtime "$_s"))) ]
+}
+# The shell reads the file every 0.2 s until the test opens the gate, then
+# once more: the first reads may race the lookup, the last must carry all.
+scenario='while [ ! -e /gate/open ]; do cat /etc/cri-secret > /dev/null; echo r >> /gate/reads; sleep 0.2; done
+	 cat /etc/cri-secret > /dev/null; echo r >> /gate/reads; touch /gate/done'
+wait_gate() { # GATE_DIR FOUND_AT_LEAST
+	i=0
+	while ! ready "$1" "$2" && [ $i -lt 120 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	touch "$1/open"
+	i=0
+	while [ ! -e "$1/done" ] && [ $i -lt 100 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+}
+
+# --- containerd's API: ctr run in a namespace of our own --------------------------
+mkdir "$TMP/gate-ctr"
+ctr_id=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+ctr_ -n saker-test run -d --label app=ctr-web \
+	--mount "type=bind,src=$TMP/gate-ctr,dst=/gate,options=rbind:rw" \
+	localhost/saker-it:1.0 "$ctr_id" /bin/sh -c "$scenario" > "$TMP/ctr.log" 2>&1
+is "ctr runs the container" "$?" 0
+found0=$(num found "$before")
+wait_gate "$TMP/gate-ctr" $((found0 + 1))
+
+# --- the CRI: a pod sandbox (host network) and a container in it -----------------
+mkdir "$TMP/gate-cri"
+pod="-n web-1 -N prod -u $pod_uid -c /kubepods/besteffort/pod$pod_uid"
+sandbox=$("$CRI" "$sock" runp $pod -l app=web -l tier=front 2> "$TMP/cri.log")
+is "the CRI runs a pod sandbox" "$?" 0
+cri_id=$("$CRI" "$sock" create "$sandbox" app localhost/saker-it:1.0 $pod \
+	-L io.kubernetes.pod.name=web-1 -L io.kubernetes.pod.namespace=prod \
+	-L io.kubernetes.pod.uid=$pod_uid -L io.kubernetes.container.name=app \
+	-m "$TMP/gate-cri:/gate" -- /bin/sh -c "$scenario" 2>> "$TMP/cri.log") &&
+	"$CRI" "$sock" start "$cri_id" 2>> "$TMP/cri.log"
+is "the CRI creates and starts a container in it" "$?" 0
+[ -s "$TMP/cri.log" ] && sed 's/^/# /' "$TMP/cri.log"
+# The ctr one's, the pause container's (found through containerd's API) and ours.
+wait_gate "$TMP/gate-cri" $((found0 + 3))
+sleep 1
+stats=$(stats_line)
+kill "$daemon"
+wait "$daemon"
+is "sakerd exits 0" "$?" 0
+daemon=
+
+python3 - "$TMP/alerts.json" "$ctr_id" "$cri_id" "$sandbox" "$pod_uid" \
+	"$(wc -l < "$TMP/gate-ctr/reads")" "$(wc -l < "$TMP/gate-cri/reads")" > "$TMP/verdicts" <<'PY'
+import json, sys
+path, ctr_id, cri_id, sandbox, uid, ctr_reads, cri_reads = sys.argv[1:]
+alerts = [json.loads(l) for l in open(path) if l.strip()]
+alerts = [a.get("output_fields", {}) for a in alerts if a.get("rule") == "Secret read in CRI container"]
+def check(ok, what, why=""):
+    print("%s\t%s\t%s" % ("PASS" if ok else "FAIL", what, why))
+NA = (None, "<NA>")
+for cid, reads, what, want in (
+    (ctr_id, ctr_reads, "ctr container", {
+        "container.type": "containerd",
+        "container.name": ctr_id,
+        "container.image": "localhost/saker-it:1.0",
+        "container.image.repository": "localhost/saker-it",
+        "container.image.tag": "1.0",
+        "container.mount.dest[*/gate-*]": "/gate",
+        "k8s.pod.name": None,
+    }),
+    (cri_id, cri_reads, "CRI container", {
+        "container.type": "containerd",
+        "container.name": "app",
+        "container.image": "localhost/saker-it:1.0",
+        "container.image.repository": "localhost/saker-it",
+        "container.image.tag": "1.0",
+        "container.mount.dest[*/gate-*]": "/gate",
+        "k8s.pod.name": "web-1",
+        "k8s.ns.name": "prod",
+        "k8s.pod.uid": uid,
+        "k8s.pod.label[app]": "web",
+        "k8s.pod.labels": "app:web, tier:front",
+    })):
+    f = [x for x in alerts if x.get("container.id") == cid[:12]]
+    check(len(f) == int(reads), "%s: every read raised an alert with its container.id" % what,
+          "%d alerts, %s reads" % (len(f), reads))
+    last = f[-1] if f else {}
+    for k, v in want.items():
+        got = last.get(k)
+        check(got == v or (v is None and got in NA), "%s: the last alert's %s is %r" % (what, k, v),
+              "got %r" % got)
+    check(isinstance(last.get("container.start_ts"), int) and last["container.start_ts"] > 1600000000 * 10**9,
+          "%s: container.start_ts is set" % what, "got %r" % last.get("container.start_ts"))
+    wrong = [x for x in f if x.get("container.name") not in NA + (want["container.name"],)]
+    check(not wrong, "%s: no alert carries another container's name" % what, str(wrong[:1]))
+PY
+verdicts "$TMP/verdicts"
+
+echo "# before: $before"
+echo "# after:  $stats"
+ok "the containers were looked up and found" test "$(num found "$stats")" -ge $((found0 + 2))
+ok "no lookup failed" test "$(num failed "$stats")" -eq 0
+ok "the daemon logged no container errors" sh -c "! grep -i 'container.*error' '$TMP/sakerd.err'"
+done_testing
