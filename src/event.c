@@ -115,27 +115,45 @@ static bool sockaddr_ok(const uint8_t *v, size_t len, bool tuple)
 	}
 }
 
-static int param_check(const struct evt_param_info *pi, const struct evt_param *p)
-{
-	size_t sz = saker_ptype_size(pi->type);
+/*
+ * What the decoder checks of a parameter, by type: its fixed size (1 to 8),
+ * or one of these. Filled once from saker_ptype_size() so the two cannot
+ * disagree; the decoder runs twice per record on the replay path.
+ */
+enum { CHK_ANY = 0, CHK_STR = 0xfd, CHK_SOCKADDR = 0xfe, CHK_TUPLE = 0xff };
+static uint8_t ptype_chk[SAKER_PT_MAX];
 
-	if (!p->val)
-		return -1;
-	if (sz)
-		return p->len == sz ? -1 : EVT_BAD_PARAM_SIZE;
-	switch (pi->type) {
-	case SAKER_PT_STR:
-	case SAKER_PT_PATH:
-	case SAKER_PT_RELPATH:
-	case SAKER_PT_STRLIST:
-		return p->val[p->len - 1] == '\0' ? -1 : EVT_BAD_STRING;
-	case SAKER_PT_SOCKADDR:
-		return sockaddr_ok(p->val, p->len, false) ? -1 : EVT_BAD_SOCKADDR;
-	case SAKER_PT_SOCKTUPLE:
-		return sockaddr_ok(p->val, p->len, true) ? -1 : EVT_BAD_SOCKADDR;
-	default:
-		return -1;
+__attribute__((constructor)) static void ptype_chk_init(void)
+{
+	for (int t = 0; t < SAKER_PT_MAX; t++) {
+		uint8_t c = (uint8_t)saker_ptype_size((enum saker_param_type)t);
+
+		switch (t) {
+		case SAKER_PT_STR:
+		case SAKER_PT_PATH:
+		case SAKER_PT_RELPATH:
+		case SAKER_PT_STRLIST:
+			c = CHK_STR;
+			break;
+		case SAKER_PT_SOCKADDR:
+			c = CHK_SOCKADDR;
+			break;
+		case SAKER_PT_SOCKTUPLE:
+			c = CHK_TUPLE;
+			break;
+		}
+		ptype_chk[t] = c;
 	}
+}
+
+/* -1 if the present parameter p (of check c) is well formed, else why not. */
+static int param_check(uint8_t c, const struct evt_param *p)
+{
+	if (c <= 8)
+		return c == CHK_ANY || p->len == c ? -1 : EVT_BAD_PARAM_SIZE;
+	if (c == CHK_STR)
+		return p->val[p->len - 1] == '\0' ? -1 : EVT_BAD_STRING;
+	return sockaddr_ok(p->val, p->len, c == CHK_TUPLE) ? -1 : EVT_BAD_SOCKADDR;
 }
 
 static int bad(struct evt_decode_stats *stats, enum evt_bad *ret_reason, enum evt_bad why)
@@ -152,7 +170,6 @@ int evt_decode(struct evt *e, const void *buf, size_t avail, struct evt_decode_s
 {
 	const uint8_t *base = buf;
 	const struct evt_info *info;
-	uint16_t lens[SAKER_MAX_PARAMS];
 	size_t off, known;
 	uint16_t n;
 
@@ -171,38 +188,40 @@ int evt_decode(struct evt *e, const void *buf, size_t avail, struct evt_decode_s
 	info = &evt_table[e->hdr.type];
 	known = n < info->nparams ? n : info->nparams;
 
-	/* Walk every length, known or not, so the sum is checked in full. */
+	/*
+	 * Walk every length, known or not, so the sum is checked in full; the
+	 * known ones become parameters, checked once they are known to fit.
+	 */
 	off = SAKER_HDR_SIZE + 2u * n;
 	for (uint16_t i = 0; i < n; i++) {
 		uint16_t l;
 
 		memcpy(&l, base + SAKER_HDR_SIZE + 2u * i, sizeof(l));
-		if (i < known)
-			lens[i] = l;
+		if (i < known) {
+			struct evt_param *p = &e->params[i];
+
+			p->len = l & SAKER_PARAM_LEN_MASK;
+			p->truncated = l & SAKER_PARAM_TRUNCATED;
+			p->val = p->len ? base + off : NULL;
+		}
 		off += l & SAKER_PARAM_LEN_MASK;
 		if (off > e->hdr.len)
 			return bad(stats, ret_reason, EVT_BAD_PARAM_SUM);
 	}
 	if (off != e->hdr.len)
 		return bad(stats, ret_reason, EVT_BAD_PARAM_SUM);
-
-	off = SAKER_HDR_SIZE + 2u * n;
-	for (size_t i = 0; i < info->nparams; i++) {
-		struct evt_param *p = &e->params[i];
+	for (size_t i = 0; i < known; i++) {
+		const struct evt_param *p = &e->params[i];
 		int why;
 
-		if (i >= known) {
-			*p = (struct evt_param){ 0 };
+		if (!p->val)
 			continue;
-		}
-		p->len = lens[i] & SAKER_PARAM_LEN_MASK;
-		p->truncated = lens[i] & SAKER_PARAM_TRUNCATED;
-		p->val = p->len ? base + off : NULL;
-		off += p->len;
-		why = param_check(&info->params[i], p);
+		why = param_check(ptype_chk[info->params[i].type], p);
 		if (why >= 0)
 			return bad(stats, ret_reason, why);
 	}
+	for (size_t i = known; i < info->nparams; i++)
+		e->params[i] = (struct evt_param){ 0 };
 	e->rec = buf;
 	e->info = info;
 	e->nparams = info->nparams;
