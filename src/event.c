@@ -146,14 +146,14 @@ __attribute__((constructor)) static void ptype_chk_init(void)
 	}
 }
 
-/* -1 if the present parameter p (of check c) is well formed, else why not. */
-static int param_check(uint8_t c, const struct evt_param *p)
+/* -1 if the present parameter v (len bytes, of check c) is well formed, else why not. */
+static inline int param_check(uint8_t c, const uint8_t *v, size_t len)
 {
 	if (c <= 8)
-		return c == CHK_ANY || p->len == c ? -1 : EVT_BAD_PARAM_SIZE;
+		return c == CHK_ANY || len == c ? -1 : EVT_BAD_PARAM_SIZE;
 	if (c == CHK_STR)
-		return p->val[p->len - 1] == '\0' ? -1 : EVT_BAD_STRING;
-	return sockaddr_ok(p->val, p->len, c == CHK_TUPLE) ? -1 : EVT_BAD_SOCKADDR;
+		return v[len - 1] == '\0' ? -1 : EVT_BAD_STRING;
+	return sockaddr_ok(v, len, c == CHK_TUPLE) ? -1 : EVT_BAD_SOCKADDR;
 }
 
 static int bad(struct evt_decode_stats *stats, enum evt_bad *ret_reason, enum evt_bad why)
@@ -165,70 +165,85 @@ static int bad(struct evt_decode_stats *stats, enum evt_bad *ret_reason, enum ev
 	return -EBADMSG;
 }
 
+/*
+ * The decoder and the validator in one: with fill, e receives the header
+ * and parameters. Returns -1 or why the record is bad. Every length is
+ * walked, known or not, so the sum is checked in full; a bad sum is
+ * reported before a bad parameter.
+ */
+static inline int decode(struct evt *e, const uint8_t *base, size_t avail, bool fill)
+{
+	const struct evt_info *info;
+	struct saker_rec_hdr h;
+	size_t off, known;
+	int why = -1;
+
+	if (avail < SAKER_HDR_SIZE)
+		return EVT_BAD_SHORT;
+	memcpy(&h, base, SAKER_HDR_SIZE);
+	if (fill)
+		e->hdr = h;
+	if (h.len > SAKER_REC_MAX)
+		return EVT_BAD_LEN;
+	if (h.len > avail)
+		return EVT_BAD_SHORT;
+	if (h.nparams > SAKER_REC_MAX / 2 || h.len < SAKER_HDR_SIZE + 2u * h.nparams)
+		return EVT_BAD_LEN;
+	if (h.type >= SAKER_EV_MAX)
+		return EVT_BAD_TYPE;
+	info = &evt_table[h.type];
+	known = h.nparams < info->nparams ? h.nparams : info->nparams;
+	off = SAKER_HDR_SIZE + 2u * h.nparams;
+	for (size_t i = 0; i < h.nparams; i++) {
+		uint16_t l;
+		size_t len;
+
+		memcpy(&l, base + SAKER_HDR_SIZE + 2 * i, sizeof(l));
+		len = l & SAKER_PARAM_LEN_MASK;
+		if (off + len > h.len)
+			return EVT_BAD_PARAM_SUM;
+		if (i < known) {
+			if (len && why < 0)
+				why = param_check(ptype_chk[info->params[i].type], base + off, len);
+			if (fill)
+				e->params[i] =
+					(struct evt_param){ .val = len ? base + off : NULL,
+							    .len = (uint16_t)len,
+							    .truncated =
+								    l & SAKER_PARAM_TRUNCATED };
+		}
+		off += len;
+	}
+	if (off != h.len)
+		return EVT_BAD_PARAM_SUM;
+	if (why >= 0 || !fill)
+		return why;
+	for (size_t i = known; i < info->nparams; i++)
+		e->params[i] = (struct evt_param){ 0 };
+	e->rec = base;
+	e->info = info;
+	e->nparams = info->nparams;
+	e->ts = h.ts;
+	return -1;
+}
+
 int evt_decode(struct evt *e, const void *buf, size_t avail, struct evt_decode_stats *stats,
 	       enum evt_bad *ret_reason)
 {
-	const uint8_t *base = buf;
-	const struct evt_info *info;
-	size_t off, known;
-	uint16_t n;
+	int why = decode(e, buf, avail, true);
 
-	if (avail < SAKER_HDR_SIZE)
-		return bad(stats, ret_reason, EVT_BAD_SHORT);
-	memcpy(&e->hdr, buf, SAKER_HDR_SIZE);
-	n = e->hdr.nparams;
-	if (e->hdr.len > SAKER_REC_MAX)
-		return bad(stats, ret_reason, EVT_BAD_LEN);
-	if (e->hdr.len > avail)
-		return bad(stats, ret_reason, EVT_BAD_SHORT);
-	if (n > SAKER_REC_MAX / 2 || e->hdr.len < SAKER_HDR_SIZE + 2u * n)
-		return bad(stats, ret_reason, EVT_BAD_LEN);
-	if (e->hdr.type >= SAKER_EV_MAX)
-		return bad(stats, ret_reason, EVT_BAD_TYPE);
-	info = &evt_table[e->hdr.type];
-	known = n < info->nparams ? n : info->nparams;
-
-	/*
-	 * Walk every length, known or not, so the sum is checked in full; the
-	 * known ones become parameters, checked once they are known to fit.
-	 */
-	off = SAKER_HDR_SIZE + 2u * n;
-	for (uint16_t i = 0; i < n; i++) {
-		uint16_t l;
-
-		memcpy(&l, base + SAKER_HDR_SIZE + 2u * i, sizeof(l));
-		if (i < known) {
-			struct evt_param *p = &e->params[i];
-
-			p->len = l & SAKER_PARAM_LEN_MASK;
-			p->truncated = l & SAKER_PARAM_TRUNCATED;
-			p->val = p->len ? base + off : NULL;
-		}
-		off += l & SAKER_PARAM_LEN_MASK;
-		if (off > e->hdr.len)
-			return bad(stats, ret_reason, EVT_BAD_PARAM_SUM);
-	}
-	if (off != e->hdr.len)
-		return bad(stats, ret_reason, EVT_BAD_PARAM_SUM);
-	for (size_t i = 0; i < known; i++) {
-		const struct evt_param *p = &e->params[i];
-		int why;
-
-		if (!p->val)
-			continue;
-		why = param_check(ptype_chk[info->params[i].type], p);
-		if (why >= 0)
-			return bad(stats, ret_reason, why);
-	}
-	for (size_t i = known; i < info->nparams; i++)
-		e->params[i] = (struct evt_param){ 0 };
-	e->rec = buf;
-	e->info = info;
-	e->nparams = info->nparams;
-	e->ts = e->hdr.ts;
+	if (why >= 0)
+		return bad(stats, ret_reason, (enum evt_bad)why);
 	if (stats)
 		stats->ok++;
 	return 0;
+}
+
+int evt_validate(const void *buf, size_t avail, enum evt_bad *ret_reason)
+{
+	int why = decode(NULL, buf, avail, false);
+
+	return why >= 0 ? bad(NULL, ret_reason, (enum evt_bad)why) : 0;
 }
 
 const struct evt_param *evt_param(const struct evt *e, int idx)

@@ -83,6 +83,9 @@ struct evt_decode_stats {
 int evt_decode(struct evt *e, const void *buf, size_t avail, struct evt_decode_stats *stats,
 	       enum evt_bad *ret_reason);
 
+/* What evt_decode() decides, without decoding: 0 or -EBADMSG with *ret_reason. */
+int evt_validate(const void *buf, size_t avail, enum evt_bad *ret_reason);
+
 /* Typed accessors; return false if the parameter is absent or mistyped. */
 const struct evt_param *evt_param(const struct evt *e, int idx);
 bool evt_param_u64(const struct evt *e, int idx, uint64_t *ret);
