@@ -202,7 +202,7 @@ int cond_run_get(struct cond_run *r, unsigned slot, const struct field_val **ret
 		n = (int)out.n;
 	r->pool_used += (unsigned)n;
 	r->arena_used += out.used;
-	for (int i = 0; i < n; i++)
+	for (int i = 0; s->nxf && i < n; i++)
 		for (unsigned k = 0; k < s->nxf; k++)
 			if (!transform(r, (enum cond_xf)s->xf[k], &out.vals[i]))
 				n = 0;
@@ -232,7 +232,19 @@ static bool ci_contains(const char *h, size_t hn, const char *needle, size_t nn)
 static bool glob(const struct field_val *pat, const struct field_val *v, int flags)
 {
 	char buf[4096];
-	size_t n = v->s.len < sizeof(buf) - 1 ? v->s.len : sizeof(buf) - 1;
+	size_t n = v->s.len < sizeof(buf) - 1 ? v->s.len : sizeof(buf) - 1, lit = 0;
+
+	/*
+	 * The text before the first special character must open the value:
+	 * most values fail there (on the "/home/" of a pattern for users' ssh
+	 * keys), with no copy and no fnmatch. Case folding: fnmatch decides.
+	 */
+	while (!(flags & FNM_CASEFOLD) && lit < pat->s.len && pat->s.p[lit] &&
+	       pat->s.p[lit] != '*' && pat->s.p[lit] != '?' && pat->s.p[lit] != '[' &&
+	       pat->s.p[lit] != '\\')
+		lit++;
+	if (lit && (lit > v->s.len || memcmp(pat->s.p, v->s.p, lit)))
+		return false;
 
 	/* fnmatch wants NUL-terminated text; values need not be. */
 	memcpy(buf, v->s.p, n);
@@ -405,4 +417,17 @@ bool cond_eval(const struct cond_expr *e, struct cond_run *r)
 		m->gen = r->gen;
 	}
 	return m->val;
+}
+
+bool cond_known_false(const struct cond_expr *e, const struct cond_run *r)
+{
+	const struct cond_memo_val *m;
+
+	if (e->kind != CE_AND || !e->n)
+		return false;
+	e = e->kids[0];
+	if (e->memo < 0 || (unsigned)e->memo >= r->nmemo || !r->shared[e->memo])
+		return false;
+	m = &r->memo[e->memo];
+	return m->gen == r->gen && !m->val;
 }

@@ -109,6 +109,14 @@ static const struct tcase cases[] = {
 	{ "fd.name glob /etc/[a-s]sh/*", true },
 	{ "fd.name glob /ETC/*", false },
 	{ "fd.name iglob /ETC/*", true },
+	/* the literal text before the first wildcard is checked first */
+	{ "fd.name glob /etc/ssh/sshd_config", true },
+	{ "fd.name glob /etc/ssh/sshd_config*", true },
+	{ "fd.name glob /etc/ssh/sshd", false },
+	{ "fd.name glob /etc/ssl/*", false },
+	{ "fd.name glob /etc/ssh/sshd_config/*", false },
+	{ "fd.name glob *sshd_config", true },
+	{ "fd.name iglob /ETC/SSH/SSHD_*", true },
 	/* pmatch: whole path components */
 	{ "fd.name pmatch (/etc/ssh)", true },
 	{ "fd.name pmatch (/etc/ss)", false },
