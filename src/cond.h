@@ -165,12 +165,6 @@ void cond_run_free(struct cond_run *run);
 /* Start a new event: forget every cached value. */
 void cond_run_begin(struct cond_run *run, const struct field_ctx *ctx);
 bool cond_eval(const struct cond_expr *e, struct cond_run *run);
-/*
- * True if e is a conjunction whose first term, a subexpression shared with
- * other rules, was already found false in this event: e is false without
- * a walk. Rules of one event type mostly open with the same macro.
- */
-bool cond_known_false(const struct cond_expr *e, const struct cond_run *run);
 /* Evaluate every node afresh (tests compare verdicts with and without). */
 void cond_run_nomemo(struct cond_run *run);
 /* Subexpressions compiled into env more than once (evaluated once per event). */

@@ -105,8 +105,7 @@ static int run_list(struct rules_runner *r, const unsigned *idx, unsigned n, uns
 	for (unsigned i = 0; i < n && found < max; i++) {
 		const struct rules_rule *rule = &r->rs->rules[idx[i]];
 
-		if (!rule->enabled || cond_known_false(rule->expr, r->run) ||
-		    !cond_eval(rule->expr, r->run))
+		if (!rule->enabled || !cond_eval(rule->expr, r->run))
 			continue;
 		ret[found++] = rule;
 		if (!(flags & RULES_EVAL_ALL))

@@ -54,22 +54,17 @@ static bool push_all(char *out, size_t *n, size_t len, const char *p)
 
 size_t state_path_clean(const char *p)
 {
-	const char *s = p + (p[0] == '/');
+	size_t n = strlen(p);
+	const char *d;
 
-	if (!*s)
-		return p[0] == '/' ? 1 : 0;
-	for (;;) {
-		/* At the start of a component: not empty, ".", or "..". */
-		if (*s == '/' || (s[0] == '.' && (!s[1] || s[1] == '/' ||
-						  (s[1] == '.' && (!s[2] || s[2] == '/')))))
+	if (!n || (n > 1 && p[n - 1] == '/') || strstr(p, "//"))
+		return 0;
+	/* A "." or ".." component: a dot opening a component, alone or doubled. */
+	for (d = strchr(p, '.'); d; d = strchr(d + 1, '.'))
+		if ((d == p || d[-1] == '/') &&
+		    (!d[1] || d[1] == '/' || (d[1] == '.' && (!d[2] || d[2] == '/'))))
 			return 0;
-		while (*s && *s != '/')
-			s++;
-		if (!*s)
-			return (size_t)(s - p);
-		if (!*++s)
-			return 0; /* a trailing slash */
-	}
+	return n;
 }
 
 char *state_path_join(const char *base, const char *rel, char *out, size_t len)
