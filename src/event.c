@@ -246,64 +246,6 @@ int evt_validate(const void *buf, size_t avail, enum evt_bad *ret_reason)
 	return why >= 0 ? bad(NULL, ret_reason, (enum evt_bad)why) : 0;
 }
 
-const struct evt_param *evt_param(const struct evt *e, int idx)
-{
-	if (idx < 0 || idx >= e->nparams || !e->params[idx].val)
-		return NULL;
-	return &e->params[idx];
-}
-
-bool evt_param_u64(const struct evt *e, int idx, uint64_t *ret)
-{
-	const struct evt_param *p = evt_param(e, idx);
-
-	if (!p)
-		return false;
-	switch (p->len) {
-	case 1:
-		*ret = p->val[0];
-		return true;
-	case 2: {
-		uint16_t v;
-		memcpy(&v, p->val, 2);
-		*ret = v;
-		return true;
-	}
-	case 4: {
-		uint32_t v;
-		memcpy(&v, p->val, 4);
-		*ret = v;
-		return true;
-	}
-	case 8:
-		memcpy(ret, p->val, 8);
-		return true;
-	default:
-		return false;
-	}
-}
-
-bool evt_param_s64(const struct evt *e, int idx, int64_t *ret)
-{
-	const struct evt_param *p = evt_param(e, idx);
-
-	if (!p)
-		return false;
-	switch (p->len) {
-	case 4: {
-		int32_t v;
-		memcpy(&v, p->val, 4);
-		*ret = v;
-		return true;
-	}
-	case 8:
-		memcpy(ret, p->val, 8);
-		return true;
-	default:
-		return false;
-	}
-}
-
 const char *evt_param_str(const struct evt *e, int idx)
 {
 	const struct evt_param *p = evt_param(e, idx);
