@@ -396,7 +396,6 @@ int cap_reader_next(struct cap_reader *r, const void **ret_rec)
 		const uint8_t *p;
 		struct saker_rec_hdr rh;
 		enum evt_bad why;
-		struct evt e;
 		uint64_t at;
 		size_t plen;
 		int k;
@@ -421,7 +420,7 @@ int cap_reader_next(struct cap_reader *r, const void **ret_rec)
 				return fail(r, at, -EBADMSG,
 					    "record length %u does not fit its block (%zu bytes)",
 					    rh.len, plen);
-			if (evt_decode(&e, p, rh.len, NULL, &why) < 0) {
+			if (evt_validate(p, rh.len, &why) < 0) {
 				/* A newer minor ABI may add event types: skip those. */
 				if (why == EVT_BAD_TYPE && r->hdr.abi_minor > SAKER_ABI_MINOR)
 					continue;

@@ -202,7 +202,7 @@ int cond_run_get(struct cond_run *r, unsigned slot, const struct field_val **ret
 		n = (int)out.n;
 	r->pool_used += (unsigned)n;
 	r->arena_used += out.used;
-	for (int i = 0; i < n; i++)
+	for (int i = 0; s->nxf && i < n; i++)
 		for (unsigned k = 0; k < s->nxf; k++)
 			if (!transform(r, (enum cond_xf)s->xf[k], &out.vals[i]))
 				n = 0;
@@ -229,10 +229,51 @@ static bool ci_contains(const char *h, size_t hn, const char *needle, size_t nn)
 	return false;
 }
 
+/*
+ * memmem() for the short needles of rules: glibc's builds a shift table
+ * on every call, which cost more than the search on paths of 20-60 bytes.
+ * Candidates are found by one byte of the needle, not '/' or '.' if it has
+ * another (paths are full of those), and then compared in full.
+ */
+static bool contains(const char *h, size_t hn, const char *nd, size_t nn)
+{
+	const char *p, *end;
+	size_t j = 0;
+
+	if (nn == 0)
+		return true;
+	if (nn > hn)
+		return false;
+	while (j < nn - 1 && (nd[j] == '/' || nd[j] == '.'))
+		j++;
+	/* Needle starts are 0 .. hn - nn, so its byte j is at j .. hn - nn + j. */
+	end = h + hn - (nn - 1 - j);
+	for (p = h + j; p < end; p++) {
+		p = memchr(p, nd[j], (size_t)(end - p));
+		if (!p)
+			return false;
+		if (!memcmp(p - j, nd, nn))
+			return true;
+	}
+	return false;
+}
+
 static bool glob(const struct field_val *pat, const struct field_val *v, int flags)
 {
 	char buf[4096];
-	size_t n = v->s.len < sizeof(buf) - 1 ? v->s.len : sizeof(buf) - 1;
+	size_t n = v->s.len < sizeof(buf) - 1 ? v->s.len : sizeof(buf) - 1, lit = 0;
+
+	/*
+	 * The text before the first special character must open the value:
+	 * most values fail there (on the "/home/" of a pattern for users' ssh
+	 * keys), with no copy and no fnmatch. Case folding: fnmatch decides.
+	 */
+	while (!(flags & FNM_CASEFOLD) && lit < pat->s.len && pat->s.p[lit] &&
+	       pat->s.p[lit] != '*' && pat->s.p[lit] != '?' && pat->s.p[lit] != '[' &&
+	       pat->s.p[lit] != '\\')
+		lit++;
+	if (lit && (lit > v->s.len || memcmp(pat->s.p, v->s.p, lit)))
+		return false;
 
 	/* fnmatch wants NUL-terminated text; values need not be. */
 	memcpy(buf, v->s.p, n);
@@ -266,7 +307,7 @@ static bool match_str(const struct cond_expr *c, const struct field_val *v,
 		return memcmp_len(v, k) >= 0;
 	case OP_CONTAINS:
 	case OP_BCONTAINS:
-		return k->s.len == 0 || memmem(v->s.p, v->s.len, k->s.p, k->s.len);
+		return contains(v->s.p, v->s.len, k->s.p, k->s.len);
 	case OP_ICONTAINS:
 		return ci_contains(v->s.p, v->s.len, k->s.p, k->s.len);
 	case OP_STARTSWITH:

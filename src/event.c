@@ -115,27 +115,45 @@ static bool sockaddr_ok(const uint8_t *v, size_t len, bool tuple)
 	}
 }
 
-static int param_check(const struct evt_param_info *pi, const struct evt_param *p)
-{
-	size_t sz = saker_ptype_size(pi->type);
+/*
+ * What the decoder checks of a parameter, by type: its fixed size (1 to 8),
+ * or one of these. Filled once from saker_ptype_size() so the two cannot
+ * disagree; the decoder runs twice per record on the replay path.
+ */
+enum { CHK_ANY = 0, CHK_STR = 0xfd, CHK_SOCKADDR = 0xfe, CHK_TUPLE = 0xff };
+static uint8_t ptype_chk[SAKER_PT_MAX];
 
-	if (!p->val)
-		return -1;
-	if (sz)
-		return p->len == sz ? -1 : EVT_BAD_PARAM_SIZE;
-	switch (pi->type) {
-	case SAKER_PT_STR:
-	case SAKER_PT_PATH:
-	case SAKER_PT_RELPATH:
-	case SAKER_PT_STRLIST:
-		return p->val[p->len - 1] == '\0' ? -1 : EVT_BAD_STRING;
-	case SAKER_PT_SOCKADDR:
-		return sockaddr_ok(p->val, p->len, false) ? -1 : EVT_BAD_SOCKADDR;
-	case SAKER_PT_SOCKTUPLE:
-		return sockaddr_ok(p->val, p->len, true) ? -1 : EVT_BAD_SOCKADDR;
-	default:
-		return -1;
+__attribute__((constructor)) static void ptype_chk_init(void)
+{
+	for (int t = 0; t < SAKER_PT_MAX; t++) {
+		uint8_t c = (uint8_t)saker_ptype_size((enum saker_param_type)t);
+
+		switch (t) {
+		case SAKER_PT_STR:
+		case SAKER_PT_PATH:
+		case SAKER_PT_RELPATH:
+		case SAKER_PT_STRLIST:
+			c = CHK_STR;
+			break;
+		case SAKER_PT_SOCKADDR:
+			c = CHK_SOCKADDR;
+			break;
+		case SAKER_PT_SOCKTUPLE:
+			c = CHK_TUPLE;
+			break;
+		}
+		ptype_chk[t] = c;
 	}
+}
+
+/* -1 if the present parameter v (len bytes, of check c) is well formed, else why not. */
+static inline int param_check(uint8_t c, const uint8_t *v, size_t len)
+{
+	if (c <= 8)
+		return c == CHK_ANY || len == c ? -1 : EVT_BAD_PARAM_SIZE;
+	if (c == CHK_STR)
+		return v[len - 1] == '\0' ? -1 : EVT_BAD_STRING;
+	return sockaddr_ok(v, len, c == CHK_TUPLE) ? -1 : EVT_BAD_SOCKADDR;
 }
 
 static int bad(struct evt_decode_stats *stats, enum evt_bad *ret_reason, enum evt_bad why)
@@ -147,127 +165,85 @@ static int bad(struct evt_decode_stats *stats, enum evt_bad *ret_reason, enum ev
 	return -EBADMSG;
 }
 
+/*
+ * The decoder and the validator in one: with fill, e receives the header
+ * and parameters. Returns -1 or why the record is bad. Every length is
+ * walked, known or not, so the sum is checked in full; a bad sum is
+ * reported before a bad parameter.
+ */
+static inline int decode(struct evt *e, const uint8_t *base, size_t avail, bool fill)
+{
+	const struct evt_info *info;
+	struct saker_rec_hdr h;
+	size_t off, known;
+	int why = -1;
+
+	if (avail < SAKER_HDR_SIZE)
+		return EVT_BAD_SHORT;
+	memcpy(&h, base, SAKER_HDR_SIZE);
+	if (fill)
+		e->hdr = h;
+	if (h.len > SAKER_REC_MAX)
+		return EVT_BAD_LEN;
+	if (h.len > avail)
+		return EVT_BAD_SHORT;
+	if (h.nparams > SAKER_REC_MAX / 2 || h.len < SAKER_HDR_SIZE + 2u * h.nparams)
+		return EVT_BAD_LEN;
+	if (h.type >= SAKER_EV_MAX)
+		return EVT_BAD_TYPE;
+	info = &evt_table[h.type];
+	known = h.nparams < info->nparams ? h.nparams : info->nparams;
+	off = SAKER_HDR_SIZE + 2u * h.nparams;
+	for (size_t i = 0; i < h.nparams; i++) {
+		uint16_t l;
+		size_t len;
+
+		memcpy(&l, base + SAKER_HDR_SIZE + 2 * i, sizeof(l));
+		len = l & SAKER_PARAM_LEN_MASK;
+		if (off + len > h.len)
+			return EVT_BAD_PARAM_SUM;
+		if (i < known) {
+			if (len && why < 0)
+				why = param_check(ptype_chk[info->params[i].type], base + off, len);
+			if (fill)
+				e->params[i] =
+					(struct evt_param){ .val = len ? base + off : NULL,
+							    .len = (uint16_t)len,
+							    .truncated =
+								    l & SAKER_PARAM_TRUNCATED };
+		}
+		off += len;
+	}
+	if (off != h.len)
+		return EVT_BAD_PARAM_SUM;
+	if (why >= 0 || !fill)
+		return why;
+	for (size_t i = known; i < info->nparams; i++)
+		e->params[i] = (struct evt_param){ 0 };
+	e->rec = base;
+	e->info = info;
+	e->nparams = info->nparams;
+	e->ts = h.ts;
+	return -1;
+}
+
 int evt_decode(struct evt *e, const void *buf, size_t avail, struct evt_decode_stats *stats,
 	       enum evt_bad *ret_reason)
 {
-	const uint8_t *base = buf;
-	const struct evt_info *info;
-	uint16_t lens[SAKER_MAX_PARAMS];
-	size_t off, known;
-	uint16_t n;
+	int why = decode(e, buf, avail, true);
 
-	if (avail < SAKER_HDR_SIZE)
-		return bad(stats, ret_reason, EVT_BAD_SHORT);
-	memcpy(&e->hdr, buf, SAKER_HDR_SIZE);
-	n = e->hdr.nparams;
-	if (e->hdr.len > SAKER_REC_MAX)
-		return bad(stats, ret_reason, EVT_BAD_LEN);
-	if (e->hdr.len > avail)
-		return bad(stats, ret_reason, EVT_BAD_SHORT);
-	if (n > SAKER_REC_MAX / 2 || e->hdr.len < SAKER_HDR_SIZE + 2u * n)
-		return bad(stats, ret_reason, EVT_BAD_LEN);
-	if (e->hdr.type >= SAKER_EV_MAX)
-		return bad(stats, ret_reason, EVT_BAD_TYPE);
-	info = &evt_table[e->hdr.type];
-	known = n < info->nparams ? n : info->nparams;
-
-	/* Walk every length, known or not, so the sum is checked in full. */
-	off = SAKER_HDR_SIZE + 2u * n;
-	for (uint16_t i = 0; i < n; i++) {
-		uint16_t l;
-
-		memcpy(&l, base + SAKER_HDR_SIZE + 2u * i, sizeof(l));
-		if (i < known)
-			lens[i] = l;
-		off += l & SAKER_PARAM_LEN_MASK;
-		if (off > e->hdr.len)
-			return bad(stats, ret_reason, EVT_BAD_PARAM_SUM);
-	}
-	if (off != e->hdr.len)
-		return bad(stats, ret_reason, EVT_BAD_PARAM_SUM);
-
-	off = SAKER_HDR_SIZE + 2u * n;
-	for (size_t i = 0; i < info->nparams; i++) {
-		struct evt_param *p = &e->params[i];
-		int why;
-
-		if (i >= known) {
-			*p = (struct evt_param){ 0 };
-			continue;
-		}
-		p->len = lens[i] & SAKER_PARAM_LEN_MASK;
-		p->truncated = lens[i] & SAKER_PARAM_TRUNCATED;
-		p->val = p->len ? base + off : NULL;
-		off += p->len;
-		why = param_check(&info->params[i], p);
-		if (why >= 0)
-			return bad(stats, ret_reason, why);
-	}
-	e->rec = buf;
-	e->info = info;
-	e->nparams = info->nparams;
-	e->ts = e->hdr.ts;
+	if (why >= 0)
+		return bad(stats, ret_reason, (enum evt_bad)why);
 	if (stats)
 		stats->ok++;
 	return 0;
 }
 
-const struct evt_param *evt_param(const struct evt *e, int idx)
+int evt_validate(const void *buf, size_t avail, enum evt_bad *ret_reason)
 {
-	if (idx < 0 || idx >= e->nparams || !e->params[idx].val)
-		return NULL;
-	return &e->params[idx];
-}
+	int why = decode(NULL, buf, avail, false);
 
-bool evt_param_u64(const struct evt *e, int idx, uint64_t *ret)
-{
-	const struct evt_param *p = evt_param(e, idx);
-
-	if (!p)
-		return false;
-	switch (p->len) {
-	case 1:
-		*ret = p->val[0];
-		return true;
-	case 2: {
-		uint16_t v;
-		memcpy(&v, p->val, 2);
-		*ret = v;
-		return true;
-	}
-	case 4: {
-		uint32_t v;
-		memcpy(&v, p->val, 4);
-		*ret = v;
-		return true;
-	}
-	case 8:
-		memcpy(ret, p->val, 8);
-		return true;
-	default:
-		return false;
-	}
-}
-
-bool evt_param_s64(const struct evt *e, int idx, int64_t *ret)
-{
-	const struct evt_param *p = evt_param(e, idx);
-
-	if (!p)
-		return false;
-	switch (p->len) {
-	case 4: {
-		int32_t v;
-		memcpy(&v, p->val, 4);
-		*ret = v;
-		return true;
-	}
-	case 8:
-		memcpy(ret, p->val, 8);
-		return true;
-	default:
-		return false;
-	}
+	return why >= 0 ? bad(NULL, ret_reason, (enum evt_bad)why) : 0;
 }
 
 const char *evt_param_str(const struct evt *e, int idx)

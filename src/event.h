@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "saker_abi.h"
 
@@ -83,10 +84,71 @@ struct evt_decode_stats {
 int evt_decode(struct evt *e, const void *buf, size_t avail, struct evt_decode_stats *stats,
 	       enum evt_bad *ret_reason);
 
-/* Typed accessors; return false if the parameter is absent or mistyped. */
-const struct evt_param *evt_param(const struct evt *e, int idx);
-bool evt_param_u64(const struct evt *e, int idx, uint64_t *ret);
-bool evt_param_s64(const struct evt *e, int idx, int64_t *ret);
+/* What evt_decode() decides, without decoding: 0 or -EBADMSG with *ret_reason. */
+int evt_validate(const void *buf, size_t avail, enum evt_bad *ret_reason);
+
+/*
+ * Typed accessors; return false if the parameter is absent or mistyped.
+ * Inline: the state and the fields read a few parameters of every event.
+ */
+static inline const struct evt_param *evt_param(const struct evt *e, int idx)
+{
+	if (idx < 0 || idx >= e->nparams || !e->params[idx].val)
+		return NULL;
+	return &e->params[idx];
+}
+
+static inline bool evt_param_u64(const struct evt *e, int idx, uint64_t *ret)
+{
+	const struct evt_param *p = evt_param(e, idx);
+
+	if (!p)
+		return false;
+	switch (p->len) {
+	case 1:
+		*ret = p->val[0];
+		return true;
+	case 2: {
+		uint16_t v;
+		memcpy(&v, p->val, 2);
+		*ret = v;
+		return true;
+	}
+	case 4: {
+		uint32_t v;
+		memcpy(&v, p->val, 4);
+		*ret = v;
+		return true;
+	}
+	case 8:
+		memcpy(ret, p->val, 8);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static inline bool evt_param_s64(const struct evt *e, int idx, int64_t *ret)
+{
+	const struct evt_param *p = evt_param(e, idx);
+
+	if (!p)
+		return false;
+	switch (p->len) {
+	case 4: {
+		int32_t v;
+		memcpy(&v, p->val, 4);
+		*ret = v;
+		return true;
+	}
+	case 8:
+		memcpy(ret, p->val, 8);
+		return true;
+	default:
+		return false;
+	}
+}
+
 const char *evt_param_str(const struct evt *e, int idx);
 
 #endif /* SAKER_EVENT_H */

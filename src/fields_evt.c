@@ -250,19 +250,19 @@ static int x_buffer(const struct field_req *r, const struct evt *e, struct field
 	return field_out_str(o, (const char *)p->val, p->len);
 }
 
+/* Where the open family keeps its flags and mode (-1: none); set by field_init_builtin(). */
+static int8_t open_flags_idx[SAKER_EV_MAX], open_mode_idx[SAKER_EV_MAX];
+
 /* evt.is_open_*: open-family calls, judged from their flags and mode. */
-static int x_open(const struct field_req *r, const struct evt *e, struct field_out *o)
+static int open_judge(const struct evt *e, char what, struct field_out *o)
 {
-	const char *n = r->def->name + strlen("evt.is_open_");
 	uint64_t flags = 0, mode = 0;
-	int fi, mi;
 
 	switch (e->hdr.type) {
 	case SAKER_EV_OPEN:
 	case SAKER_EV_OPENAT:
 	case SAKER_EV_OPENAT2:
-		fi = evt_param_index(e->hdr.type, "flags");
-		if (!evt_param_u64(e, fi, &flags))
+		if (!evt_param_u64(e, open_flags_idx[e->hdr.type], &flags))
 			return 0;
 		break;
 	case SAKER_EV_CREAT:
@@ -271,15 +271,37 @@ static int x_open(const struct field_req *r, const struct evt *e, struct field_o
 	default:
 		return field_out_bool(o, false);
 	}
-	mi = evt_param_index(e->hdr.type, "mode");
-	evt_param_u64(e, mi, &mode);
-	if (!strcmp(n, "read"))
+	evt_param_u64(e, open_mode_idx[e->hdr.type], &mode);
+	switch (what) {
+	case 'r':
 		return field_out_bool(o, (flags & O_ACCMODE) != O_WRONLY);
-	if (!strcmp(n, "write"))
+	case 'w':
 		return field_out_bool(o, (flags & O_ACCMODE) != O_RDONLY);
-	if (!strcmp(n, "create"))
+	case 'c':
 		return field_out_bool(o, (flags & O_CREAT) != 0);
-	return field_out_bool(o, (flags & O_CREAT) && (mode & 0111));
+	default:
+		return field_out_bool(o, (flags & O_CREAT) && (mode & 0111));
+	}
+}
+
+static int x_open_read(const struct field_req *r, const struct evt *e, struct field_out *o)
+{
+	return open_judge(e, 'r', o);
+}
+
+static int x_open_write(const struct field_req *r, const struct evt *e, struct field_out *o)
+{
+	return open_judge(e, 'w', o);
+}
+
+static int x_open_create(const struct field_req *r, const struct evt *e, struct field_out *o)
+{
+	return open_judge(e, 'c', o);
+}
+
+static int x_open_exec(const struct field_req *r, const struct evt *e, struct field_out *o)
+{
+	return open_judge(e, 'x', o);
 }
 
 static const struct {
@@ -318,10 +340,10 @@ static const struct {
 	{ "evt.is_wait", x_io },
 	{ "evt.buffer", x_buffer },
 	{ "evt.buflen", x_buffer },
-	{ "evt.is_open_read", x_open },
-	{ "evt.is_open_write", x_open },
-	{ "evt.is_open_exec", x_open },
-	{ "evt.is_open_create", x_open },
+	{ "evt.is_open_read", x_open_read },
+	{ "evt.is_open_write", x_open_write },
+	{ "evt.is_open_exec", x_open_exec },
+	{ "evt.is_open_create", x_open_create },
 };
 
 /* Per field id, set once by field_init_builtin(): no name lookups per event. */
@@ -358,6 +380,10 @@ void field_init_builtin(void)
 {
 	const struct field_def *h = field_find("evt.hostname");
 
+	for (int t = 0; t < SAKER_EV_MAX; t++) {
+		open_flags_idx[t] = (int8_t)evt_param_index(t, "flags");
+		open_mode_idx[t] = (int8_t)evt_param_index(t, "mode");
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(builtin); i++)
 		install(builtin[i].name, builtin[i].fn);
 	hostname_id = h ? (unsigned)(h - field_table) : EVT_IDS;

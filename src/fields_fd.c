@@ -125,7 +125,7 @@ int fs_fd_extract(const struct field_req *req, const struct field_ctx *c, struct
 {
 	const struct fields_state_data *d = fs_data(c);
 	const struct state_fd *fd = d && d->ev ? d->ev->fd : NULL;
-	struct state_proc *p = fs_proc(c);
+	struct state_proc *p;
 	size_t room;
 	char *buf;
 	int n;
@@ -186,6 +186,7 @@ int fs_fd_extract(const struct field_req *req, const struct field_ctx *c, struct
 		return fd->ino ? fs_out_u64(out, fd->ino) : 0;
 	case SF_FD_CONTAINERNAME:
 	case SF_FD_CONTAINERDIR:
+		p = fs_proc(c);
 		if (!p || !p->container_id || !fd->name)
 			return 0;
 		room = out->size - out->used;

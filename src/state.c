@@ -41,6 +41,8 @@ struct state *state_new(const struct state_limits *lim)
 		return NULL;
 	}
 	st->scratch_fd.num = -1;
+	state_slab_init(&st->fd_slab, sizeof(struct state_fd));
+	state_slab_init(&st->sock_slab, sizeof(struct state_sock));
 	return st;
 }
 
@@ -51,6 +53,8 @@ void state_free(struct state *st)
 	while (st->plru_head)
 		state_proc_remove(st, st->plru_head, 0);
 	state_fd_clear(st, &st->scratch_fd);
+	state_slab_destroy(&st->fd_slab);
+	state_slab_destroy(&st->sock_slab);
 	state_map_free(&st->threads);
 	state_map_free(&st->procs);
 	state_map_free(&st->families);

@@ -101,6 +101,7 @@ struct state_fd {
 	uint8_t kind; /* enum saker_fd_kind */
 	uint32_t flags; /* O_* it was opened with (O_CLOEXEC tracked) */
 	uint32_t dev;
+	uint32_t ref; /* private: fd tables holding this entry (shared after a fork) */
 	uint64_t ino;
 	/*
 	 * name: files: absolute, normalised; sockets: "cip:cport->sip:sport"

@@ -5,6 +5,7 @@ src_libsaker_a_SOURCES += \
 	src/state_apply.c src/state_procev.c src/state_fdev.c src/state_sockev.c \
 	src/state_fd.c src/state_path.c src/state_query.c \
 	src/state_map.c src/state_map.h \
+	src/state_slab.c src/state_slab.h \
 	src/state_str.c src/state_str.h \
 	src/procscan.c src/procscan_fd.c src/procscan.h src/procscan_int.h \
 	src/users.c src/users.h \

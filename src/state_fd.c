@@ -27,16 +27,32 @@ void state_fd_clear(struct state *st, struct state_fd *fd)
 {
 	state_str_put(&st->strs, fd->name);
 	state_str_put(&st->strs, fd->nameraw);
-	free(fd->sock);
+	state_slab_free(&st->sock_slab, fd->sock);
 	fd->name = fd->nameraw = NULL;
 	fd->sock = NULL;
 }
 
-static void fd_free(struct state *st, struct state_fd *fd)
+/* A zeroed entry held by one table, or NULL (ENOMEM). */
+static struct state_fd *fd_new(struct state *st)
 {
-	state_fd_clear(st, fd);
-	free(fd);
+	struct state_fd *fd = state_slab_alloc(&st->fd_slab);
+
+	if (!fd)
+		return NULL;
+	memset(fd, 0, sizeof(*fd));
+	fd->ref = 1;
+	st->stats.fds++;
+	return fd;
+}
+
+/* One table lets go of fd; stats.fds counts entries per table. */
+static void fd_put(struct state *st, struct state_fd *fd)
+{
 	st->stats.fds--;
+	if (--fd->ref > 0)
+		return;
+	state_fd_clear(st, fd);
+	state_slab_free(&st->fd_slab, fd);
 }
 
 void state_fdt_put(struct state *st, struct state_fdtable *t)
@@ -47,54 +63,79 @@ void state_fdt_put(struct state *st, struct state_fdtable *t)
 	if (!t || --t->ref > 0)
 		return;
 	while (state_map_next(&t->fds, &pos, NULL, &v))
-		fd_free(st, v);
+		fd_put(st, v);
 	state_map_free(&t->fds);
 	free(t);
 	st->stats.fdtables--;
 }
 
-/* A copy of src's fd, or NULL (ENOMEM). */
+/* A private copy of src's fd, or NULL (ENOMEM). */
 static struct state_fd *fd_clone(struct state *st, const struct state_fd *src)
 {
-	struct state_fd *fd = malloc(sizeof(*fd));
+	struct state_fd *fd = fd_new(st);
 
 	if (!fd)
 		return NULL;
 	*fd = *src;
+	fd->ref = 1;
 	if (src->sock) {
-		fd->sock = malloc(sizeof(*fd->sock));
+		fd->sock = state_slab_alloc(&st->sock_slab);
 		if (!fd->sock) {
-			free(fd);
+			fd->name = fd->nameraw = NULL;
+			fd->sock = NULL;
+			fd_put(st, fd);
 			return NULL;
 		}
 		*fd->sock = *src->sock;
 	}
 	state_str_ref(fd->name);
 	state_str_ref(fd->nameraw);
-	st->stats.fds++;
 	return fd;
 }
 
+/*
+ * A fork's copy shares the entries (most children exec at once and close
+ * them): the slots are copied, each entry gains a reference, and whoever
+ * changes one first takes a private copy (state_fd_own()).
+ */
 struct state_fdtable *state_fdt_copy(struct state *st, const struct state_fdtable *src)
 {
 	struct state_fdtable *t = state_fdt_new();
 	uint32_t pos = 0;
-	uint64_t key;
 	void *v;
 
 	if (!t)
 		return NULL;
 	st->stats.fdtables++;
-	while (src && state_map_next(&src->fds, &pos, &key, &v)) {
-		struct state_fd *fd = fd_clone(st, v);
-
-		if (!fd || state_map_put(&t->fds, key, fd) < 0) {
-			if (fd)
-				fd_free(st, fd);
-			st->stats.nomem++;
-		}
+	if (!src)
+		return t;
+	if (state_map_copy(&t->fds, &src->fds) < 0) {
+		st->stats.nomem++;
+		return t;
+	}
+	while (state_map_next(&t->fds, &pos, NULL, &v)) {
+		((struct state_fd *)v)->ref++;
+		st->stats.fds++;
 	}
 	return t;
+}
+
+struct state_fd *state_fd_own(struct state *st, struct state_proc *p, struct state_fd *fd)
+{
+	struct state_fd *copy;
+
+	if (!fd || fd->ref <= 1)
+		return fd;
+	copy = fd_clone(st, fd);
+	/* Replacing a present key never grows the map, so this cannot fail. */
+	if (!copy || !p->fdt || state_map_put(&p->fdt->fds, (uint64_t)fd->num, copy) < 0) {
+		if (copy)
+			fd_put(st, copy);
+		st->stats.nomem++;
+		return NULL;
+	}
+	fd_put(st, fd);
+	return copy;
 }
 
 static struct state_fdtable *proc_fdt(struct state *st, struct state_proc *p)
@@ -121,15 +162,15 @@ struct state_fd *state_fd_add(struct state *st, struct state_proc *p, int64_t nu
 		st->stats.fds_refused++;
 		return NULL;
 	}
-	fd = calloc(1, sizeof(*fd));
+	fd = fd_new(st);
 	if (!fd || state_map_put(&t->fds, (uint64_t)num, fd) < 0) {
-		free(fd);
+		if (fd)
+			fd_put(st, fd);
 		st->stats.nomem++;
 		return NULL;
 	}
-	st->stats.fds++;
 	if (old)
-		fd_free(st, old);
+		fd_put(st, old);
 	fd->num = num;
 	fd->kind = kind;
 	return fd;
@@ -157,12 +198,12 @@ struct state_fd *state_fd_dup(struct state *st, struct state_proc *p, int64_t ol
 	fd = fd_clone(st, src);
 	if (!fd || state_map_put(&t->fds, (uint64_t)newfd, fd) < 0) {
 		if (fd)
-			fd_free(st, fd);
+			fd_put(st, fd);
 		st->stats.nomem++;
 		return NULL;
 	}
 	if (old)
-		fd_free(st, old);
+		fd_put(st, old);
 	fd->num = newfd;
 	/* The close-on-exec flag belongs to the descriptor, not the file. */
 	fd->flags = cloexec ? (src->flags | O_CLOEXEC) : (src->flags & ~(uint32_t)O_CLOEXEC);
@@ -177,7 +218,7 @@ void state_fd_del(struct state *st, struct state_proc *p, int64_t num)
 		return;
 	fd = state_map_del(&p->fdt->fds, (uint64_t)num);
 	if (fd)
-		fd_free(st, fd);
+		fd_put(st, fd);
 }
 
 /* Exec closes O_CLOEXEC fds and unshares a table shared with other processes. */
@@ -216,19 +257,50 @@ int state_fd_set_name(struct state *st, struct state_fd *fd, const char *name, c
 {
 	int r = state_str_set(&st->strs, &fd->name, name, name ? strlen(name) : 0);
 
-	if (r == 0)
+	if (r == 0 && raw && raw == name) {
+		/* The same text interns to the same string: skip the look-up. */
+		state_str_put(&st->strs, fd->nameraw);
+		fd->nameraw = state_str_ref(fd->name);
+	} else if (r == 0) {
 		r = state_str_set(&st->strs, &fd->nameraw, raw, raw ? strlen(raw) : 0);
+	}
 	if (r < 0)
 		st->stats.nomem++;
 	return r;
 }
 
-static size_t fmt_addr(char *out, size_t len, uint8_t family, const uint8_t *addr, uint16_t port)
+/* Decimal v at out; returns the length. */
+static size_t fmt_uint(char *out, unsigned v)
 {
-	char ip[INET6_ADDRSTRLEN] = "";
+	char tmp[10];
+	size_t n = 0;
 
-	inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, ip, sizeof(ip));
-	return (size_t)snprintf(out, len, "%s:%u", ip, port);
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* "ip:port" at out (room for INET6_ADDRSTRLEN + 6); returns the length. */
+static size_t fmt_addr(char *out, uint8_t family, const uint8_t *addr, uint16_t port)
+{
+	size_t n = 0;
+
+	/* IPv4 by hand: inet_ntop formats it through sprintf, on every connect and accept. */
+	if (family == AF_INET6) {
+		inet_ntop(AF_INET6, addr, out, INET6_ADDRSTRLEN);
+		n = strlen(out);
+	} else {
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				out[n++] = '.';
+			n += fmt_uint(out + n, addr[i]);
+		}
+	}
+	out[n++] = ':';
+	return n + fmt_uint(out + n, port);
 }
 
 /*
@@ -244,16 +316,18 @@ void state_fd_render_sock(struct state *st, struct state_fd *fd)
 	if (!s || (s->family != AF_INET && s->family != AF_INET6))
 		return;
 	if (!s->rport && !memcmp(s->raddr, (const uint8_t[16]){ 0 }, 16)) {
-		fmt_addr(buf, sizeof(buf), s->family, s->laddr, s->lport);
-	} else if (s->role == STATE_ROLE_SERVER) {
-		n = fmt_addr(buf, sizeof(buf), s->family, s->raddr, s->rport);
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "->");
-		fmt_addr(buf + n, sizeof(buf) - n, s->family, s->laddr, s->lport);
+		n = fmt_addr(buf, s->family, s->laddr, s->lport);
 	} else {
-		n = fmt_addr(buf, sizeof(buf), s->family, s->laddr, s->lport);
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "->");
-		fmt_addr(buf + n, sizeof(buf) - n, s->family, s->raddr, s->rport);
+		bool server = s->role == STATE_ROLE_SERVER;
+
+		n = fmt_addr(buf, s->family, server ? s->raddr : s->laddr,
+			     server ? s->rport : s->lport);
+		buf[n++] = '-';
+		buf[n++] = '>';
+		n += fmt_addr(buf + n, s->family, server ? s->laddr : s->raddr,
+			      server ? s->lport : s->rport);
 	}
+	buf[n] = '\0';
 	state_fd_set_name(st, fd, buf, buf);
 }
 
@@ -264,6 +338,9 @@ const char *state_resolve_at(struct state *st, struct state_proc *p, int64_t dir
 
 	if (!rel)
 		return NULL;
+	/* Already absolute and normal: the name is the path as given. */
+	if (rel[0] == '/' && state_path_clean(rel))
+		return rel;
 	if (rel[0] != '/') {
 		if (dirfd == AT_FDCWD) {
 			base = p && p->cwd ? p->cwd->s : NULL;

@@ -148,15 +148,22 @@ static void apply_fcntl(struct state *st, const struct evt *e, struct state_proc
 
 		if (fd)
 			ctx->fd = fd;
-	} else if (cmdu == F_SETFD && ctx->fd) {
-		if (arg & FD_CLOEXEC)
-			ctx->fd->flags |= O_CLOEXEC;
-		else
-			ctx->fd->flags &= ~(uint32_t)O_CLOEXEC;
-	} else if (cmdu == F_SETFL && ctx->fd) {
+	} else if ((cmdu == F_SETFD || cmdu == F_SETFL) && ctx->fd) {
 		const uint32_t mask = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
+		uint32_t flags = ctx->fd->flags;
+		struct state_fd *fd;
 
-		ctx->fd->flags = (ctx->fd->flags & ~mask) | ((uint32_t)arg & mask);
+		if (cmdu == F_SETFL)
+			flags = (flags & ~mask) | ((uint32_t)arg & mask);
+		else if (arg & FD_CLOEXEC)
+			flags |= O_CLOEXEC;
+		else
+			flags &= ~(uint32_t)O_CLOEXEC;
+		/* No change: a forked child keeps sharing the entry. */
+		if (flags == ctx->fd->flags || !(fd = state_fd_own(st, p, ctx->fd)))
+			return;
+		ctx->fd = fd;
+		fd->flags = flags;
 	}
 }
 
@@ -204,7 +211,7 @@ int state_apply_fd_event(struct state *st, const struct evt *e, struct state_evc
 	case SAKER_EV_SENDMSG:
 	case SAKER_EV_RECVFROM:
 	case SAKER_EV_RECVMSG:
-		state_apply_msg_tuple(st, e, ctx);
+		state_apply_msg_tuple(st, e, p, ctx);
 		return 0;
 	}
 	if (res < 0)
@@ -226,7 +233,7 @@ int state_apply_fd_event(struct state *st, const struct evt *e, struct state_evc
 		state_apply_accept(st, e, p, ctx);
 		break;
 	case SAKER_EV_BIND:
-		state_apply_bind(st, e, ctx);
+		state_apply_bind(st, e, p, ctx);
 		break;
 	case SAKER_EV_PIPE:
 	case SAKER_EV_PIPE2:

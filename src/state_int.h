@@ -5,6 +5,7 @@
 
 #include "state.h"
 #include "state_map.h"
+#include "state_slab.h"
 #include "users.h"
 
 struct state_fdtable {
@@ -40,6 +41,8 @@ struct state {
 	uint32_t lookups_in_window;
 	bool in_lookup;
 	struct state_fd scratch_fd; /* fd of a failed open, for ctx */
+	struct state_slab fd_slab; /* struct state_fd */
+	struct state_slab sock_slab; /* struct state_sock */
 	state_container_fn container_fn; /* state_set_container_hook() */
 	void *container_arg;
 	char pathbuf[2][SAKER_PATH_MAX + 1];
@@ -70,6 +73,13 @@ struct state_fd *state_fd_add(struct state *st, struct state_proc *p, int64_t nu
 struct state_fd *state_fd_dup(struct state *st, struct state_proc *p, int64_t oldfd, int64_t newfd,
 			      bool cloexec);
 void state_fd_del(struct state *st, struct state_proc *p, int64_t num);
+/*
+ * A fork shares fd entries between the tables until one changes: call this
+ * before changing fd (an entry of p's table) and use what it returns, an
+ * entry p's table alone holds (fd itself when it is not shared), or NULL
+ * (ENOMEM, counted).
+ */
+struct state_fd *state_fd_own(struct state *st, struct state_proc *p, struct state_fd *fd);
 void state_fd_clear(struct state *st, struct state_fd *fd);
 void state_fd_close_on_exec(struct state *st, struct state_proc *p);
 int state_fd_set_name(struct state *st, struct state_fd *fd, const char *name, const char *raw);
@@ -83,13 +93,17 @@ void state_apply_connect(struct state *st, const struct evt *e, struct state_pro
 			 struct state_evctx *ctx);
 void state_apply_accept(struct state *st, const struct evt *e, struct state_proc *p,
 			struct state_evctx *ctx);
-void state_apply_bind(struct state *st, const struct evt *e, struct state_evctx *ctx);
-void state_apply_msg_tuple(struct state *st, const struct evt *e, struct state_evctx *ctx);
+void state_apply_bind(struct state *st, const struct evt *e, struct state_proc *p,
+		      struct state_evctx *ctx);
+void state_apply_msg_tuple(struct state *st, const struct evt *e, struct state_proc *p,
+			   struct state_evctx *ctx);
 void state_apply_fd_snapshot(struct state *st, const struct evt *e, struct state_proc *p,
 			     struct state_evctx *ctx);
 
 /* state_path.c: join and normalise; returns out or NULL if it does not fit. */
 char *state_path_join(const char *base, const char *rel, char *out, size_t len);
+/* strlen(p) if p needs no normalising (no empty, "." or ".." component, no trailing '/'), else 0. */
+size_t state_path_clean(const char *p);
 /* state_fd.c: resolve rel against dirfd (AT_FDCWD: cwd) of p into st->pathbuf[0]. */
 const char *state_resolve_at(struct state *st, struct state_proc *p, int64_t dirfd,
 			     const char *rel);

@@ -4,6 +4,7 @@
 #endif
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "state_map.h"
 
@@ -128,6 +129,23 @@ void state_map_free(struct state_map *m)
 	m->slots = NULL;
 	m->mask = 0;
 	m->count = 0;
+}
+
+int state_map_copy(struct state_map *dst, const struct state_map *src)
+{
+	size_t n;
+
+	*dst = (struct state_map){ 0 };
+	if (!src->slots)
+		return 0;
+	n = (size_t)src->mask + 1;
+	dst->slots = malloc(n * sizeof(*dst->slots));
+	if (!dst->slots)
+		return -ENOMEM;
+	memcpy(dst->slots, src->slots, n * sizeof(*dst->slots));
+	dst->mask = src->mask;
+	dst->count = src->count;
+	return 0;
 }
 
 int state_map_next(const struct state_map *m, uint32_t *pos, uint64_t *ret_key, void **ret_val)

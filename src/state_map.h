@@ -28,6 +28,8 @@ int state_map_put(struct state_map *m, uint64_t key, void *val);
 /* Returns the removed value, or NULL if the key was absent. */
 void *state_map_del(struct state_map *m, uint64_t key);
 void state_map_free(struct state_map *m);
+/* dst (empty) becomes a copy of src, slot for slot. Returns 0 or -ENOMEM. */
+int state_map_copy(struct state_map *dst, const struct state_map *src);
 
 /*
  * Iterate: for (i = 0; state_map_next(m, &i, &key, &val);). Do not insert

@@ -52,12 +52,46 @@ static bool push_all(char *out, size_t *n, size_t len, const char *p)
 	return true;
 }
 
+size_t state_path_clean(const char *p)
+{
+	size_t n = strlen(p);
+	const char *d;
+
+	if (!n || (n > 1 && p[n - 1] == '/') || strstr(p, "//"))
+		return 0;
+	/* A "." or ".." component: a dot opening a component, alone or doubled. */
+	for (d = strchr(p, '.'); d; d = strchr(d + 1, '.'))
+		if ((d == p || d[-1] == '/') &&
+		    (!d[1] || d[1] == '/' || (d[1] == '.' && (!d[2] || d[2] == '/'))))
+			return 0;
+	return n;
+}
+
 char *state_path_join(const char *base, const char *rel, char *out, size_t len)
 {
-	size_t n = 1;
+	size_t n = 1, rl, bl;
 
 	if (len < 2)
 		return NULL;
+	/* Most paths need no normalising: then joining is copying. */
+	rl = state_path_clean(rel);
+	if (rl && rel[0] == '/') {
+		if (rl >= len)
+			return NULL;
+		memcpy(out, rel, rl + 1);
+		return out;
+	}
+	bl = rl && base ? state_path_clean(base) : 0;
+	if (bl && base[0] == '/') {
+		if (bl == 1)
+			bl = 0; /* the root: "/" + rel */
+		if (bl + 1 + rl >= len)
+			return NULL;
+		memcpy(out, base, bl);
+		out[bl] = '/';
+		memcpy(out + bl + 1, rel, rl + 1);
+		return out;
+	}
 	out[0] = '/';
 	if (rel[0] != '/' && base && !push_all(out, &n, len, base))
 		return NULL;

@@ -15,8 +15,10 @@
 struct state_sock *state_sock_of(struct state *st, struct state_fd *fd)
 {
 	if (!fd->sock) {
-		fd->sock = calloc(1, sizeof(*fd->sock));
-		if (!fd->sock)
+		fd->sock = state_slab_alloc(&st->sock_slab);
+		if (fd->sock)
+			memset(fd->sock, 0, sizeof(*fd->sock));
+		else
 			st->stats.nomem++;
 	}
 	return fd->sock;
@@ -161,6 +163,11 @@ void state_apply_connect(struct state *st, const struct evt *e, struct state_pro
 		fd->flags = O_RDWR;
 		ctx->fd = fd;
 		ctx->fdnum = num;
+	} else {
+		fd = state_fd_own(st, p, fd);
+		if (!fd)
+			return;
+		ctx->fd = fd;
 	}
 	if (!(s = state_sock_of(st, fd)))
 		return;
@@ -199,13 +206,20 @@ void state_apply_accept(struct state *st, const struct evt *e, struct state_proc
 	ctx->fd_name_changed = true;
 }
 
-void state_apply_bind(struct state *st, const struct evt *e, struct state_evctx *ctx)
+void state_apply_bind(struct state *st, const struct evt *e, struct state_proc *p,
+		      struct state_evctx *ctx)
 {
 	struct state_fd *fd = ctx->fd;
 	const char *path = NULL;
 	struct state_sock *s;
 
-	if (e->hdr.res < 0 || !fd || !(s = state_sock_of(st, fd)))
+	if (e->hdr.res < 0 || !fd)
+		return;
+	fd = state_fd_own(st, p, fd);
+	if (!fd)
+		return;
+	ctx->fd = fd;
+	if (!(s = state_sock_of(st, fd)))
 		return;
 	if (!read_addr(e, 1, s, true, &path))
 		return;
@@ -215,7 +229,8 @@ void state_apply_bind(struct state *st, const struct evt *e, struct state_evctx 
 }
 
 /* sendto/recvfrom on an unconnected socket: the peer is in the tuple. */
-void state_apply_msg_tuple(struct state *st, const struct evt *e, struct state_evctx *ctx)
+void state_apply_msg_tuple(struct state *st, const struct evt *e, struct state_proc *p,
+			   struct state_evctx *ctx)
 {
 	struct state_fd *fd = ctx->fd;
 	struct state_sock tmp;
@@ -231,6 +246,10 @@ void state_apply_msg_tuple(struct state *st, const struct evt *e, struct state_e
 		tmp.role = (e->hdr.type == SAKER_EV_SENDTO || e->hdr.type == SAKER_EV_SENDMSG) ?
 				   STATE_ROLE_CLIENT :
 				   STATE_ROLE_SERVER;
+	fd = state_fd_own(st, p, fd);
+	if (!fd)
+		return;
+	ctx->fd = fd;
 	*fd->sock = tmp;
 	sock_named(st, fd, path, ctx);
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * evt_decode() on arbitrary bytes, then every renderer on whatever decodes:
- * neither may crash or read outside the record, whatever it claims.
+ * neither may crash or read outside the record, whatever it claims; and
+ * evt_validate() must agree with evt_decode() on every input.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "event.h"
@@ -27,10 +29,14 @@ static void render(const struct evt *e)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct evt_decode_stats stats = { 0 };
-	enum evt_bad why;
+	enum evt_bad why, vwhy;
 	struct evt e;
+	int k = evt_decode(&e, data, size, &stats, &why);
 
-	if (evt_decode(&e, data, size, &stats, &why) == 0)
+	/* The capture reader's validator must reach the decoder's verdict, and reason. */
+	if (evt_validate(data, size, &vwhy) != k || (k < 0 && vwhy != why))
+		abort();
+	if (k == 0)
 		render(&e);
 	return 0;
 }

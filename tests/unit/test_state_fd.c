@@ -115,6 +115,24 @@ static void test_path_join(void)
 			       "0123456789012345678901234567890123456789012345678901234567890123",
 			       out, sizeof(out)) == NULL,
 	       "too long: refused, not cut");
+	/* Paths that need no normalising are copied or concatenated. */
+	tap_is_str(state_path_join("/a/b", "c/d.txt", out, sizeof(out)), "/a/b/c/d.txt",
+		   "clean relative path: base/rel");
+	tap_is_str(state_path_join("/", "c", out, sizeof(out)), "/c", "clean relative to the root");
+	tap_is_str(state_path_join("/a/b", "/etc/.hidden/..x/x..", out, sizeof(out)),
+		   "/etc/.hidden/..x/x..", "clean absolute path: as given");
+	tap_is_str(state_path_join("/a/b/", "c", out, sizeof(out)), "/a/b/c",
+		   "a base with a trailing slash is normalised");
+	tap_is_str(state_path_join("/a", "b/.", out, sizeof(out)), "/a/b", "a trailing . goes");
+	tap_is_str(state_path_join("/a", "b/..", out, sizeof(out)), "/a", "a trailing .. goes");
+	tap_ok(state_path_join("/0123456789012345678901234567890",
+			       "012345678901234567890123456789012", out, sizeof(out)) == NULL,
+	       "clean but too long together: refused");
+	tap_ok(state_path_clean("/a/b") == 4 && state_path_clean("a") == 1 &&
+		       state_path_clean("/") == 1 && !state_path_clean("") &&
+		       !state_path_clean("a/") && !state_path_clean("//a") &&
+		       !state_path_clean("a/./b") && !state_path_clean("../a"),
+	       "state_path_clean tells normal paths from the rest");
 }
 
 static void test_dup(void)
@@ -171,6 +189,58 @@ static void test_fork_close_child(void)
 static void sock(struct state *st, int64_t fd, int fam, int type)
 {
 	simple(st, SAKER_EV_SOCKET, fd, 3, (uint64_t[]){ (uint64_t)fam, (uint64_t)type, 0 });
+}
+
+/* After a fork the tables share entries until one side changes its own. */
+static void test_fork_shared_entries(void)
+{
+	struct state *st = setup();
+	uint8_t lo[4] = { 127, 0, 0, 1 }, db[4] = { 10, 0, 0, 9 };
+	struct state_evctx ctx;
+	struct rec_builder *b;
+	struct state_stats s;
+
+	do_openat(st, 5, AT_FDCWD, "/var/log/app.log", O_WRONLY, &ctx);
+	sock(st, 6, AF_INET, SOCK_STREAM);
+	tl_fork(st, 100, 200, SIGCHLD, false);
+	tap_ok(state_fd_get(state_proc_get(st, 200), 5) == state_fd_get(state_proc_get(st, 100), 5),
+	       "fork: the child shares the parent's entry");
+	b = tl_begin(SAKER_EV_FCNTL, 200, 200, 0);
+	rb_num(b, 5);
+	rb_num(b, F_SETFD);
+	rb_num(b, FD_CLOEXEC);
+	tl_apply(st, b, &ctx);
+	tap_ok(ctx.fd == state_fd_get(state_proc_get(st, 200), 5) &&
+		       ctx.fd != state_fd_get(state_proc_get(st, 100), 5),
+	       "fcntl in the child: ctx names the child's own copy");
+	state_commit(st);
+	tap_ok((state_fd_get(state_proc_get(st, 200), 5)->flags & O_CLOEXEC) &&
+		       !(state_fd_get(state_proc_get(st, 100), 5)->flags & O_CLOEXEC),
+	       "the child's close-on-exec flag is not the parent's");
+	b = tl_begin(SAKER_EV_CONNECT, 200, 200, 0);
+	rb_num(b, 6);
+	rb_sockaddr_in(b, AF_INET, db, 5432);
+	rb_tuple_in(b, AF_INET, lo, 40000, db, 5432);
+	tl_apply(st, b, &ctx);
+	tap_ok(ctx.fd_name_changed && ctx.fd == state_fd_get(state_proc_get(st, 200), 6),
+	       "connect in the child names the child's copy");
+	state_commit(st);
+	tap_is_str(fdname(st, 200, 6), "127.0.0.1:40000->10.0.0.9:5432", "child's socket named");
+	tap_is_str(fdname(st, 100, 6), "", "parent's socket still unnamed");
+	tap_ok(!state_fd_get(state_proc_get(st, 100), 6)->sock->connected,
+	       "parent's socket not connected");
+	tl_execve(st, 200, 200, "cat", "/bin/cat", "cat", 4, 0);
+	tap_ok(!state_fd_get(state_proc_get(st, 200), 5) &&
+		       state_fd_get(state_proc_get(st, 100), 5),
+	       "exec in the child closes its copy only");
+	state_get_stats(st, &s);
+	tap_is_int((int)s.fds, 3, "fds counted per table (parent 5, 6; child 6)");
+	tl_exit(st, 200, 200, 1);
+	state_commit(st);
+	state_get_stats(st, &s);
+	tap_is_int((int)s.fds, 2, "the child's exit drops its entries");
+	tap_is_str(fdname(st, 100, 5), "/var/log/app.log", "the parent keeps its fd 5");
+	state_free(st);
 }
 
 static void test_ipv6(void)
@@ -348,6 +418,7 @@ int main(void)
 	test_path_join();
 	test_dup();
 	test_fork_close_child();
+	test_fork_shared_entries();
 	test_ipv6();
 	test_udp_sendto();
 	test_unix_pipe_misc();

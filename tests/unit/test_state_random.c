@@ -77,10 +77,55 @@ static void random_param(struct rec_builder *b, enum saker_param_type t)
 	}
 }
 
+/* Every entry is held by the table it names, and stats.fds counts them per table. */
+static bool fds_consistent(struct state *st)
+{
+	const struct state_fdtable *seen[64];
+	unsigned nseen = 0;
+	uint64_t total = 0;
+	uint32_t pos = 0;
+	void *v;
+
+	while (state_map_next(&st->procs, &pos, NULL, &v)) {
+		struct state_proc *p = v;
+		uint32_t fpos = 0;
+		uint64_t key;
+		void *f;
+		bool dup = false;
+
+		if (!p->fdt)
+			continue;
+		for (unsigned i = 0; i < nseen; i++)
+			dup |= seen[i] == p->fdt;
+		if (dup || nseen == 64)
+			continue;
+		seen[nseen++] = p->fdt;
+		while (state_map_next(&p->fdt->fds, &fpos, &key, &f)) {
+			const struct state_fd *fd = f;
+
+			if (fd->ref == 0 || (uint64_t)fd->num != key) {
+				tap_diag("process %u: fd %llu has ref %u, num %lld", p->pid,
+					 (unsigned long long)key, fd->ref, (long long)fd->num);
+				return false;
+			}
+			total++;
+		}
+	}
+	if (nseen < 64 && total != st->stats.fds) {
+		tap_diag("%llu fds in the tables, %llu counted", (unsigned long long)total,
+			 (unsigned long long)st->stats.fds);
+		return false;
+	}
+	return true;
+}
+
 static bool consistent(struct state *st, uint32_t max_fds)
 {
 	uint32_t pos = 0, nthreads = 0;
 	void *v;
+
+	if (!fds_consistent(st))
+		return false;
 
 	while (state_map_next(&st->threads, &pos, NULL, &v)) {
 		struct state_thread *t = v;
