@@ -17,7 +17,7 @@
 /* argv of a failed execve, from the tracee's memory (it still owns it). */
 static size_t read_argv(const struct ptr_task *k, uint64_t addr, char *out, size_t max, bool *cut)
 {
-	size_t psz = k->abi == PTR_ABI_I386 ? 4 : 8, off = 0;
+	size_t psz = ptr_abi_compat(k->abi) ? 4 : 8, off = 0;
 
 	*cut = false;
 	for (unsigned i = 0; i < 1024 && off < max; i++) {

@@ -48,7 +48,7 @@ static void on_entry(struct ptr_tracer *t, struct ptr_task *k, const struct ptr_
 	memcpy(k->args, si->args, sizeof(k->args));
 	if (si->abi != PTR_ABI_X86_64)
 		t->c.foreign_abi++;
-	type = ptr_abi_event(si->abi, si->nr);
+	type = ptr_abi_entry(k);
 	if (type == SAKER_EV_CLOSE && t->launch && !ptr_wants(t, type)) {
 		/*
 		 * close only for the state: it releases the fd whatever it
