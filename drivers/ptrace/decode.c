@@ -283,8 +283,8 @@ static void put_msghdr(struct rec_builder *b, const struct ptr_task *k, char wha
 		 (int64_t)iov[0].iov_len < res ? (int64_t)iov[0].iov_len : res);
 }
 
-static void put_param(struct rec_builder *b, const struct ptr_task *k, int type, int pidx,
-		      const char *c, int64_t res, struct fd_facts *ff)
+static void put_param(struct ptr_tracer *t, struct rec_builder *b, const struct ptr_task *k,
+		      int type, int pidx, const char *c, int64_t res, struct fd_facts *ff)
 {
 	int a = c[1] >= '0' && c[1] <= '5' ? c[1] - '0' : 0;
 	const struct stat *fsb;
@@ -311,7 +311,7 @@ static void put_param(struct rec_builder *b, const struct ptr_task *k, int type,
 		if (c[1] == 'r' && res < 0)
 			rb_absent(b);
 		else
-			ptr_sock_tuple(b, k->tgid,
+			ptr_sock_tuple(t, b, k->tgid,
 				       c[1] == 'r' ? res : (int64_t)(int32_t)k->args[a]);
 		break;
 	case 'D':
@@ -393,6 +393,6 @@ int ptr_decode_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint6
 	rb_begin(&b, t->rec, sizeof(t->rec), (uint16_t)type, ts, (uint32_t)k->tid,
 		 (uint32_t)k->tgid, res);
 	for (const char *c = spec; c[0] && c[1]; c += 2, pidx++)
-		put_param(&b, k, type, pidx, c, res, &ff);
+		put_param(t, &b, k, type, pidx, c, res, &ff);
 	return ptr_emit(t, rb_end(&b));
 }

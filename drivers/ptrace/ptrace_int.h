@@ -76,6 +76,9 @@ struct ptr_tracer {
 	int root_status;
 	bool root_done;
 	uint8_t want[SRC_INTEREST_BYTES]; /* records to build */
+	/* sock.c: the pidfd of the last process whose socket was borrowed (-1: none). */
+	int pidfd;
+	pid_t pidfd_tgid;
 	struct ptr_sysset sys_want; /* syscall numbers that stop, per ABI (filter) */
 	ptr_emit_fn emit;
 	void *ctx;
@@ -120,6 +123,15 @@ int ptr_sysinfo_get(struct ptr_tracer *t, struct ptr_task *k, int hint, struct p
 /* Read a NUL-terminated string of at most max bytes (NUL included). */
 ssize_t ptr_mem_str(pid_t tid, uint64_t addr, char *buf, size_t max, bool *ret_cut);
 ssize_t ptr_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
+/* The same through a one-page window (init: { .tid = TID }): one read per page. */
+struct ptr_memwin {
+	pid_t tid;
+	uint64_t base;
+	size_t len;
+	uint8_t buf[4096];
+};
+ssize_t ptr_win_read(struct ptr_memwin *w, uint64_t addr, void *dst, size_t len);
+ssize_t ptr_win_str(struct ptr_memwin *w, uint64_t addr, char *buf, size_t max, bool *ret_cut);
 
 /* procinfo.c: the process block of tid, from /proc. */
 struct ptr_procblock {
@@ -142,7 +154,8 @@ void ptr_facts_free(struct ptr_facts *f);
 uint32_t ptr_kdev(dev_t d);
 
 /* sock.c: the tuple of a tracee's socket fd, by borrowing the fd. */
-void ptr_sock_tuple(struct rec_builder *b, pid_t tgid, int64_t fd);
+void ptr_sock_tuple(struct ptr_tracer *t, struct rec_builder *b, pid_t tgid, int64_t fd);
+void ptr_sock_fini(struct ptr_tracer *t);
 void ptr_sockaddr(struct rec_builder *b, pid_t tid, uint64_t addr, uint64_t len);
 
 /* decode.c: build the record of a finished syscall; returns length or -errno. */

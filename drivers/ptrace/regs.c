@@ -165,3 +165,73 @@ ssize_t ptr_mem_str(pid_t tid, uint64_t addr, char *buf, size_t max, bool *ret_c
 	*ret_cut = true;
 	return (ssize_t)got + 1;
 }
+
+/*
+ * Reads through a window of one page: many small reads from the same
+ * region (an argv array and its strings) cost one process_vm_readv per
+ * page instead of one per value. The window starts at the first byte asked
+ * for and ends at its page's end, so no page is touched that a read of the
+ * value alone would not touch.
+ */
+static bool win_load(struct ptr_memwin *w, uint64_t addr)
+{
+	size_t chunk = PAGE - (addr % PAGE);
+	ssize_t n;
+
+	if (addr >= w->base && addr < w->base + w->len)
+		return true;
+	n = ptr_mem_read(w->tid, addr, w->buf, chunk);
+	if (n <= 0)
+		return false;
+	w->base = addr;
+	w->len = (size_t)n;
+	return true;
+}
+
+ssize_t ptr_win_read(struct ptr_memwin *w, uint64_t addr, void *dst, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		size_t off, take;
+
+		if (!win_load(w, addr + got))
+			return -EFAULT;
+		off = addr + got - w->base;
+		take = w->len - off < len - got ? w->len - off : len - got;
+		memcpy((uint8_t *)dst + got, w->buf + off, take);
+		got += take;
+	}
+	return (ssize_t)got;
+}
+
+ssize_t ptr_win_str(struct ptr_memwin *w, uint64_t addr, char *buf, size_t max, bool *ret_cut)
+{
+	size_t got = 0;
+
+	*ret_cut = false;
+	if (max == 0)
+		return -EINVAL;
+	while (got < max - 1) {
+		size_t off, take;
+		uint8_t *nul;
+
+		if (!win_load(w, addr + got)) {
+			if (got == 0)
+				return -EFAULT;
+			break;
+		}
+		off = addr + got - w->base;
+		take = w->len - off < max - 1 - got ? w->len - off : max - 1 - got;
+		nul = memchr(w->buf + off, '\0', take);
+		if (nul) {
+			memcpy(buf + got, w->buf + off, (size_t)(nul - (w->buf + off)) + 1);
+			return (ssize_t)(got + (size_t)(nul - (w->buf + off)) + 1);
+		}
+		memcpy(buf + got, w->buf + off, take);
+		got += take;
+	}
+	buf[got] = '\0';
+	*ret_cut = true;
+	return (ssize_t)got + 1;
+}

@@ -90,6 +90,7 @@ int ptr_tracer_new(const struct ptr_config *cfg, ptr_emit_fn emit, void *ctx,
 	t->launch = cfg->argv != NULL;
 	t->argv = cfg->argv;
 	t->errpipe = -1;
+	t->pidfd = -1;
 	t->emit = emit;
 	t->ctx = ctx;
 	t->syscall_info = !cfg->no_syscall_info;

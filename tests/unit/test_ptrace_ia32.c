@@ -350,6 +350,38 @@ static const struct evt_param *param(const struct evt *e, const char *name)
 	return evt_param(e, evt_param_index(e->hdr.type, name));
 }
 
+/*
+ * A failed x86-64 execve with 300 arguments (an xargs PATH search): argv is
+ * read through page windows, cut at the ABI's 4096 bytes and flagged.
+ */
+static void test_long_argv(struct ptr_tracer *t)
+{
+	static char strs[300][40], want[SAKER_ARGS_MAX + 64];
+	static char *argv[301];
+	const struct evt_param *p;
+	size_t wl = 0;
+	struct ptr_task k = { .tid = getpid(), .tgid = getpid(), .abi = PTR_ABI_X86_64 };
+	struct evt e;
+
+	for (int i = 0; i < 300; i++) {
+		snprintf(strs[i], sizeof(strs[i]), "/usr/share/doc/some-package/file-%03d", i);
+		argv[i] = strs[i];
+		if (wl + strlen(strs[i]) + 1 <= SAKER_ARGS_MAX - 1) {
+			memcpy(want + wl, strs[i], strlen(strs[i]) + 1);
+			wl += strlen(strs[i]) + 1;
+		}
+	}
+	argv[300] = NULL;
+	k.nr = SYS_execve;
+	k.args[0] = (uintptr_t) "/nonexistent/cat";
+	k.args[1] = (uintptr_t)argv;
+	p = build(t, &k, -ENOENT, &e) ? param(&e, "argv") : NULL;
+	tap_ok(p && p->truncated && p->len >= wl && !memcmp(p->val, want, wl),
+	       "record: a failed execve with 300 arguments: argv as given, cut at the ABI limit "
+	       "and flagged (%u bytes)",
+	       p ? p->len : 0);
+}
+
 static void test_records(struct low *m)
 {
 	struct ptr_tracer *t = calloc(1, sizeof(*t));
@@ -366,7 +398,7 @@ static void test_records(struct low *m)
 	if (!t || ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, 4) < 0 ||
 	    getsockname(ls, (struct sockaddr *)&sa, &sl) < 0) {
 		tap_diag("setup: %s", strerror(errno));
-		tap_skip(7, "no loopback listener");
+		tap_skip(8, "no loopback listener");
 		free(t);
 		return;
 	}
@@ -441,6 +473,7 @@ static void test_records(struct low *m)
 		       p->len == sizeof("/nonexistent/ptr-ia32") + sizeof("ia32-arg") &&
 		       !memcmp(p->val, "/nonexistent/ptr-ia32\0ia32-arg", p->len),
 	       "record: a failed i386 execve: filename and argv through 32-bit pointers");
+	test_long_argv(t);
 	close(fd);
 	close(c);
 	close(ls);
@@ -611,7 +644,7 @@ int main(void)
 	test_filter();
 	test_mapping();
 	if (m == MAP_FAILED) {
-		tap_skip(17, "no memory below 4 GiB (MAP_32BIT)");
+		tap_skip(18, "no memory below 4 GiB (MAP_32BIT)");
 	} else {
 		test_entry(m);
 		test_records(m);
