@@ -29,4 +29,5 @@ tests/helpers/ptr_ia32_static: tests/helpers/ptr_ia32_static.s
 	as --32 -o $@.o $(srcdir)/tests/helpers/ptr_ia32_static.s && \
 	ld -m elf_i386 -static -o $@ $@.o && rm -f $@.o
 CLEANFILES += tests/helpers/ptr_ia32_static tests/helpers/ptr_ia32_static.o
-EXTRA_DIST += tests/helpers/ptr_ia32_static.s tests/integration/ptrace_ia32.sh
+EXTRA_DIST += tests/helpers/ptr_ia32_static.s tests/integration/ptrace_ia32.sh \
+	tests/integration/ptrace_ia32_guest.sh

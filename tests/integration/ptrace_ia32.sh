@@ -47,7 +47,7 @@ cat > "$TMP/rules.yaml" <<YAML
   priority: WARNING
 - rule: ia32 exec
   desc: true executed with the marker argument
-  condition: evt.type = execve and evt.res = 0 and proc.name = true and proc.args contains "from-ia32"
+  condition: evt.type = execve and evt.rawres = 0 and proc.name = true and proc.args contains "from-ia32"
   output: "exec (exe=%proc.exepath args=%proc.args parent=%proc.pname)"
   priority: WARNING
 YAML
