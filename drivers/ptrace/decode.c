@@ -209,24 +209,68 @@ static uint64_t arg_int(const struct ptr_task *k, int type, int pidx, int a)
 	}
 }
 
+/* The compat (i386, x32) layouts: 32-bit pointers and lengths. */
+struct msghdr32 {
+	uint32_t name, namelen, iov, iovlen, control, controllen, flags;
+};
+
+struct iovec32 {
+	uint32_t base, len;
+};
+
+#define MSG_IOV_MAX 64
+
+/* The iovec array of the msghdr at addr, in the native layout; count or -errno. */
+static ssize_t read_msg_iov(const struct ptr_task *k, uint64_t addr, struct iovec *iov)
+{
+	struct iovec32 iov32[MSG_IOV_MAX];
+	uint64_t base;
+	size_t niov;
+
+	if (ptr_abi_compat(k->abi)) {
+		struct msghdr32 mh;
+
+		if (ptr_mem_read(k->tid, addr, &mh, sizeof(mh)) != sizeof(mh))
+			return -EFAULT;
+		base = mh.iov;
+		niov = mh.iovlen;
+	} else {
+		struct msghdr mh;
+
+		if (ptr_mem_read(k->tid, addr, &mh, sizeof(mh)) != sizeof(mh))
+			return -EFAULT;
+		base = (uintptr_t)mh.msg_iov;
+		niov = mh.msg_iovlen;
+	}
+	niov = niov < MSG_IOV_MAX ? niov : MSG_IOV_MAX;
+	if (!niov)
+		return 0;
+	if (!ptr_abi_compat(k->abi))
+		return ptr_mem_read(k->tid, base, iov, niov * sizeof(iov[0])) ==
+				       (ssize_t)(niov * sizeof(iov[0])) ?
+			       (ssize_t)niov :
+			       -EFAULT;
+	if (ptr_mem_read(k->tid, base, iov32, niov * sizeof(iov32[0])) !=
+	    (ssize_t)(niov * sizeof(iov32[0])))
+		return -EFAULT;
+	for (size_t i = 0; i < niov; i++)
+		iov[i] = (struct iovec){ .iov_base = (void *)(uintptr_t)iov32[i].base,
+					 .iov_len = iov32[i].len };
+	return (ssize_t)niov;
+}
+
 static void put_msghdr(struct rec_builder *b, const struct ptr_task *k, char what, int64_t res)
 {
-	struct msghdr mh;
-	struct iovec iov[64];
-	size_t niov, total = 0;
+	struct iovec iov[MSG_IOV_MAX];
+	ssize_t niov = read_msg_iov(k, k->args[1], iov);
+	size_t total = 0;
 
-	if (ptr_mem_read(k->tid, k->args[1], &mh, sizeof(mh)) != sizeof(mh)) {
-		rb_absent(b);
-		return;
-	}
-	niov = mh.msg_iovlen < 64 ? mh.msg_iovlen : 64;
-	if (niov && ptr_mem_read(k->tid, (uintptr_t)mh.msg_iov, iov, niov * sizeof(iov[0])) !=
-			    (ssize_t)(niov * sizeof(iov[0]))) {
+	if (niov < 0) {
 		rb_absent(b);
 		return;
 	}
 	if (what == 's') {
-		for (size_t i = 0; i < niov; i++)
+		for (ssize_t i = 0; i < niov; i++)
 			total += iov[i].iov_len;
 		rb_num(b, total);
 		return;
@@ -239,8 +283,8 @@ static void put_msghdr(struct rec_builder *b, const struct ptr_task *k, char wha
 		 (int64_t)iov[0].iov_len < res ? (int64_t)iov[0].iov_len : res);
 }
 
-static void put_param(struct rec_builder *b, const struct ptr_task *k, int type, int pidx,
-		      const char *c, int64_t res, struct fd_facts *ff)
+static void put_param(struct ptr_tracer *t, struct rec_builder *b, const struct ptr_task *k,
+		      int type, int pidx, const char *c, int64_t res, struct fd_facts *ff)
 {
 	int a = c[1] >= '0' && c[1] <= '5' ? c[1] - '0' : 0;
 	const struct stat *fsb;
@@ -267,7 +311,7 @@ static void put_param(struct rec_builder *b, const struct ptr_task *k, int type,
 		if (c[1] == 'r' && res < 0)
 			rb_absent(b);
 		else
-			ptr_sock_tuple(b, k->tgid,
+			ptr_sock_tuple(t, b, k->tgid,
 				       c[1] == 'r' ? res : (int64_t)(int32_t)k->args[a]);
 		break;
 	case 'D':
@@ -349,6 +393,6 @@ int ptr_decode_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint6
 	rb_begin(&b, t->rec, sizeof(t->rec), (uint16_t)type, ts, (uint32_t)k->tid,
 		 (uint32_t)k->tgid, res);
 	for (const char *c = spec; c[0] && c[1]; c += 2, pidx++)
-		put_param(&b, k, type, pidx, c, res, &ff);
+		put_param(t, &b, k, type, pidx, c, res, &ff);
 	return ptr_emit(t, rb_end(&b));
 }

@@ -158,6 +158,7 @@ void ptr_tracer_free(struct ptr_tracer *t)
 			ptr_task_del(t, t->tasks[i]->tid);
 	if (t->errpipe >= 0)
 		close(t->errpipe);
+	ptr_sock_fini(t);
 	ptr_wait_fini(t);
 	free(t);
 }

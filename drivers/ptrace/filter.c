@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The seccomp filter of launch mode. x86_64 calls in the set stop the tracee
- * (SECCOMP_RET_TRACE), the rest run at full speed. x32 calls (nr with
- * __X32_SYSCALL_BIT) and every other arch (i386 through int 0x80 or a
- * 32-bit binary) stop unconditionally, so no ABI slips past unseen. The
+ * The seccomp filter of launch mode. Calls in the set stop the tracee
+ * (SECCOMP_RET_TRACE), the rest run at full speed. The set is per ABI:
+ * x86-64, x32 (nr with __X32_SYSCALL_BIT) and i386 (int $0x80 or a 32-bit
+ * binary), each with the numbers of the calls of interest (abi.c maps them);
+ * any other arch stops unconditionally, so no ABI slips past unseen. The
  * verdict depends on arch and nr only, which lets the kernel's seccomp
  * action cache skip the filter for allowed calls; fcntl is the exception
  * when only the state needs it: then only the commands that change the fd
  * table or an fd's flags stop (the queries and locks, most fcntl calls, run
  * free), at the price of the filter running for every fcntl.
+ *
+ * Layout: the arch dispatch, then one section per ABI, each a chain of
+ * equality tests ending in ALLOW, the fcntl command block, and TRACE. BPF
+ * conditional jumps reach 255 instructions, so sections are entered with
+ * BPF_JA (32-bit offset) and every conditional jump stays in its section.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -25,89 +31,158 @@
 #include <unistd.h>
 
 #include "ptrace_int.h"
+#include "saker_ia32.h"
 #include "util.h"
 
-#ifndef __X32_SYSCALL_BIT
-#define __X32_SYSCALL_BIT 0x40000000
-#endif
-
-/* BPF conditional jumps are 8-bit: keep the chain short enough to reach its end. */
-#define FILTER_MAX_CHAIN 250
-
-void ptr_filter_syscalls(const uint8_t *want, uint8_t *ret_sys, size_t sysbytes)
-{
-	memset(ret_sys, 0, sysbytes);
-	for (int type = 0; type < SAKER_EV_MAX; type++) {
-		const struct evt_info *ei = &evt_table[type];
-		bool on = (want[type / 8] >> (type % 8)) & 1;
-
-		if (ei->syscall_nr < 0 || (size_t)ei->syscall_nr >= sysbytes * 8)
-			continue;
-		if (on || (ei->flags & SAKER_EF_STATE))
-			ret_sys[ei->syscall_nr / 8] |= (uint8_t)(1u << (ei->syscall_nr % 8));
-	}
-}
+/* Longest chain a section may hold: its jumps must reach its TRACE. */
+#define FILTER_MAX_CHAIN 240
+#define FILTER_MAX (16 + 3 * (FILTER_MAX_CHAIN + 16))
 
 /* The fcntl commands the state follows (src/state_fdev.c). */
 static const uint32_t fcntl_state_cmds[] = { F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD, F_SETFL };
-#define FCNTL_BLOCK (3 + ARRAY_SIZE(fcntl_state_cmds))
 
-static bool want_nr(const uint8_t *sys_want, size_t nr, bool fcntl_apart)
+/* i386 has fcntl and fcntl64; both take the same commands here. */
+static bool is_fcntl(enum ptr_abi abi, size_t nr)
 {
-	if (fcntl_apart && nr == SYS_fcntl)
-		return false;
-	return (sys_want[nr / 8] >> (nr % 8)) & 1;
+	if (abi == PTR_ABI_I386)
+		return nr == 55 || nr == 221;
+	return abi == PTR_ABI_X86_64 && nr == SYS_fcntl;
 }
 
-int ptr_filter_install(const uint8_t *sys_want, size_t nbits, bool fcntl_state_only)
+static bool bit(const uint8_t *bits, size_t nr)
 {
-	struct sock_filter f[FILTER_MAX_CHAIN + FCNTL_BLOCK + 8];
-	bool fcntl_apart =
-		fcntl_state_only && SYS_fcntl < nbits && want_nr(sys_want, SYS_fcntl, false);
-	struct sock_fprog prog;
-	unsigned n = 0, chain = 0, trace;
+	return (bits[nr / 8] >> (nr % 8)) & 1;
+}
 
-	for (size_t nr = 0; nr < nbits; nr++)
-		if (want_nr(sys_want, nr, fcntl_apart))
-			chain++;
-	if (chain > FILTER_MAX_CHAIN)
-		return -E2BIG;
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					      offsetof(struct seccomp_data, arch));
-	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					      offsetof(struct seccomp_data, nr));
-	/* Instructions after this one: the fcntl block, the chain, ALLOW, then TRACE. */
-	trace = n + 1 + (fcntl_apart ? FCNTL_BLOCK : 0) + chain + 1;
-	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT,
-					    (uint8_t)(trace - n - 1), 0);
-	n++;
-	if (fcntl_apart) {
-		/* Not fcntl: on to the chain, with nr still in A. */
-		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_fcntl, 0,
-						    FCNTL_BLOCK - 1);
-		n++;
-		/* The command is an int: the low half of args[1] on little-endian x86_64. */
-		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-						      offsetof(struct seccomp_data, args[1]));
-		for (size_t i = 0; i < ARRAY_SIZE(fcntl_state_cmds); i++) {
-			f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-							    fcntl_state_cmds[i],
-							    (uint8_t)(trace - n - 1), 0);
-			n++;
-		}
-		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	}
-	for (size_t nr = 0; nr < nbits; nr++) {
-		if (!want_nr(sys_want, nr, fcntl_apart))
+struct prog {
+	struct sock_filter f[FILTER_MAX];
+	unsigned n;
+	bool full;
+};
+
+static void emit(struct prog *p, struct sock_filter insn)
+{
+	if (p->n < FILTER_MAX)
+		p->f[p->n++] = insn;
+	else
+		p->full = true;
+}
+
+/*
+ * One ABI's section, with nr to be loaded: TRACE for the numbers in bits
+ * (offset added: the x32 bit), ALLOW for the rest. fcntl_apart: its fcntl
+ * stops only for the state's commands.
+ */
+static int section(struct prog *p, enum ptr_abi abi, const uint8_t *bits, uint32_t offset,
+		   bool fcntl_apart)
+{
+	unsigned chain = 0, nfcntl = 0, trace, fblock;
+
+	for (size_t nr = 0; nr < PTR_NR_BITS; nr++) {
+		if (!bit(bits, nr))
 			continue;
-		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr,
-						    (uint8_t)(trace - n - 1), 0);
-		n++;
+		if (fcntl_apart && is_fcntl(abi, nr))
+			nfcntl++;
+		else
+			chain++;
 	}
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+	if (chain + nfcntl > FILTER_MAX_CHAIN)
+		return -E2BIG;
+	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					     offsetof(struct seccomp_data, nr)));
+	/* After the tests: ALLOW, the fcntl block (load + commands + ALLOW), TRACE. */
+	fblock = p->n + chain + nfcntl + 1;
+	trace = fblock + (nfcntl ? 2 + ARRAY_SIZE(fcntl_state_cmds) : 0);
+	for (size_t nr = 0; nr < PTR_NR_BITS; nr++) {
+		bool f;
+
+		if (!bit(bits, nr))
+			continue;
+		f = fcntl_apart && is_fcntl(abi, nr);
+		emit(p,
+		     (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr + offset,
+						  (uint8_t)((f ? fblock : trace) - p->n - 1), 0));
+	}
+	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	if (nfcntl) {
+		/* The command is an int: the low half of args[1] on little-endian x86. */
+		emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						     offsetof(struct seccomp_data, args[1])));
+		for (size_t i = 0; i < ARRAY_SIZE(fcntl_state_cmds); i++)
+			emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+							     fcntl_state_cmds[i],
+							     (uint8_t)(trace - p->n - 1), 0));
+		emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	}
+	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
+	return 0;
+}
+
+/* Point the BPF_JA at 'at' to the next instruction to be emitted. */
+static void land(struct prog *p, unsigned at)
+{
+	p->f[at].k = p->n - at - 1;
+}
+
+static int build(struct prog *p, const struct ptr_sysset *set, bool fcntl_state_only)
+{
+	unsigned ja_x64, ja_i386, ja_x32;
+	int r;
+
+	p->n = 0;
+	p->full = false;
+	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					     offsetof(struct seccomp_data, arch)));
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 1));
+	ja_x64 = p->n;
+	emit(p, (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, 0));
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 0, 1));
+	ja_i386 = p->n;
+	emit(p, (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, 0));
+	/* Any other arch: never let it pass unseen. */
+	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
+
+	land(p, ja_x64);
+	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					     offsetof(struct seccomp_data, nr)));
+	emit(p,
+	     (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, SAKER_X32_SYSCALL_BIT, 0, 1));
+	ja_x32 = p->n;
+	emit(p, (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, 0));
+	r = section(p, PTR_ABI_X86_64, set->x64, 0, fcntl_state_only);
+	if (r < 0)
+		return r;
+	land(p, ja_x32);
+	r = section(p, PTR_ABI_X32, set->x32, SAKER_X32_SYSCALL_BIT, false);
+	if (r < 0)
+		return r;
+	land(p, ja_i386);
+	r = section(p, PTR_ABI_I386, set->i386, 0, fcntl_state_only);
+	if (r < 0)
+		return r;
+	return p->full ? -E2BIG : 0;
+}
+
+int ptr_filter_build(const struct ptr_sysset *set, bool fcntl_state_only,
+		     struct sock_filter **ret_prog)
+{
+	static struct prog p;
+	int r = build(&p, set, fcntl_state_only);
+
+	if (r < 0)
+		return r;
+	*ret_prog = p.f;
+	return (int)p.n;
+}
+
+int ptr_filter_install(const struct ptr_sysset *set, bool fcntl_state_only)
+{
+	struct sock_filter *f;
+	struct sock_fprog prog;
+	int n = ptr_filter_build(set, fcntl_state_only, &f);
+
+	if (n < 0)
+		return n;
 	prog = (struct sock_fprog){ .len = (unsigned short)n, .filter = f };
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0)
 		return 0;

@@ -22,7 +22,13 @@
 
 #define CAP_DAC_OVERRIDE_BIT 1
 
-/* Read at most max bytes of a /proc file; returns bytes read or -errno. */
+/*
+ * Read at most max bytes of a /proc file; returns bytes read or -errno.
+ * The files read here (seq_file and single-buffer files, cmdline and
+ * environ, which loop over the pages themselves) return all they have up to
+ * the size asked for: a short read is the end, and needs no read of 0 to
+ * confirm it (one syscall less per file, while the tracee waits).
+ */
 static ssize_t slurp(const char *path, char *buf, size_t max)
 {
 	size_t got = 0;
@@ -31,13 +37,16 @@ static ssize_t slurp(const char *path, char *buf, size_t max)
 	if (fd < 0)
 		return -errno;
 	while (got < max) {
-		ssize_t n = read(fd, buf + got, max - got);
+		size_t want = max - got;
+		ssize_t n = read(fd, buf + got, want);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
+		if ((size_t)n < want)
+			break;
 	}
 	close(fd);
 	return (ssize_t)got;
@@ -380,10 +389,13 @@ struct ptr_facts *ptr_facts_clone(const struct ptr_facts *from, pid_t tid, pid_t
 void ptr_facts_restat(struct ptr_facts *f, pid_t tid, pid_t tgid)
 {
 	parse_stat(tid, &f->st, f->comm, sizeof(f->comm));
-	if (f->st.ok) {
+	if (f->st.ok)
 		f->ps.ppid = f->st.ppid;
+	/* stat's ids are the tracer's view: the task's own only in the initial namespace. */
+	if (!ptr_facts_root_ns(f))
+		return;
+	if (f->st.ok)
 		f->ps.nspgid = f->st.pgrp;
-	}
 	f->ps.nspid = tid;
 	f->leader_nspid = tgid;
 }

@@ -14,29 +14,46 @@
 
 #include "ptrace_int.h"
 
-/* argv of a failed execve, from the tracee's memory (it still owns it). */
+/*
+ * argv of a failed execve, from the tracee's memory (it still owns it):
+ * the pointer array and the strings each through a page window, so a long
+ * argv (xargs, a shell's PATH search) costs a read per page, not two per
+ * argument.
+ */
 static size_t read_argv(const struct ptr_task *k, uint64_t addr, char *out, size_t max, bool *cut)
 {
-	size_t psz = k->abi == PTR_ABI_I386 ? 4 : 8, off = 0;
+	size_t psz = ptr_abi_compat(k->abi) ? 4 : 8, off = 0;
+	struct ptr_memwin *pw = malloc(2 * sizeof(*pw)), *sw;
 
 	*cut = false;
-	for (unsigned i = 0; i < 1024 && off < max; i++) {
+	if (!pw)
+		return 0;
+	sw = pw + 1;
+	pw->tid = sw->tid = k->tid;
+	pw->len = sw->len = 0;
+	for (unsigned i = 0; i < 1024 && off < max && !*cut; i++) {
 		uint64_t p = 0;
-		bool c;
 		ssize_t n;
 
-		if (ptr_mem_read(k->tid, addr + i * psz, &p, psz) != (ssize_t)psz || !p)
-			return off;
-		n = ptr_mem_str(k->tid, p, out + off, max - off, &c);
+		if (ptr_win_read(pw, addr + i * psz, &p, psz) != (ssize_t)psz || !p)
+			break;
+		n = ptr_win_str(sw, p, out + off, max - off, cut);
 		if (n <= 0)
-			return off;
+			break;
 		off += (size_t)n;
-		if (c) {
-			*cut = true;
-			return off;
-		}
 	}
+	free(pw);
 	return off;
+}
+
+/* The task's facts, refreshed where an untraced change may have happened, or read. */
+static const struct ptr_facts *own_facts(struct ptr_task *k)
+{
+	if (k->facts)
+		ptr_facts_restat(k->facts, k->tid, k->tgid);
+	else
+		k->facts = ptr_facts_read(k->tid, k->tgid);
+	return k->facts;
 }
 
 int ptr_build_exec(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint64_t ts)
@@ -55,9 +72,16 @@ int ptr_build_exec(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint64
 	}
 	rb_begin(&b, t->rec, sizeof(t->rec), (uint16_t)k->type, ts, (uint32_t)k->tid,
 		 (uint32_t)k->tgid, res);
-	/* A new image: what the task was is gone; what it is now is kept for its clones. */
-	ptr_facts_free(k->facts);
-	k->facts = ptr_facts_read(k->tid, k->tgid);
+	/*
+	 * A new image: what the task was is gone; what it is now is kept for
+	 * its clones. A failed exec changed nothing: the task's own facts.
+	 */
+	if (res >= 0) {
+		ptr_facts_free(k->facts);
+		k->facts = ptr_facts_read(k->tid, k->tgid);
+	} else {
+		own_facts(k);
+	}
 	if (!k->facts)
 		return -ENOMEM;
 	flags = ptr_facts_put(&b, k->facts, k->tid, k->tgid, &pb);
@@ -89,16 +113,6 @@ uint64_t ptr_clone_flags(const struct ptr_task *k)
 	default:
 		return 0;
 	}
-}
-
-/* The task's facts, refreshed where an untraced change may have happened, or read. */
-static const struct ptr_facts *own_facts(struct ptr_task *k)
-{
-	if (k->facts)
-		ptr_facts_restat(k->facts, k->tid, k->tgid);
-	else
-		k->facts = ptr_facts_read(k->tid, k->tgid);
-	return k->facts;
 }
 
 int ptr_build_clone(struct ptr_tracer *t, struct ptr_task *k, int type, uint64_t flags, int64_t res,

@@ -23,6 +23,16 @@ enum ptr_abi {
 	PTR_ABI_OTHER,
 };
 
+/* Syscall numbers below this are mapped; above, none is of interest. */
+#define PTR_NR_BITS 1024
+
+/* The calls the filter stops, per ABI (x32: the number without its bit). */
+struct ptr_sysset {
+	uint8_t x64[PTR_NR_BITS / 8];
+	uint8_t x32[PTR_NR_BITS / 8];
+	uint8_t i386[PTR_NR_BITS / 8];
+};
+
 /* One traced thread. */
 struct ptr_task {
 	struct ptr_task *next; /* hash chain */
@@ -66,7 +76,10 @@ struct ptr_tracer {
 	int root_status;
 	bool root_done;
 	uint8_t want[SRC_INTEREST_BYTES]; /* records to build */
-	uint8_t sys_want[512 / 8]; /* x86_64 syscall numbers that stop (filter) */
+	/* sock.c: the pidfd of the last process whose socket was borrowed (-1: none). */
+	int pidfd;
+	pid_t pidfd_tgid;
+	struct ptr_sysset sys_want; /* syscall numbers that stop, per ABI (filter) */
 	ptr_emit_fn emit;
 	void *ctx;
 	unsigned emitted; /* records emitted during the current run */
@@ -83,9 +96,20 @@ void ptr_task_reset(struct ptr_task *k);
 pid_t ptr_proc_tgid(pid_t tid);
 pid_t ptr_proc_ppid(pid_t tid);
 
-/* filter.c: seccomp filter of the syscalls in sys_want; run in the child. */
-int ptr_filter_install(const uint8_t *sys_want, size_t nbits, bool fcntl_state_only);
-void ptr_filter_syscalls(const uint8_t *want, uint8_t *ret_sys, size_t sysbytes);
+/* filter.c: seccomp filter of the syscalls in the set; run in the child. */
+int ptr_filter_install(const struct ptr_sysset *set, bool fcntl_state_only);
+/* The program alone (static storage, valid until the next call): length or -errno. */
+struct sock_filter;
+int ptr_filter_build(const struct ptr_sysset *set, bool fcntl_state_only,
+		     struct sock_filter **ret_prog);
+
+/* abi.c: i386/x32/x86-64 numbers -> event types (drivers/common/saker_ia32.h). */
+void ptr_filter_syscalls(const uint8_t *want, struct ptr_sysset *ret);
+int ptr_abi_event(enum ptr_abi abi, uint64_t nr);
+/* At entry: the event type of k's call, k->args rewritten in x86-64 order and meaning. */
+int ptr_abi_entry(struct ptr_task *k);
+/* Pointers inside user structures are 32 bits wide (i386, x32). */
+bool ptr_abi_compat(enum ptr_abi abi);
 
 /* regs.c: the syscall in progress, and tracee memory. */
 struct ptr_sysinfo {
@@ -99,7 +123,15 @@ int ptr_sysinfo_get(struct ptr_tracer *t, struct ptr_task *k, int hint, struct p
 /* Read a NUL-terminated string of at most max bytes (NUL included). */
 ssize_t ptr_mem_str(pid_t tid, uint64_t addr, char *buf, size_t max, bool *ret_cut);
 ssize_t ptr_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
-int ptr_abi_event(enum ptr_abi abi, uint64_t nr);
+/* The same through a one-page window (init: { .tid = TID }): one read per page. */
+struct ptr_memwin {
+	pid_t tid;
+	uint64_t base;
+	size_t len;
+	uint8_t buf[4096];
+};
+ssize_t ptr_win_read(struct ptr_memwin *w, uint64_t addr, void *dst, size_t len);
+ssize_t ptr_win_str(struct ptr_memwin *w, uint64_t addr, char *buf, size_t max, bool *ret_cut);
 
 /* procinfo.c: the process block of tid, from /proc. */
 struct ptr_procblock {
@@ -122,7 +154,8 @@ void ptr_facts_free(struct ptr_facts *f);
 uint32_t ptr_kdev(dev_t d);
 
 /* sock.c: the tuple of a tracee's socket fd, by borrowing the fd. */
-void ptr_sock_tuple(struct rec_builder *b, pid_t tgid, int64_t fd);
+void ptr_sock_tuple(struct ptr_tracer *t, struct rec_builder *b, pid_t tgid, int64_t fd);
+void ptr_sock_fini(struct ptr_tracer *t);
 void ptr_sockaddr(struct rec_builder *b, pid_t tid, uint64_t addr, uint64_t len);
 
 /* decode.c: build the record of a finished syscall; returns length or -errno. */

@@ -32,6 +32,19 @@ static enum ptr_abi abi_of(uint32_t arch, uint64_t nr)
 	return PTR_ABI_OTHER;
 }
 
+/*
+ * 64-bit code can enter the i386 ABI with int $0x80 (cd 80) where it would
+ * use syscall (0f 05): the code segment does not tell, the instruction just
+ * before rip does. Only the fallback needs this; GET_SYSCALL_INFO says arch.
+ */
+static bool int80(pid_t tid, uint64_t rip)
+{
+	uint8_t insn[2];
+
+	return rip >= 2 && ptr_mem_read(tid, rip - 2, insn, 2) == 2 && insn[0] == 0xcd &&
+	       insn[1] == 0x80;
+}
+
 static int sysinfo_regs(struct ptr_task *k, int hint, struct ptr_sysinfo *ret)
 {
 	struct user_regs_struct r;
@@ -41,8 +54,8 @@ static int sysinfo_regs(struct ptr_task *k, int hint, struct ptr_sysinfo *ret)
 	ret->op = hint;
 	ret->nr = r.orig_rax;
 	ret->rval = (int64_t)r.rax;
-	if (r.cs == 0x23) {
-		/* A 32-bit code segment: the i386 ABI and its argument registers. */
+	if (r.cs == 0x23 || (hint != PTRACE_SYSCALL_INFO_EXIT && int80(k->tid, r.rip))) {
+		/* The i386 ABI and its argument registers. */
 		uint64_t a[6] = { r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.rbp };
 
 		ret->abi = PTR_ABI_I386;
@@ -153,59 +166,72 @@ ssize_t ptr_mem_str(pid_t tid, uint64_t addr, char *buf, size_t max, bool *ret_c
 	return (ssize_t)got + 1;
 }
 
-/* x86_64 syscall number -> event type, built once. */
-static int16_t x64_events[512];
-static bool x64_ready;
-
-static void abi_init(void)
+/*
+ * Reads through a window of one page: many small reads from the same
+ * region (an argv array and its strings) cost one process_vm_readv per
+ * page instead of one per value. The window starts at the first byte asked
+ * for and ends at its page's end, so no page is touched that a read of the
+ * value alone would not touch.
+ */
+static bool win_load(struct ptr_memwin *w, uint64_t addr)
 {
-	for (size_t i = 0; i < 512; i++)
-		x64_events[i] = -1;
-	for (int type = 0; type < SAKER_EV_MAX; type++) {
-		int nr = evt_table[type].syscall_nr;
+	size_t chunk = PAGE - (addr % PAGE);
+	ssize_t n;
 
-		if (nr >= 0 && nr < 512)
-			x64_events[nr] = (int16_t)type;
-	}
-	x64_ready = true;
+	if (addr >= w->base && addr < w->base + w->len)
+		return true;
+	n = ptr_mem_read(w->tid, addr, w->buf, chunk);
+	if (n <= 0)
+		return false;
+	w->base = addr;
+	w->len = (size_t)n;
+	return true;
 }
 
-/* The i386 calls decoded into records: the ones that start processes or open files. */
-static const struct {
-	uint16_t nr;
-	uint16_t x64;
-} i386_map[] = {
-	{ 2, 57 }, /* fork */
-	{ 5, 2 }, /* open */
-	{ 8, 85 }, /* creat */
-	{ 11, 59 }, /* execve */
-	{ 120, 56 }, /* clone */
-	{ 190, 58 }, /* vfork */
-	{ 295, 257 }, /* openat */
-	{ 358, 322 }, /* execveat */
-};
-
-int ptr_abi_event(enum ptr_abi abi, uint64_t nr)
+ssize_t ptr_win_read(struct ptr_memwin *w, uint64_t addr, void *dst, size_t len)
 {
-	if (!x64_ready)
-		abi_init();
-	switch (abi) {
-	case PTR_ABI_X86_64:
-		return nr < 512 ? x64_events[nr] : -1;
-	case PTR_ABI_X32:
-		nr &= ~(uint64_t)__X32_SYSCALL_BIT;
-		/* x32 shares the x86_64 numbers below 512; these two moved up. */
-		if (nr == 520)
-			return x64_events[59];
-		if (nr == 545)
-			return x64_events[322];
-		return nr < 512 ? x64_events[nr] : -1;
-	case PTR_ABI_I386:
-		for (size_t i = 0; i < sizeof(i386_map) / sizeof(i386_map[0]); i++)
-			if (i386_map[i].nr == nr)
-				return x64_events[i386_map[i].x64];
-		return -1;
-	default:
-		return -1;
+	size_t got = 0;
+
+	while (got < len) {
+		size_t off, take;
+
+		if (!win_load(w, addr + got))
+			return -EFAULT;
+		off = addr + got - w->base;
+		take = w->len - off < len - got ? w->len - off : len - got;
+		memcpy((uint8_t *)dst + got, w->buf + off, take);
+		got += take;
 	}
+	return (ssize_t)got;
+}
+
+ssize_t ptr_win_str(struct ptr_memwin *w, uint64_t addr, char *buf, size_t max, bool *ret_cut)
+{
+	size_t got = 0;
+
+	*ret_cut = false;
+	if (max == 0)
+		return -EINVAL;
+	while (got < max - 1) {
+		size_t off, take;
+		uint8_t *nul;
+
+		if (!win_load(w, addr + got)) {
+			if (got == 0)
+				return -EFAULT;
+			break;
+		}
+		off = addr + got - w->base;
+		take = w->len - off < max - 1 - got ? w->len - off : max - 1 - got;
+		nul = memchr(w->buf + off, '\0', take);
+		if (nul) {
+			memcpy(buf + got, w->buf + off, (size_t)(nul - (w->buf + off)) + 1);
+			return (ssize_t)(got + (size_t)(nul - (w->buf + off)) + 1);
+		}
+		memcpy(buf + got, w->buf + off, take);
+		got += take;
+	}
+	buf[got] = '\0';
+	*ret_cut = true;
+	return (ssize_t)got + 1;
 }

@@ -26,19 +26,43 @@
 #define SYS_pidfd_getfd 438
 #endif
 
-/* The tracee's fd, duplicated into the tracer (O_CLOEXEC), or -errno. */
-static int borrow_fd(pid_t tgid, int64_t fd)
+void ptr_sock_fini(struct ptr_tracer *t)
 {
-	int pfd, r;
+	if (t->pidfd >= 0)
+		close(t->pidfd);
+	t->pidfd = -1;
+	t->pidfd_tgid = 0;
+}
+
+/*
+ * The tracee's fd, duplicated into the tracer (O_CLOEXEC), or -errno. The
+ * pidfd is kept for the next socket of the same process (a socket's calls
+ * come in runs: socket, connect, send...). A pidfd names one process: once
+ * it has exited (its pid perhaps reused) getfd fails with ESRCH, and a
+ * fresh pidfd is opened for whoever has that pid now.
+ */
+static int borrow_fd(struct ptr_tracer *t, pid_t tgid, int64_t fd)
+{
+	int r;
 
 	if (fd < 0 || fd > INT32_MAX)
 		return -EBADF;
-	pfd = (int)syscall(SYS_pidfd_open, tgid, 0);
-	if (pfd < 0)
-		return -errno;
-	r = (int)syscall(SYS_pidfd_getfd, pfd, (int)fd, 0);
-	r = r < 0 ? -errno : r;
-	close(pfd);
+	for (int fresh = 0; fresh < 2; fresh++) {
+		if (t->pidfd < 0 || t->pidfd_tgid != tgid || fresh) {
+			ptr_sock_fini(t);
+			t->pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+			if (t->pidfd < 0)
+				return -errno;
+			t->pidfd_tgid = tgid;
+			fresh = 1;
+		}
+		r = (int)syscall(SYS_pidfd_getfd, t->pidfd, (int)fd, 0);
+		if (r >= 0)
+			return r;
+		r = -errno;
+		if (r != -ESRCH)
+			return r;
+	}
 	return r;
 }
 
@@ -61,11 +85,11 @@ static void unix_path(const struct sockaddr_un *su, socklen_t len, char *out)
 	out[n] = '\0';
 }
 
-void ptr_sock_tuple(struct rec_builder *b, pid_t tgid, int64_t fd)
+void ptr_sock_tuple(struct ptr_tracer *t, struct rec_builder *b, pid_t tgid, int64_t fd)
 {
 	struct sockaddr_storage l = { 0 }, r = { 0 };
 	socklen_t ll = sizeof(l), rl = sizeof(r);
-	int s = borrow_fd(tgid, fd);
+	int s = borrow_fd(t, tgid, fd);
 
 	if (s < 0 || getsockname(s, (struct sockaddr *)&l, &ll) < 0) {
 		if (s >= 0)

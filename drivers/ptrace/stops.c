@@ -18,6 +18,7 @@
 #include "config.h"
 #endif
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <string.h>
 #include <signal.h>
@@ -37,6 +38,20 @@ void ptr_resume(struct ptr_tracer *t, struct ptr_task *k, int sig)
 	ptrace(req, k->tid, 0, (void *)(long)sig);
 }
 
+/*
+ * Calls only the state needs, whose record needs nothing from the exit: it
+ * is built at the seccomp stop with res 0 and the exit stop, half the cost
+ * of the call, is skipped. close releases the fd whatever it returns (EBADF
+ * aside, when there was no fd to release); fcntl F_SETFD only fails with
+ * EBADF too. (A capture made that way shows their results as 0.)
+ */
+static bool entry_only(const struct ptr_tracer *t, const struct ptr_task *k, int type)
+{
+	if (!t->launch || ptr_wants(t, type))
+		return false;
+	return type == SAKER_EV_CLOSE || (type == SAKER_EV_FCNTL && (int)k->args[1] == F_SETFD);
+}
+
 static void on_entry(struct ptr_tracer *t, struct ptr_task *k, const struct ptr_sysinfo *si)
 {
 	int type;
@@ -48,14 +63,8 @@ static void on_entry(struct ptr_tracer *t, struct ptr_task *k, const struct ptr_
 	memcpy(k->args, si->args, sizeof(k->args));
 	if (si->abi != PTR_ABI_X86_64)
 		t->c.foreign_abi++;
-	type = ptr_abi_event(si->abi, si->nr);
-	if (type == SAKER_EV_CLOSE && t->launch && !ptr_wants(t, type)) {
-		/*
-		 * close only for the state: it releases the fd whatever it
-		 * returns (EBADF aside, when there was no fd to release), so
-		 * the record is built now with res 0 and the exit stop, half
-		 * the cost of a close, is skipped.
-		 */
+	type = ptr_abi_entry(k);
+	if (entry_only(t, k, type)) {
 		k->type = type;
 		ptr_decode_exit(t, k, 0, clock_ns(CLOCK_BOOTTIME));
 		ptr_task_reset(k);
@@ -103,10 +112,9 @@ static bool keeps_facts(int type)
 	}
 }
 
-static void on_exit_stop(struct ptr_tracer *t, struct ptr_task *k, const struct ptr_sysinfo *si)
+/* The call in progress finished with res: its record, and what it changed. */
+static void finish(struct ptr_tracer *t, struct ptr_task *k, int64_t res)
 {
-	int64_t res = si->rval;
-
 	if (k->in_syscall && k->type > 0) {
 		if (k->abi == PTR_ABI_I386)
 			res = (int32_t)res;
@@ -117,6 +125,30 @@ static void on_exit_stop(struct ptr_tracer *t, struct ptr_task *k, const struct 
 			ptr_facts_forget(t, k->tgid);
 	}
 	ptr_task_reset(k);
+}
+
+static void on_exit_stop(struct ptr_tracer *t, struct ptr_task *k, const struct ptr_sysinfo *si)
+{
+	finish(t, k, si->rval);
+}
+
+/*
+ * A fork/clone or exec event tells the call's result before its exit: the
+ * new child's id (the event only comes when the child exists), 0 for an
+ * exec (only a successful one reports it; the new image is in place, as
+ * at the exit stop). In launch mode the record is built here and the task
+ * resumed with PTRACE_CONT, which skips the exit stop. Attach mode keeps
+ * its exit stop: it counts entry and exit stops to tell them apart.
+ */
+static bool in_call(const struct ptr_task *k, int a, int b, int c, int d)
+{
+	return k->in_syscall && (k->type == a || k->type == b || k->type == c || k->type == d);
+}
+
+static void finish_at_event(struct ptr_tracer *t, struct ptr_task *k, int64_t res)
+{
+	if (t->launch)
+		finish(t, k, res);
 }
 
 static void on_syscall_stop(struct ptr_tracer *t, struct ptr_task *k, bool seccomp)
@@ -199,6 +231,8 @@ static void on_new_child(struct ptr_tracer *t, struct ptr_task *k)
 	c->clone_type = k->type > 0 ? k->type : SAKER_EV_CLONE;
 	c->clone_flags = flags;
 	c->tgid = flags & CLONE_THREAD ? k->tgid : child;
+	if (in_call(k, SAKER_EV_CLONE, SAKER_EV_CLONE3, SAKER_EV_FORK, SAKER_EV_VFORK))
+		finish_at_event(t, k, child);
 }
 
 /*
@@ -282,6 +316,8 @@ void ptr_handle(struct ptr_tracer *t, pid_t pid, int status)
 		break;
 	case PTRACE_EVENT_EXEC:
 		k = on_exec(t, k);
+		if (in_call(k, SAKER_EV_EXECVE, SAKER_EV_EXECVEAT, -1, -1))
+			finish_at_event(t, k, 0);
 		break;
 	case PTRACE_EVENT_STOP:
 		if (!k->started)

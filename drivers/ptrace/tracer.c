@@ -90,6 +90,7 @@ int ptr_tracer_new(const struct ptr_config *cfg, ptr_emit_fn emit, void *ctx,
 	t->launch = cfg->argv != NULL;
 	t->argv = cfg->argv;
 	t->errpipe = -1;
+	t->pidfd = -1;
 	t->emit = emit;
 	t->ctx = ctx;
 	t->syscall_info = !cfg->no_syscall_info;
@@ -157,7 +158,7 @@ static void __attribute__((noreturn)) child_main(struct ptr_tracer *t, const cha
 	ptr_wait_child_reset();
 	/* Wait here until the tracer has seized us: the filter needs a tracer. */
 	raise(SIGSTOP);
-	e = ptr_filter_install(t->sys_want, sizeof(t->sys_want) * 8, !ptr_wants(t, SAKER_EV_FCNTL));
+	e = ptr_filter_install(&t->sys_want, !ptr_wants(t, SAKER_EV_FCNTL));
 	if (e == 0) {
 		execv(path, t->argv);
 		e = -errno;
@@ -179,7 +180,7 @@ int ptr_tracer_start(struct ptr_tracer *t, char *err, size_t errlen)
 	r = find_command(t->argv[0], path, sizeof(path), err, errlen);
 	if (r < 0)
 		return r;
-	ptr_filter_syscalls(t->want, t->sys_want, sizeof(t->sys_want));
+	ptr_filter_syscalls(t->want, &t->sys_want);
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
 	pid = fork();

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The three ABIs a system call can arrive through on x86-64, mapped onto the
+ * event table's x86-64 calls: x86-64 itself, x32 (x86-64 registers, 32-bit
+ * pointers, nr | __X32_SYSCALL_BIT, a few calls moved to 512 and up) and
+ * i386 (int $0x80 from any process, or a 32-bit binary: its own numbers,
+ * 32-bit arguments in ebx..ebp, 16-bit ids in the old calls, socketcall).
+ * The i386 and x32 numbers come from drivers/common/saker_ia32.h, shared
+ * with the kernel drivers. At a syscall's entry ptr_abi_entry() gives the
+ * event type and rewrites the arguments into the x86-64 call's order and
+ * meaning, so the decoder sees one ABI.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "ptrace_int.h"
+#include "saker_ia32.h"
+
+#define NR_MAX PTR_NR_BITS
+
+static int16_t x64_ev[NR_MAX], i386_ev[NR_MAX], x32_ev[NR_MAX];
+static uint8_t i386_fl[NR_MAX];
+static int16_t sock_ev[SAKER_IA32_SOCKETCALL_MAX + 1];
+static uint8_t sock_nargs[SAKER_IA32_SOCKETCALL_MAX + 1];
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void set_ev(int16_t *tab, unsigned nr, const char *name)
+{
+	int type = evt_type_by_name(name);
+
+	if (nr < NR_MAX && type > 0)
+		tab[nr] = (int16_t)type;
+}
+
+static void abi_init(void)
+{
+	for (size_t i = 0; i < NR_MAX; i++)
+		x64_ev[i] = i386_ev[i] = x32_ev[i] = -1;
+	for (size_t i = 0; i <= SAKER_IA32_SOCKETCALL_MAX; i++)
+		sock_ev[i] = -1;
+	for (int type = 0; type < SAKER_EV_MAX; type++) {
+		int nr = evt_table[type].syscall_nr;
+
+		if (nr >= 0 && nr < 512) {
+			x64_ev[nr] = (int16_t)type;
+			/* x32 shares the x86-64 numbers below 512 (the 64-bit-only ones fail). */
+			x32_ev[nr] = (int16_t)type;
+		}
+	}
+#define X(nr, name, flags)                      \
+	do {                                    \
+		set_ev(i386_ev, nr, #name);     \
+		i386_fl[nr] = (uint8_t)(flags); \
+	} while (0);
+	SAKER_IA32_SYSCALLS(X)
+#undef X
+#define X(call, name, nargs)                         \
+	do {                                         \
+		set_ev(sock_ev, call, #name);        \
+		sock_nargs[call] = (uint8_t)(nargs); \
+	} while (0);
+	SAKER_IA32_SOCKETCALLS(X)
+#undef X
+#define X(nr, name) set_ev(x32_ev, nr, #name);
+	SAKER_X32_SYSCALLS(X)
+#undef X
+}
+
+static void init(void)
+{
+	pthread_once(&once, abi_init);
+}
+
+int ptr_abi_event(enum ptr_abi abi, uint64_t nr)
+{
+	init();
+	switch (abi) {
+	case PTR_ABI_X86_64:
+		return nr < 512 ? x64_ev[nr] : -1;
+	case PTR_ABI_X32:
+		nr &= ~(uint64_t)SAKER_X32_SYSCALL_BIT;
+		return nr < NR_MAX ? x32_ev[nr] : -1;
+	case PTR_ABI_I386:
+		return nr < NR_MAX ? i386_ev[nr] : -1;
+	default:
+		return -1;
+	}
+}
+
+static bool wanted(const uint8_t *want, int type)
+{
+	return type > 0 &&
+	       (((want[type / 8] >> (type % 8)) & 1) || (evt_table[type].flags & SAKER_EF_STATE));
+}
+
+static void set_bit(uint8_t *bits, unsigned nr)
+{
+	bits[nr / 8] |= (uint8_t)(1u << (nr % 8));
+}
+
+void ptr_filter_syscalls(const uint8_t *want, struct ptr_sysset *ret)
+{
+	init();
+	memset(ret, 0, sizeof(*ret));
+	for (unsigned nr = 0; nr < NR_MAX; nr++) {
+		if (wanted(want, x64_ev[nr]))
+			set_bit(ret->x64, nr);
+		if (wanted(want, x32_ev[nr]))
+			set_bit(ret->x32, nr);
+		if (wanted(want, i386_ev[nr]))
+			set_bit(ret->i386, nr);
+	}
+	for (unsigned call = 0; call <= SAKER_IA32_SOCKETCALL_MAX; call++)
+		if (wanted(want, sock_ev[call]))
+			set_bit(ret->i386, SAKER_IA32_NR_SOCKETCALL);
+}
+
+/* The id arguments of the 16-bit id calls, by event: bit N is argument N. */
+static unsigned uid16_args(int type)
+{
+	switch (type) {
+	case SAKER_EV_SETUID:
+	case SAKER_EV_SETGID:
+		return 0x1;
+	case SAKER_EV_SETREUID:
+	case SAKER_EV_SETREGID:
+		return 0x3;
+	case SAKER_EV_SETRESUID:
+	case SAKER_EV_SETRESGID:
+		return 0x7;
+	case SAKER_EV_CHOWN:
+	case SAKER_EV_LCHOWN:
+	case SAKER_EV_FCHOWN:
+		return 0x6;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * socketcall(call, u32 *args): the subcall's arguments are an array in the
+ * caller's memory, read here (the kernel copies them at entry too). A read
+ * that fails leaves them 0: the kernel fails the call with EFAULT then.
+ */
+static int socketcall(struct ptr_task *k)
+{
+	uint64_t call = k->args[0], addr = k->args[1];
+	uint32_t a[6] = { 0 };
+	size_t n;
+
+	if (call > SAKER_IA32_SOCKETCALL_MAX || sock_ev[call] < 0)
+		return -1;
+	n = sock_nargs[call] <= 6 ? sock_nargs[call] : 6;
+	if (ptr_mem_read(k->tid, addr, a, n * sizeof(a[0])) != (ssize_t)(n * sizeof(a[0])))
+		memset(a, 0, sizeof(a));
+	for (size_t i = 0; i < 6; i++)
+		k->args[i] = i < n ? a[i] : 0;
+	return sock_ev[call];
+}
+
+int ptr_abi_entry(struct ptr_task *k)
+{
+	unsigned flags, ids;
+	int type;
+
+	init();
+	if (k->abi != PTR_ABI_I386)
+		return ptr_abi_event(k->abi, k->nr);
+	if (k->nr == SAKER_IA32_NR_SOCKETCALL)
+		return socketcall(k);
+	type = ptr_abi_event(k->abi, k->nr);
+	if (type < 0)
+		return type;
+	flags = i386_fl[k->nr];
+	if (flags & SAKER_IA32_ARGS1)
+		memset(&k->args[1], 0, 5 * sizeof(k->args[0]));
+	if (flags & SAKER_IA32_CLONE_TLS4) {
+		/* i386 clone(flags, stack, parent_tid, tls, child_tid). */
+		uint64_t tls = k->args[3];
+
+		k->args[3] = k->args[4];
+		k->args[4] = tls;
+	}
+	ids = flags & SAKER_IA32_UID16 ? uid16_args(type) : 0;
+	for (int i = 0; i < 6; i++) {
+		/* The kernel's low2highuid: a 16-bit -1 is -1. */
+		if (!((ids >> i) & 1))
+			continue;
+		k->args[i] &= 0xffff;
+		if (k->args[i] == 0xffff)
+			k->args[i] = 0xffffffffu;
+	}
+	return type;
+}
+
+bool ptr_abi_compat(enum ptr_abi abi)
+{
+	return abi == PTR_ABI_I386 || abi == PTR_ABI_X32;
+}
