@@ -44,7 +44,9 @@ struct {
 	__u32 exe_flags; /* computed with the process block */                     \
 	__u32 have_devino; /* res_dev/res_ino: 0 not looked up, 1 valid, 2 none */ \
 	__u64 res_dev;                                                             \
-	__u64 res_ino;
+	__u64 res_ino;                                                             \
+	__u32 abi_flags; /* SAKER_BPF_VAL_FLAGS of a 32-bit call, else 0 */        \
+	__u32 pad_;
 
 struct fillstate {
 	FILLSTATE_FIELDS
