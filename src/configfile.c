@@ -121,6 +121,7 @@ static void config_free_fields(struct config *c)
 	free_list(c->containers.cri_sockets, c->containers.n_cri_sockets);
 	free(c->capture_file);
 	free(c->ebpf_buffer);
+	free(c->ebpf_hook);
 	free(c->file_filename);
 	free(c->program_program);
 	free(c->http.url);
