@@ -15,7 +15,8 @@
 static int open_ebpf(const struct src_config *cfg, struct source **ret, char *err, size_t errlen)
 {
 #ifdef HAVE_EBPF
-	struct src_ebpf_opts o = { .ring_bytes = cfg->buffer_bytes, .buffer = cfg->ebpf_buffer,
+	struct src_ebpf_opts o = { .ring_bytes = cfg->buffer_bytes,
+				   .buffer = cfg->ebpf_buffer,
 				   .hook = cfg->ebpf_hook };
 
 	return src_ebpf_open(&o, ret, err, errlen);
