@@ -144,8 +144,12 @@ static __always_inline bool is_self(void)
 	return cfg && cfg->self_tgid == bpf_get_current_pid_tgid() >> 32;
 }
 
-/* A record for a syscall of interest (val: its interest value, args in x86-64 order). */
-static __always_inline int sys_exit_record(void *ctx, __u64 *args, __s64 res, __u32 val,
+/*
+ * A record for a syscall of interest (key, val: its interest key and
+ * value). ctx is the raw tracepoint's or fexit's: regs, then the result.
+ * Few live values here: each one more spills to a stack 6.1 finds full.
+ */
+static __always_inline int sys_exit_record(__u64 *ctx, __u32 key, __u32 val,
 					   struct saker_bpf_counters *cnt)
 {
 	struct exec_saved *sv = NULL;
@@ -157,10 +161,15 @@ static __always_inline int sys_exit_record(void *ctx, __u64 *args, __s64 res, __
 		drop(cnt, SAKER_DROP_FAULT);
 		return 0;
 	}
+	val = sys_args((struct pt_regs *)ctx[0], key, val, fc.args, (__u32 *)fc.s->tmp);
+	if (!SAKER_BPF_VAL_EV1(val) || SAKER_BPF_VAL_EV1(val) > SAKER_EV_MAX) {
+		if (cnt)
+			cnt->filtered++;
+		return 0;
+	}
 	ev = (SAKER_BPF_VAL_EV1(val) - 1) & (EV_SLOTS - 1);
-	fc.res = res;
+	fc.res = (__s64)ctx[1];
 	fc.abi_flags = SAKER_BPF_VAL_FLAGS(val);
-	__builtin_memcpy(fc.args, args, 6 * sizeof(__u64));
 	if (ev == SAKER_EV_EXECVE || ev == SAKER_EV_EXECVEAT) {
 		tid = (__u32)bpf_get_current_pid_tgid();
 		sv = bpf_map_lookup_elem(&saker_execs, &tid);
@@ -196,33 +205,32 @@ static __always_inline int sys_exit_record(void *ctx, __u64 *args, __s64 res, __
  * The way out of every traced system call: for the ones nobody asked for
  * it is one flag test, one array lookup and one per-CPU counter.
  */
-static __always_inline int on_sys_exit(void *ctx, struct pt_regs *regs, __s64 res)
+static __always_inline int on_sys_exit(__u64 *ctx)
 {
 	struct saker_bpf_counters *cnt = counters_get();
-	__u64 args[6] = {};
-	__u32 val = sys_decode(regs, args), ev1 = SAKER_BPF_VAL_EV1(val);
+	__u32 key = sys_key((struct pt_regs *)ctx[0]), val = interest_at(key);
 
-	if (!ev1 || ev1 > SAKER_EV_MAX || is_self()) {
+	/* A socketcall's value has no event of its own: its subcall decides. */
+	if (!val || SAKER_BPF_VAL_EV1(val) > SAKER_EV_MAX || is_self()) {
 		if (cnt)
 			cnt->filtered++;
 		return 0;
 	}
-	return sys_exit_record(ctx, args, res, val, cnt);
+	return sys_exit_record(ctx, key, val, cnt);
 }
 
 /* Tracepoint mode: every system call on the host passes here. args: regs, ret. */
 SEC(SAKER_TP("sys_exit"))
 int saker_sys_exit(__u64 *ctx)
 {
-	return on_sys_exit(ctx, (struct pt_regs *)ctx[0], (__s64)ctx[1]);
+	return on_sys_exit(ctx);
 }
 
 /* Keep the arguments of an execve/execveat for its exit. */
 static __always_inline void save_exec_args(struct pt_regs *regs)
 {
+	__u32 key = sys_key(regs), val = interest_at(key), ev1 = SAKER_BPF_VAL_EV1(val), tid;
 	struct exec_saved *sv;
-	__u64 args[6] = {};
-	__u32 ev1 = SAKER_BPF_VAL_EV1(sys_decode(regs, args)), tid;
 
 	if (ev1 != SAKER_EV_EXECVE + 1 && ev1 != SAKER_EV_EXECVEAT + 1)
 		return;
@@ -232,7 +240,7 @@ static __always_inline void save_exec_args(struct pt_regs *regs)
 	sv = bpf_map_lookup_elem(&saker_execs, &tid);
 	if (!sv)
 		return;
-	__builtin_memcpy(sv->args, args, sizeof(sv->args));
+	sys_args(regs, key, val, sv->args, NULL);
 	sv->ev = ev1 - 1;
 	sv->have_args = 1;
 }
@@ -287,13 +295,13 @@ struct {
 SEC("fexit")
 int saker_fexit_body0(__u64 *ctx)
 {
-	return on_sys_exit(ctx, (struct pt_regs *)ctx[0], (__s64)ctx[1]);
+	return on_sys_exit(ctx);
 }
 
 SEC("fexit")
 int saker_fexit_body1(__u64 *ctx)
 {
-	return on_sys_exit(ctx, (struct pt_regs *)ctx[0], (__s64)ctx[1]);
+	return on_sys_exit(ctx);
 }
 
 /*

@@ -82,37 +82,38 @@ static __always_inline void ia32_args(struct pt_regs *regs, __u32 val, __u64 *ar
 
 /*
  * socketcall(call, u32 *args): the subcall's interest value, its
- * arguments read from the caller's array (bounded by the table's count).
+ * arguments read from the caller's array (bounded by the table's count)
+ * through buf (room for 8 u32; not the stack, which 6.1's verifier finds
+ * full when the record is built).
  */
-static __always_inline __u32 socketcall_args(struct pt_regs *regs, __u64 *args)
+static __always_inline __u32 socketcall_args(struct pt_regs *regs, __u64 *args, __u32 *buf)
 {
-	__u32 call = (__u32)REG(regs, bx), val, n, a[8] = {};
+	__u32 call = (__u32)REG(regs, bx), val, n;
 	const void *uargs = (const void *)(__u64)(__u32)REG(regs, cx);
 
-	if (call >= SAKER_BPF_SOCKETCALL_MAX)
+	if (!buf || call >= SAKER_BPF_SOCKETCALL_MAX)
 		return 0;
 	val = interest_at(SAKER_BPF_KEY_SOCKETCALL + call);
 	n = SAKER_BPF_VAL_NARGS(val);
 	if (!val || n == 0 || n > SOCKETCALL_ARGS_MAX)
 		return 0;
 	/* The mask: a bound the verifier sees (n <= 6 already). */
-	if (bpf_probe_read_user(a, (n & 7) * sizeof(__u32), uargs) != 0)
+	if (bpf_probe_read_user(buf, (n & 7) * sizeof(__u32), uargs) != 0)
 		return 0;
 	for (int i = 0; i < SOCKETCALL_ARGS_MAX; i++)
-		args[i] = a[i];
+		args[i] = i < n ? buf[i] : 0;
 	return val;
 }
 
 /*
- * The interest value of the current call (0: not wanted) and, when
- * wanted, its arguments in x86-64 order.
+ * The arguments of the current call (key and val from sys_key() and
+ * interest_at(), val != 0) in x86-64 order; returns the interest value,
+ * which for socketcall is the subcall's (0: not wanted or unreadable).
+ * buf: scratch for socketcall's array, NULL where socketcall is not needed.
  */
-static __always_inline __u32 sys_decode(struct pt_regs *regs, __u64 *args)
+static __always_inline __u32 sys_args(struct pt_regs *regs, __u32 key, __u32 val, __u64 *args,
+				      __u32 *buf)
 {
-	__u32 key = sys_key(regs), val = interest_at(key);
-
-	if (!val)
-		return 0;
 	if (key < SAKER_BPF_KEY_IA32) {
 		args[0] = REG(regs, di);
 		args[1] = REG(regs, si);
@@ -123,7 +124,7 @@ static __always_inline __u32 sys_decode(struct pt_regs *regs, __u64 *args)
 		return val;
 	}
 	if (SAKER_BPF_VAL_FLAGS(val) & SAKER_BPF_VAL_SOCKETCALL)
-		return socketcall_args(regs, args);
+		return socketcall_args(regs, args, buf);
 	ia32_args(regs, val, args);
 	return val;
 }
