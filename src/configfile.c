@@ -122,6 +122,7 @@ static void config_free_fields(struct config *c)
 	free_list(c->containers.containerd_namespaces, c->containers.n_containerd_namespaces);
 	free(c->capture_file);
 	free(c->ebpf_buffer);
+	free(c->ebpf_hook);
 	free(c->file_filename);
 	free(c->program_program);
 	free(c->http.url);

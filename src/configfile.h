@@ -56,6 +56,7 @@ struct config {
 	char *capture_file; /* engine.replay.capture_file */
 	unsigned syscall_buf_size_preset; /* 0 = the driver's default, 1..10 */
 	char *ebpf_buffer; /* ebpf.buffer: auto, ringbuf, perf */
+	char *ebpf_hook; /* ebpf.hook: auto, fexit, tracepoint */
 
 	/* The alert queue. */
 	double outputs_rate; /* alerts/s; 0 = unlimited */

@@ -45,6 +45,7 @@ const struct config_key config_keys[] = {
 	{ "engine.replay.capture_file", CK_STR, OFF(capture_file) },
 	{ "syscall_buf_size_preset", CK_UINT, OFF(syscall_buf_size_preset), 0, 10 },
 	{ "ebpf.buffer", CK_STR, OFF(ebpf_buffer) },
+	{ "ebpf.hook", CK_STR, OFF(ebpf_hook) },
 	{ "outputs.rate", CK_DOUBLE, OFF(outputs_rate), 0, 1e9 },
 	{ "outputs.max_burst", CK_DOUBLE, OFF(outputs_max_burst), 1, 1e9 },
 	{ "outputs_queue.capacity", CK_UINT, OFF(outputs_queue_capacity), 0, 1 << 20 },

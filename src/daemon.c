@@ -283,6 +283,7 @@ static int open_source(struct daemon *d)
 				 .pids = d->o->pids,
 				 .npids = d->o->npids,
 				 .ebpf_buffer = d->cfg->ebpf_buffer,
+				 .ebpf_hook = d->cfg->ebpf_hook,
 				 /* Falco's presets: 1 = 1 MiB ... 4 = 8 MiB ... 10 = 512 MiB. */
 				 .buffer_bytes =
 					 d->cfg->syscall_buf_size_preset ?

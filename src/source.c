@@ -15,7 +15,9 @@
 static int open_ebpf(const struct src_config *cfg, struct source **ret, char *err, size_t errlen)
 {
 #ifdef HAVE_EBPF
-	struct src_ebpf_opts o = { .ring_bytes = cfg->buffer_bytes, .buffer = cfg->ebpf_buffer };
+	struct src_ebpf_opts o = { .ring_bytes = cfg->buffer_bytes,
+				   .buffer = cfg->ebpf_buffer,
+				   .hook = cfg->ebpf_hook };
 
 	return src_ebpf_open(&o, ret, err, errlen);
 #else
@@ -42,7 +44,7 @@ static int open_auto(const struct src_config *cfg, struct source **ret, char *er
 	}
 	k = open_ebpf(cfg, ret, ewhy, sizeof(ewhy));
 	if (k >= 0) {
-		snprintf(err, errlen, "driver auto: using ebpf (%s)", kwhy);
+		snprintf(err, errlen, "driver auto: using ebpf (%s); %s", kwhy, ewhy);
 		return k;
 	}
 	if (cfg->argv || cfg->npids) {

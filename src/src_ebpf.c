@@ -20,7 +20,9 @@
 
 #include "event.h"
 #include "src_ebpf.h"
+#include "src_ebpf_abi.h"
 #include "src_ebpf_buf.h"
+#include "src_ebpf_hook.h"
 #include "src_ebpf_load.h"
 #include "util.h"
 
@@ -37,7 +39,12 @@ struct src_ebpf {
 	int ncpus;
 	uint64_t records;
 	void *owned_elf; /* a classic object read from disk */
+	struct ebpf_hooks *hooks; /* fexit mode; NULL in tracepoint mode */
+	uint32_t interest_keys; /* entries of the interest map */
+	bool on[SAKER_EV_MAX]; /* the interest set */
 };
+
+enum hook_mode { HOOK_AUTO, HOOK_FEXIT, HOOK_TRACEPOINT };
 
 static int size_maps(struct src_ebpf *e, char *err, size_t errlen)
 {
@@ -55,9 +62,11 @@ static int size_maps(struct src_ebpf *e, char *err, size_t errlen)
 /*
  * Where execve's arguments are saved before a successful exec replaces
  * them: sched_prepare_exec when the kernel has it (6.10+; no program runs
- * at syscall entry then), else sys_enter on every system call.
+ * at syscall entry then), else sys_enter on every system call
+ * (tracepoint mode) or fentry on the execve entry functions (fexit mode).
+ * Returns whether fexit mode needs the fentry programs.
  */
-static void pick_exec_hook(struct src_ebpf *e, bool force_enter)
+static bool pick_exec_hook(struct src_ebpf *e, bool force_enter, bool fexit)
 {
 	struct bpf_program *pe = bpf_object__find_program_by_name(e->obj, "saker_prepare_exec");
 	struct bpf_program *se = bpf_object__find_program_by_name(e->obj, "saker_sys_enter");
@@ -66,8 +75,25 @@ static void pick_exec_hook(struct src_ebpf *e, bool force_enter)
 
 	if (pe && !prepare)
 		bpf_program__set_autoload(pe, false);
-	if (prepare)
+	if (se && (prepare || fexit))
 		bpf_program__set_autoload(se, false);
+	return fexit && !prepare;
+}
+
+/* Tracepoint mode: the trampoline programs stay unloaded; fexit mode: sys_exit does. */
+static void pick_mode_programs(struct src_ebpf *e, bool fexit)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, e->obj)
+	{
+		const char *n = bpf_program__name(p);
+
+		if (!fexit && (!strncmp(n, "saker_fexit_", 12) || !strncmp(n, "saker_fentry_", 13)))
+			bpf_program__set_autoload(p, false);
+		if (fexit && !strcmp(n, "saker_sys_exit"))
+			bpf_program__set_autoload(p, false);
+	}
 }
 
 static int attach(struct src_ebpf *e, char *err, size_t errlen)
@@ -78,7 +104,9 @@ static int attach(struct src_ebpf *e, char *err, size_t errlen)
 	{
 		struct bpf_link *l;
 
-		if (!bpf_program__autoload(p))
+		/* The fexit bodies run through their stubs' tail calls only. */
+		if (!bpf_program__autoload(p) ||
+		    !strncmp(bpf_program__name(p), "saker_fexit_body", 16))
 			continue;
 		if (e->nlinks >= (int)ARRAY_SIZE(e->links))
 			return -E2BIG;
@@ -161,28 +189,22 @@ static int ebpf_stats(struct source *s, struct src_stats *ret)
 	return 0;
 }
 
-/* Event types -> syscall numbers, plus what state tracking always needs. */
+/*
+ * Event types -> syscall numbers of every ABI, plus what state tracking
+ * always needs; in fexit mode also the trampolines.
+ */
 static int ebpf_set_interest(struct source *s, const struct src_interest *want)
 {
 	struct src_ebpf *e = (struct src_ebpf *)s;
-	uint32_t key, val;
+	int k;
 
-	for (int t = 0; t < SAKER_EV_MAX; t++) {
-		const struct evt_info *in = &evt_table[t];
-		bool on = !want || src_interest_has(want, (unsigned)t) ||
-			  (in->flags & SAKER_EF_STATE);
-
-		if (t == SAKER_EV_PROCEXIT)
-			key = SAKER_BPF_KEY_PROCEXIT;
-		else if (in->syscall_nr >= 0 && in->syscall_nr < SAKER_BPF_KEY_PROCEXIT)
-			key = (uint32_t)in->syscall_nr;
-		else
-			continue;
-		val = on ? (uint32_t)t + 1 : 0;
-		if (bpf_map_update_elem(e->interest_fd, &key, &val, BPF_ANY) != 0)
-			return -errno;
-	}
-	return 0;
+	for (int t = 0; t < SAKER_EV_MAX; t++)
+		e->on[t] = !want || src_interest_has(want, (unsigned)t) ||
+			   (evt_table[t].flags & SAKER_EF_STATE);
+	k = src_ebpf_abi_fill(e->interest_fd, e->interest_keys, e->on);
+	if (k == 0 && e->hooks)
+		k = src_ebpf_hooks_set(e->hooks, e->on, s->error, sizeof(s->error));
+	return k;
 }
 
 static void ebpf_close(struct source *s)
@@ -193,6 +215,7 @@ static void ebpf_close(struct source *s)
 		return;
 	for (int i = e->nlinks - 1; i >= 0; i--)
 		bpf_link__destroy(e->links[i]);
+	src_ebpf_hooks_free(e->hooks);
 	src_ebpf_buf_free(e->buf);
 	bpf_object__close(e->obj);
 	free(e->owned_elf);
@@ -221,6 +244,8 @@ static int configure(struct src_ebpf *e, const struct src_ebpf_opts *o)
 	e->config_fd = bpf_object__find_map_fd_by_name(e->obj, "saker_config");
 	if (e->interest_fd < 0 || e->counters_fd < 0 || e->config_fd < 0)
 		return -EINVAL;
+	e->interest_keys =
+		bpf_map__max_entries(bpf_object__find_map_by_name(e->obj, "saker_interest"));
 	if (bpf_map_update_elem(e->config_fd, &zero, &cfg, BPF_ANY) != 0)
 		return -errno;
 	return ebpf_set_interest(&e->s, NULL);
@@ -233,11 +258,143 @@ static size_t env_size(const char *name, size_t dflt)
 	return v && *v ? (size_t)strtoull(v, NULL, 0) : dflt;
 }
 
+/* Undo start(), keeping the object bytes for another try. */
+static void teardown(struct src_ebpf *e)
+{
+	for (int i = e->nlinks - 1; i >= 0; i--)
+		bpf_link__destroy(e->links[i]);
+	e->nlinks = 0;
+	src_ebpf_hooks_free(e->hooks);
+	e->hooks = NULL;
+	src_ebpf_buf_free(e->buf);
+	e->buf = NULL;
+	bpf_object__close(e->obj);
+	e->obj = NULL;
+}
+
+/* open -> size maps -> choose programs -> load -> configure -> buffers -> attach. */
+static int start(struct src_ebpf *e, const struct src_ebpf_opts *o, enum src_ebpf_buffer mode,
+		 const void *elf, size_t elf_len, bool fexit, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "saker");
+	bool exec_fentry;
+	int k;
+
+	e->obj = bpf_object__open_mem(elf, elf_len, &oo);
+	if (!e->obj) {
+		k = -errno;
+		snprintf(err, errlen, "ebpf: not a usable BPF object: %s", strerror(-k));
+		return k;
+	}
+	k = size_maps(e, err, errlen);
+	if (k < 0)
+		return k;
+	k = src_ebpf_buf_prepare(e->obj, mode, o->ring_bytes, &e->perf, err, errlen);
+	if (k < 0)
+		return k;
+	exec_fentry =
+		pick_exec_hook(e, o->exec_enter_hook || getenv("SAKER_EBPF_ENTER_HOOK"), fexit);
+	pick_mode_programs(e, fexit);
+	if (fexit) {
+		char why[256] = "";
+
+		e->hooks = src_ebpf_hooks_new(e->obj, exec_fentry, why, sizeof(why));
+		if (!e->hooks) {
+			k = -errno;
+			snprintf(err, errlen, "ebpf: fexit: %s", why);
+			return k;
+		}
+	}
+	k = src_ebpf_load_object(e->obj, err, errlen);
+	if (k < 0)
+		return k;
+	if (e->hooks) {
+		char why[256] = "";
+
+		k = src_ebpf_hooks_start(e->hooks, why, sizeof(why));
+		if (k < 0) {
+			snprintf(err, errlen, "ebpf: fexit: %s", why);
+			return k;
+		}
+	}
+	k = configure(e, o);
+	if (k < 0) {
+		snprintf(err, errlen, "ebpf: cannot configure the probe: %s",
+			 e->s.error[0] ? e->s.error : strerror(-k));
+		return k;
+	}
+	e->buf = src_ebpf_buf_new(e->obj, e->perf, o->ring_bytes, o->wakeup_bytes);
+	if (!e->buf) {
+		k = -errno;
+		snprintf(err, errlen, "ebpf: cannot map the %s buffer: %s",
+			 e->perf ? "perf" : "ring", strerror(-k));
+		return k;
+	}
+	return attach(e, err, errlen);
+}
+
+static int hook_parse(const char *s, enum hook_mode *ret)
+{
+	if (!s || !*s || !strcmp(s, "auto"))
+		*ret = HOOK_AUTO;
+	else if (!strcmp(s, "fexit"))
+		*ret = HOOK_FEXIT;
+	else if (!strcmp(s, "tracepoint"))
+		*ret = HOOK_TRACEPOINT;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Trampolines where they work (auto), else the tracepoints; err gets a
+ * note saying which and why (the daemon logs it).
+ */
+static int start_hooked(struct src_ebpf *e, const struct src_ebpf_opts *o,
+			enum src_ebpf_buffer mode, const void *elf, size_t elf_len, char *err,
+			size_t errlen)
+{
+	enum hook_mode hook;
+	char why[512] = "ebpf.hook=tracepoint";
+	bool fexit;
+	int k;
+
+	if (hook_parse(o->hook, &hook) < 0) {
+		snprintf(err, errlen, "ebpf: hook '%.64s' is not auto, fexit or tracepoint",
+			 o->hook);
+		return -EINVAL;
+	}
+	fexit = hook != HOOK_TRACEPOINT;
+	if (fexit && (k = src_ebpf_hook_probe(why, sizeof(why))) < 0) {
+		if (hook == HOOK_FEXIT) {
+			snprintf(err, errlen, "ebpf: ebpf.hook=fexit, but %s", why);
+			return k;
+		}
+		fexit = false;
+	}
+	k = start(e, o, mode, elf, elf_len, fexit, err, errlen);
+	if (k < 0 && fexit && hook == HOOK_AUTO) {
+		snprintf(why, sizeof(why), "%s", err);
+		teardown(e);
+		e->s.error[0] = '\0';
+		fexit = false;
+		k = start(e, o, mode, elf, elf_len, false, err, errlen);
+	}
+	if (k < 0)
+		return k;
+	if (fexit)
+		snprintf(err, errlen,
+			 "ebpf: hook fexit (trampolines on %d system call entry functions)",
+			 src_ebpf_hooks_attached(e->hooks));
+	else
+		snprintf(err, errlen, "ebpf: hook tracepoint (%s)", why);
+	return 0;
+}
+
 static int ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char *err,
 		     size_t errlen)
 {
 	struct src_ebpf_opts o = opts ? *opts : (struct src_ebpf_opts){ 0 };
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "saker");
 	struct src_ebpf *e = calloc(1, sizeof(*e));
 	enum src_ebpf_buffer mode;
 	const void *elf;
@@ -254,6 +411,8 @@ static int ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char
 		o.object = NULL;
 	if (!o.buffer)
 		o.buffer = getenv("SAKER_EBPF_BUFFER");
+	if (!o.hook || !*o.hook)
+		o.hook = getenv("SAKER_EBPF_HOOK");
 	if (o.ring_bytes < 4096 || (o.ring_bytes & (o.ring_bytes - 1))) {
 		snprintf(err, errlen, "ebpf: buffer size %zu is not a power of two >= 4096",
 			 o.ring_bytes);
@@ -272,35 +431,7 @@ static int ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char
 	k = src_ebpf_check_abi(elf, elf_len, err, errlen);
 	if (k < 0)
 		goto fail;
-	e->obj = bpf_object__open_mem(elf, elf_len, &oo);
-	if (!e->obj) {
-		k = -errno;
-		snprintf(err, errlen, "ebpf: not a usable BPF object: %s", strerror(-k));
-		goto fail;
-	}
-	k = size_maps(e, err, errlen);
-	if (k < 0)
-		goto fail;
-	k = src_ebpf_buf_prepare(e->obj, mode, o.ring_bytes, &e->perf, err, errlen);
-	if (k < 0)
-		goto fail;
-	pick_exec_hook(e, o.exec_enter_hook || getenv("SAKER_EBPF_ENTER_HOOK"));
-	k = src_ebpf_load_object(e->obj, err, errlen);
-	if (k < 0)
-		goto fail;
-	k = configure(e, &o);
-	if (k < 0) {
-		snprintf(err, errlen, "ebpf: cannot configure the probe's maps: %s", strerror(-k));
-		goto fail;
-	}
-	e->buf = src_ebpf_buf_new(e->obj, e->perf, o.ring_bytes, o.wakeup_bytes);
-	if (!e->buf) {
-		k = -errno;
-		snprintf(err, errlen, "ebpf: cannot map the %s buffer: %s",
-			 e->perf ? "perf" : "ring", strerror(-k));
-		goto fail;
-	}
-	k = attach(e, err, errlen);
+	k = start_hooked(e, &o, mode, elf, elf_len, err, errlen);
 	if (k < 0)
 		goto fail;
 	e->s.ops = &ebpf_ops;
@@ -312,6 +443,11 @@ static int ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char
 fail:
 	ebpf_close(&e->s);
 	return k;
+}
+
+const char *src_ebpf_hook_mode(struct source *s)
+{
+	return ((struct src_ebpf *)s)->hooks ? "fexit" : "tracepoint";
 }
 
 int src_ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char *err, size_t errlen)

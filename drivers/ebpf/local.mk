@@ -3,7 +3,7 @@
 # skeleton that embeds the object into libsaker) lives in the build tree.
 EBPF_SRC = drivers/ebpf/saker.bpf.c drivers/ebpf/saker_bpf.h drivers/ebpf/compat.bpf.h \
 	drivers/ebpf/record.bpf.h drivers/ebpf/paths.bpf.h drivers/ebpf/net.bpf.h \
-	drivers/ebpf/proc.bpf.h drivers/ebpf/params.bpf.h
+	drivers/ebpf/proc.bpf.h drivers/ebpf/params.bpf.h drivers/ebpf/sysabi.bpf.h
 EXTRA_DIST += $(EBPF_SRC)
 
 BPF_CFLAGS = -target bpf -D__TARGET_ARCH_x86 -g -O2 -Wall -Werror \
@@ -68,4 +68,19 @@ tests/helpers/bad_abi.bpf.o: $(top_srcdir)/tests/helpers/bad_probe.bpf.c
 	$(AM_V_GEN)$(BPF_CLANG) $(BAD_BPF_CFLAGS) -DBAD_ABI_MAJOR=99 -c $< -o $@
 BUILT_SOURCES += tests/helpers/bad_verifier.bpf.o tests/helpers/bad_abi.bpf.o
 CLEANFILES += tests/helpers/bad_verifier.bpf.o tests/helpers/bad_abi.bpf.o
+endif
+
+# Trampoline mode and the 32-bit ABIs' interest keys (the eBPF source's own files).
+if HAVE_EBPF
+src_libsaker_a_SOURCES += src/src_ebpf_hook.c src/src_ebpf_hook.h src/src_ebpf_abi.c src/src_ebpf_abi.h
+endif
+EXTRA_DIST += src/src_ebpf_hook.c src/src_ebpf_hook.h src/src_ebpf_abi.c src/src_ebpf_abi.h
+
+# 32-bit system calls (tests/integration/ebpf_ia32.sh): a 64-bit program
+# entering through int $0x80; the real i386 binary is assembled by the test.
+check_PROGRAMS += tests/helpers/int80
+tests_helpers_int80_SOURCES = tests/helpers/int80.c
+EXTRA_DIST += tests/helpers/i386_static.S tests/integration/ebpf_ia32.sh tests/integration/live_ebpf_fexit.sh tests/integration/ebpf_unit_fexit.sh
+if HAVE_EBPF
+TESTS += tests/integration/ebpf_ia32.sh tests/integration/live_ebpf_fexit.sh tests/integration/ebpf_unit_fexit.sh
 endif

@@ -300,10 +300,27 @@ static __always_inline void put_msgdata(struct fillctx *fc, __u32 idx, const voi
 {
 	struct iovec *iov = NULL;
 	struct iovec first = {};
+	__u32 c[2] = {};
 
-	/* struct user_msghdr: name, namelen, then the iovec array pointer. */
-	if (!umsg || fc->res <= 0 || bpf_probe_read_user(&iov, sizeof(iov), umsg + 16) != 0 ||
-	    bpf_probe_read_user(&first, sizeof(first), iov) != 0) {
+	if (!umsg || fc->res <= 0) {
+		set_len(fc, idx, 0);
+		return;
+	}
+	/*
+	 * struct user_msghdr: name, namelen, then the iovec array pointer;
+	 * struct compat_msghdr (i386, x32's own sendmsg/recvmsg): the same
+	 * with 32-bit pointers, and 32-bit compat_iovecs.
+	 */
+	if (fc->abi_flags & SAKER_BPF_VAL_COMPAT) {
+		if (bpf_probe_read_user(c, 4, umsg + 8) != 0 ||
+		    bpf_probe_read_user(c, sizeof(c), (void *)(__u64)c[0]) != 0) {
+			set_len(fc, idx, 0);
+			return;
+		}
+		first.iov_base = (void *)(__u64)c[0];
+		first.iov_len = c[1];
+	} else if (bpf_probe_read_user(&iov, sizeof(iov), umsg + 16) != 0 ||
+		   bpf_probe_read_user(&first, sizeof(first), iov) != 0) {
 		set_len(fc, idx, 0);
 		return;
 	}
@@ -326,6 +343,13 @@ static __always_inline bool src_num(struct fillctx *fc, const struct psrc *ps, _
 		/* int arguments (fds, pids) arrive zero-extended: restore the sign. */
 		if (pt == SAKER_PT_FD || pt == SAKER_PT_PID)
 			*v = (__u64)(__s64)(__s32)*v;
+		/* i386's 16-bit id calls: (u16)-1 is -1 ("unchanged"). */
+		if ((fc->abi_flags & SAKER_IA32_UID16) &&
+		    (pt == SAKER_PT_UID || pt == SAKER_PT_GID)) {
+			*v &= 0xffff;
+			if (*v == 0xffff)
+				*v = 0xffffffffu;
+		}
 		return true;
 	case K_CONST:
 		*v = ps->aux;

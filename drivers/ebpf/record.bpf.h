@@ -38,7 +38,9 @@ struct {
 	__u64 args[8]; /* 6 used; indexed with & 7 */                              \
 	__s64 res;                                                                 \
 	__u32 off; /* next parameter byte */                                       \
-	__u32 ev;                                                                  \
+	__u16 ev;                                                                  \
+	__u8 abi_flags; /* SAKER_BPF_VAL_FLAGS of a 32-bit call, else 0 */         \
+	__u8 pad_;                                                                 \
 	__u32 first; /* index of the first parameter the table filler writes */    \
 	__u32 n; /* parameters in this record */                                   \
 	__u32 exe_flags; /* computed with the process block */                     \

@@ -7,8 +7,11 @@
  * destroys before sys_exit runs.
  *
  * Userspace (src/src_ebpf.c) sizes the maps, fills "interest" (syscall
- * number -> event type + 1) and "config", then attaches. A syscall outside
- * "interest" costs one counter increment and one array lookup.
+ * number of each ABI -> event type + 1 and flags, saker_bpf.h) and
+ * "config", then attaches: either sys_exit on every call (tracepoint mode)
+ * or a trampoline per call of interest (fexit mode, src/src_ebpf_hook.c).
+ * A traced syscall outside "interest" costs one counter increment and one
+ * array lookup.
  */
 #include "compat.bpf.h"
 #include "saker_bpf.h"
@@ -46,7 +49,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SAKER_BPF_NR_MAX);
+	__uint(max_entries, SAKER_BPF_KEYS);
 	__type(key, __u32);
 	__type(value, __u32);
 } saker_interest SEC(".maps");
@@ -64,6 +67,8 @@ struct {
 	__type(key, __u32);
 	__type(value, struct saker_bpf_counters);
 } saker_counters SEC(".maps");
+
+#include "sysabi.bpf.h"
 
 static __always_inline struct saker_bpf_counters *counters_get(void)
 {
@@ -122,14 +127,11 @@ static __always_inline int emit(void *ctx, struct fillctx *fc, struct saker_bpf_
 	return 0;
 }
 
-/* Event type + 1 for a syscall number, 0 when nobody asked for it. */
-static __always_inline __u32 interest_of(__u64 nr)
+/* The interest value of a scheduler event's key, 0 when nobody asked for it. */
+static __always_inline __u32 interest_of(__u32 key)
 {
-	__u32 key = (__u32)nr, *v;
+	__u32 *v = bpf_map_lookup_elem(&saker_interest, &key);
 
-	if (nr >= SAKER_BPF_KEY_PROCEXIT)
-		return 0;
-	v = bpf_map_lookup_elem(&saker_interest, &key);
 	return v ? *v : 0;
 }
 
@@ -142,32 +144,32 @@ static __always_inline bool is_self(void)
 	return cfg && cfg->self_tgid == bpf_get_current_pid_tgid() >> 32;
 }
 
-static __always_inline void read_args(struct pt_regs *regs, __u64 *args)
-{
-	args[0] = REG(regs, di);
-	args[1] = REG(regs, si);
-	args[2] = REG(regs, dx);
-	args[3] = REG(regs, r10);
-	args[4] = REG(regs, r8);
-	args[5] = REG(regs, r9);
-}
-
-/* A record for a syscall of interest (ev = event type + 1). */
-static __always_inline int sys_exit_record(void *ctx, struct pt_regs *regs, __s64 res, __u32 ev,
+/*
+ * A record for a syscall of interest (key, val: its interest key and
+ * value). ctx is the raw tracepoint's or fexit's: regs, then the result.
+ * Few live values here: each one more spills to a stack 6.1 finds full.
+ */
+static __always_inline int sys_exit_record(__u64 *ctx, __u32 key, __u32 val,
 					   struct saker_bpf_counters *cnt)
 {
 	struct exec_saved *sv = NULL;
 	struct fillctx fc = {};
-	__u32 tid;
+	__u32 tid, ev;
 
 	fc.s = scratch_get();
 	if (!fc.s) {
 		drop(cnt, SAKER_DROP_FAULT);
 		return 0;
 	}
-	ev = (ev - 1) & (EV_SLOTS - 1);
-	fc.res = res;
-	read_args(regs, fc.args);
+	val = sys_args((struct pt_regs *)ctx[0], key, val, fc.args, (__u32 *)fc.s->tmp);
+	if (!SAKER_BPF_VAL_EV1(val) || SAKER_BPF_VAL_EV1(val) > SAKER_EV_MAX) {
+		if (cnt)
+			cnt->filtered++;
+		return 0;
+	}
+	ev = (SAKER_BPF_VAL_EV1(val) - 1) & (EV_SLOTS - 1);
+	fc.res = (__s64)ctx[1];
+	fc.abi_flags = SAKER_BPF_VAL_FLAGS(val);
 	if (ev == SAKER_EV_EXECVE || ev == SAKER_EV_EXECVEAT) {
 		tid = (__u32)bpf_get_current_pid_tgid();
 		sv = bpf_map_lookup_elem(&saker_execs, &tid);
@@ -200,33 +202,37 @@ static __always_inline int sys_exit_record(void *ctx, struct pt_regs *regs, __s6
 }
 
 /*
- * Every system call on the host passes here: the way out for the ones
- * nobody asked for is one register load, one array lookup and one
- * per-CPU counter. args: regs, ret.
+ * The way out of every traced system call: for the ones nobody asked for
+ * it is one flag test, one array lookup and one per-CPU counter.
  */
-SEC(SAKER_TP("sys_exit"))
-int saker_sys_exit(__u64 *ctx)
+static __always_inline int on_sys_exit(__u64 *ctx)
 {
-	struct pt_regs *regs = (void *)ctx[0];
-	struct saker_bpf_counters *cnt;
-	__u32 ev = interest_of(REG(regs, orig_ax));
+	struct saker_bpf_counters *cnt = counters_get();
+	__u32 key = sys_key((struct pt_regs *)ctx[0]), val = interest_at(key);
 
-	cnt = counters_get();
-	if (!ev || ev > SAKER_EV_MAX || is_self()) {
+	/* A socketcall's value has no event of its own: its subcall decides. */
+	if (!val || SAKER_BPF_VAL_EV1(val) > SAKER_EV_MAX || is_self()) {
 		if (cnt)
 			cnt->filtered++;
 		return 0;
 	}
-	return sys_exit_record(ctx, regs, (__s64)ctx[1], ev, cnt);
+	return sys_exit_record(ctx, key, val, cnt);
 }
 
-/* Keep the arguments of an execve/execveat (ev = event type + 1) for sys_exit. */
-static __always_inline void save_exec_args(struct pt_regs *regs, __u32 ev)
+/* Tracepoint mode: every system call on the host passes here. args: regs, ret. */
+SEC(SAKER_TP("sys_exit"))
+int saker_sys_exit(__u64 *ctx)
 {
-	struct exec_saved *sv;
-	__u32 tid;
+	return on_sys_exit(ctx);
+}
 
-	if (ev != SAKER_EV_EXECVE + 1 && ev != SAKER_EV_EXECVEAT + 1)
+/* Keep the arguments of an execve/execveat for its exit. */
+static __always_inline void save_exec_args(struct pt_regs *regs)
+{
+	__u32 key = sys_key(regs), val = interest_at(key), ev1 = SAKER_BPF_VAL_EV1(val), tid;
+	struct exec_saved *sv;
+
+	if (ev1 != SAKER_EV_EXECVE + 1 && ev1 != SAKER_EV_EXECVEAT + 1)
 		return;
 	tid = (__u32)bpf_get_current_pid_tgid();
 	if (bpf_map_update_elem(&saker_execs, &tid, &exec_zero, BPF_ANY) != 0)
@@ -234,22 +240,19 @@ static __always_inline void save_exec_args(struct pt_regs *regs, __u32 ev)
 	sv = bpf_map_lookup_elem(&saker_execs, &tid);
 	if (!sv)
 		return;
-	read_args(regs, sv->args);
-	sv->ev = ev - 1;
+	sys_args(regs, key, val, sv->args, NULL);
+	sv->ev = ev1 - 1;
 	sv->have_args = 1;
 }
 
 /*
- * Kernels without sched_prepare_exec only: a program on every system
- * call's entry, for the rare execve. args: regs, id.
+ * Kernels without sched_prepare_exec, tracepoint mode only: a program on
+ * every system call's entry, for the rare execve. args: regs, id.
  */
 SEC(SAKER_TP("sys_enter"))
 int saker_sys_enter(__u64 *ctx)
 {
-	__u32 ev = interest_of(ctx[1]);
-
-	if (ev == SAKER_EV_EXECVE + 1 || ev == SAKER_EV_EXECVEAT + 1)
-		save_exec_args((struct pt_regs *)ctx[0], ev);
+	save_exec_args((struct pt_regs *)ctx[0]);
 	return 0;
 }
 
@@ -267,9 +270,56 @@ int saker_prepare_exec(__u64 *ctx)
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
 
 	if (regs)
-		save_exec_args(regs, interest_of(regs->orig_ax));
+		save_exec_args(regs);
 	return 0;
 }
+
+/*
+ * Trampoline mode (src/src_ebpf_hook.c): a fexit program per system call
+ * of interest, attached to the call's entry function (__x64_sys_openat,
+ * __ia32_compat_sys_open, ...), so a call nobody asked for runs no BPF at
+ * all. A tracing program is verified for one attach target; these bodies
+ * are verified once each (userspace points them at one function of each
+ * prototype the entry functions have) and tiny per-target stubs that
+ * userspace loads tail-call into them through saker_fexit_progs[group].
+ * fexit on `long f(const struct pt_regs *regs)` gets ctx[0] = regs,
+ * ctx[1] = the return value: the raw tracepoint's shape.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} saker_fexit_progs0 SEC(".maps"), saker_fexit_progs1 SEC(".maps");
+
+SEC("fexit")
+int saker_fexit_body0(__u64 *ctx)
+{
+	return on_sys_exit(ctx);
+}
+
+SEC("fexit")
+int saker_fexit_body1(__u64 *ctx)
+{
+	return on_sys_exit(ctx);
+}
+
+/*
+ * Trampoline mode on kernels without sched_prepare_exec: execve's
+ * arguments from fentry on its entry functions (x86-64 and i386, execve
+ * and execveat; userspace sets the targets) instead of sys_enter.
+ */
+#define SAKER_FENTRY_EXEC(n)                              \
+	SEC("fentry")                                     \
+	int saker_fentry_exec##n(__u64 *ctx)              \
+	{                                                 \
+		save_exec_args((struct pt_regs *)ctx[0]); \
+		return 0;                                 \
+	}
+SAKER_FENTRY_EXEC(0)
+SAKER_FENTRY_EXEC(1)
+SAKER_FENTRY_EXEC(2)
+SAKER_FENTRY_EXEC(3)
 #endif
 
 /* The kernel's copy of the filename, before sys_exit (args: p, old_pid, bprm). */
@@ -319,11 +369,9 @@ int saker_sched_exit(__u64 *ctx)
 {
 	struct saker_bpf_counters *cnt = counters_get();
 	struct task_struct *p = (void *)ctx[0];
-	__u32 key = SAKER_BPF_KEY_PROCEXIT, *want;
 	struct fillctx fc = {};
 
-	want = bpf_map_lookup_elem(&saker_interest, &key);
-	if (!want || !*want) {
+	if (!interest_of(SAKER_BPF_KEY_PROCEXIT)) {
 		if (cnt)
 			cnt->filtered++;
 		return 0;

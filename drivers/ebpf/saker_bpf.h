@@ -7,6 +7,7 @@
 #define SAKER_BPF_H
 
 #include "saker_abi.h"
+#include "saker_ia32.h"
 
 /*
  * The "interest" map: key = x86_64 syscall number, value = event type + 1
@@ -15,6 +16,31 @@
  */
 #define SAKER_BPF_NR_MAX 1024
 #define SAKER_BPF_KEY_PROCEXIT (SAKER_BPF_NR_MAX - 1)
+
+/*
+ * The 32-bit ABIs (drivers/common/saker_ia32.h): i386 numbers at
+ * KEY_IA32 + nr, socketcall's subcalls at KEY_SOCKETCALL + call; x32's
+ * own numbers (512 and up) share the x86-64 range, where nothing else is.
+ * Objects older than these keys have SAKER_BPF_NR_MAX entries only.
+ */
+#define SAKER_BPF_KEY_IA32 SAKER_BPF_NR_MAX
+#define SAKER_BPF_IA32_NR_MAX 512
+#define SAKER_BPF_KEY_SOCKETCALL (SAKER_BPF_KEY_IA32 + SAKER_BPF_IA32_NR_MAX)
+#define SAKER_BPF_SOCKETCALL_MAX 32
+#define SAKER_BPF_KEYS (SAKER_BPF_KEY_SOCKETCALL + SAKER_BPF_SOCKETCALL_MAX)
+
+/*
+ * An interest value: event type + 1 in bits 0-15 (0: not wanted), flags
+ * in bits 16-23 (SAKER_IA32_* and the two below), the number of u32
+ * arguments of a socketcall subcall in bits 24-31.
+ */
+#define SAKER_BPF_VAL(ev1, flags, nargs) \
+	((__u32)(ev1) | ((__u32)(flags) << 16) | ((__u32)(nargs) << 24))
+#define SAKER_BPF_VAL_EV1(v) ((v)&0xffff)
+#define SAKER_BPF_VAL_FLAGS(v) (((v) >> 16) & 0xff)
+#define SAKER_BPF_VAL_NARGS(v) ((v) >> 24)
+#define SAKER_BPF_VAL_COMPAT 0x10 /* user structures in the compat layout (msghdr, iovec) */
+#define SAKER_BPF_VAL_SOCKETCALL 0x20 /* i386 socketcall: look up the subcall */
 
 /* The one entry of the "config" map, written by userspace after load. */
 struct saker_bpf_config {

@@ -379,10 +379,17 @@ static void test_interest(struct source *s, const char *dir)
 	drain(s, 300, getpid(), 0);
 	src_ebpf_counters(s, &after);
 	tap_ok(!find(&e, SAKER_EV_MKDIRAT, -1, NULL), "mkdirat outside the interest: no record");
-	tap_ok(after.filtered >= before.filtered + 50,
-	       "... the kernel counted them filtered (%llu)",
-	       (unsigned long long)(after.filtered - before.filtered));
-	tap_ok(after.seen > before.seen, "... and seen");
+	if (!strcmp(src_ebpf_hook_mode(s), "fexit")) {
+		/* No trampoline on mkdirat: its calls ran no BPF at all. */
+		tap_ok(after.filtered < before.filtered + 50,
+		       "... no program ran for them (fexit: filtered +%llu)",
+		       (unsigned long long)(after.filtered - before.filtered));
+	} else {
+		tap_ok(after.filtered >= before.filtered + 50,
+		       "... the kernel counted them filtered (%llu)",
+		       (unsigned long long)(after.filtered - before.filtered));
+		tap_ok(after.seen > before.seen, "... and seen");
+	}
 	forget();
 
 	src_interest_set(&want, SAKER_EV_RMDIR);
@@ -455,6 +462,7 @@ int main(void)
 	if (k < 0)
 		tap_skip_all("probe does not load here: %s", err);
 	mkdtemp(dir);
+	tap_diag("%s", err);
 	tap_is_str(s->driver, "ebpf", "source says it is ebpf");
 	tap_ok(s->boot_offset_ns > 0, "boot offset set");
 	test_files(s, dir);
