@@ -83,7 +83,13 @@ static __always_inline void put_sockaddr(struct fillctx *fc, __u32 idx, const vo
 		*(__u16 *)(p + 5) = port;
 		len = SAKER_SOCK_INET_SIZE;
 	} else if (fam == AF_INET6_BPF && alen >= 24) {
-		__builtin_memcpy(p + 1, buf + 8, 16);
+		/*
+		 * A helper, not __builtin_memcpy(): the classic build's code
+		 * for that loads all 16 bytes before storing any, spilling
+		 * them to a stack that has to stay under 512 bytes across
+		 * sys_exit, the bpf_loop() callback and saker_fill_param().
+		 */
+		bpf_probe_read_kernel(p + 1, 16, buf + 8);
 		*(__u16 *)(p + 17) = port;
 		len = SAKER_SOCK_INET6_SIZE;
 	} else if (fam == AF_UNIX_BPF && alen > 2) {

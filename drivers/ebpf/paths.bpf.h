@@ -176,8 +176,17 @@ static long walk_kernfs_step(__u64 i, void *arg)
 	len -= 1;
 	if (len > NAME_MAX_BPF || (__u32)len + 1 > pos)
 		return 1;
-	npos = (pos - (__u32)len - 1) & (SAKER_PATH_MAX - 1);
-	bpf_probe_read_kernel(w->s->tmp + npos + 1, len & NAME_MAX_BPF, w->s->tmp + SAKER_PATH_MAX);
+	/*
+	 * The checks above make both masks no-ops, so the compiler drops
+	 * them; a 6.1 verifier cannot carry the checks' bounds over to the
+	 * offset and length. barrier_var() makes the masks stay.
+	 */
+	npos = pos - (__u32)len - 1;
+	barrier_var(npos);
+	barrier_var(len);
+	npos &= SAKER_PATH_MAX - 1;
+	len &= NAME_MAX_BPF;
+	bpf_probe_read_kernel(w->s->tmp + npos + 1, len, w->s->tmp + SAKER_PATH_MAX);
 	w->s->tmp[npos] = '/';
 	w->pos = npos;
 	w->kn = parent;

@@ -23,6 +23,14 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/*
+ * The key of the one-entry maps, in .rodata: a key on the stack takes a
+ * slot of sys_exit's frame, which the classic build needs all of (the
+ * verifier allows 512 bytes for sys_exit, the bpf_loop() callback and
+ * saker_fill_param() together).
+ */
+static const volatile __u32 saker_zero_key = 0;
+
 /* Read by userspace before anything is loaded: a major mismatch is refused. */
 const __u32
 	saker_abi_version SEC(SAKER_BPF_ABI_SECTION) = (SAKER_ABI_MAJOR << 16) | SAKER_ABI_MINOR;
@@ -72,9 +80,7 @@ struct {
 
 static __always_inline struct saker_bpf_counters *counters_get(void)
 {
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&saker_counters, &zero);
+	return bpf_map_lookup_elem(&saker_counters, (void *)&saker_zero_key);
 }
 
 static __always_inline void drop(struct saker_bpf_counters *cnt, __u32 why)
@@ -92,12 +98,20 @@ static __always_inline int emit(void *ctx, struct fillctx *fc, struct saker_bpf_
 	struct saker_rec_hdr *h = (void *)fc->s->rec;
 	struct saker_bpf_config *cfg;
 	__u64 id = bpf_get_current_pid_tgid(), flags = BPF_RB_NO_WAKEUP;
-	__u32 zero = 0, len = fc->off;
+	__u32 len = fc->off;
 
 	if (len < SAKER_HDR_SIZE || len > SAKER_REC_MAX) {
 		drop(cnt, SAKER_DROP_TOO_BIG);
 		return 0;
 	}
+	/*
+	 * Again, past barrier_var(): the compiler folds the two compares
+	 * above into one on a copy, whose bound a 6.1 verifier does not
+	 * carry back to len.
+	 */
+	barrier_var(len);
+	if (len > SAKER_REC_MAX)
+		return 0;
 	h->ts = bpf_ktime_get_boot_ns();
 	h->res = fc->res;
 	h->tid = (__u32)id;
@@ -115,7 +129,7 @@ static __always_inline int emit(void *ctx, struct fillctx *fc, struct saker_bpf_
 			cnt->sent++;
 		return 0;
 	}
-	cfg = bpf_map_lookup_elem(&saker_config, &zero);
+	cfg = bpf_map_lookup_elem(&saker_config, (void *)&saker_zero_key);
 	if (cfg && bpf_ringbuf_query(&saker_events, BPF_RB_AVAIL_DATA) + len >= cfg->wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
 	if (bpf_ringbuf_output(&saker_events, fc->s->rec, len, flags) != 0) {
@@ -138,9 +152,8 @@ static __always_inline __u32 interest_of(__u32 key)
 static __always_inline bool is_self(void)
 {
 	struct saker_bpf_config *cfg;
-	__u32 zero = 0;
 
-	cfg = bpf_map_lookup_elem(&saker_config, &zero);
+	cfg = bpf_map_lookup_elem(&saker_config, (void *)&saker_zero_key);
 	return cfg && cfg->self_tgid == bpf_get_current_pid_tgid() >> 32;
 }
 

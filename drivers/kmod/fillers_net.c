@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Fillers of the socket system calls: addresses from userspace, tuples from the socket. */
+#include <linux/compat.h>
 #include <linux/file.h>
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -8,6 +9,7 @@
 #include <linux/uaccess.h>
 #include <linux/un.h>
 #include <net/af_unix.h>
+#include <net/compat.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
@@ -149,20 +151,47 @@ void saker_fill_tuple(struct saker_rec *r, long fd)
 		fput(f);
 }
 
-/* The bytes of the first iovec of a msghdr (a snapshot, like read/write). */
-static void fill_msg_data(struct saker_rec *r, unsigned long umsg, long ret)
+/* The first iovec of a 32-bit caller's msghdr (32-bit pointers and sizes). */
+static int compat_first_iov(unsigned long umsg, unsigned long *ret_base, u64 *ret_len)
+{
+	struct compat_msghdr msg;
+	struct compat_iovec iov;
+
+	if (copy_from_user_nofault(&msg, (const void __user *)umsg, sizeof(msg)) ||
+	    !msg.msg_iovlen || copy_from_user_nofault(&iov, compat_ptr(msg.msg_iov), sizeof(iov)))
+		return -EFAULT;
+	*ret_base = iov.iov_base;
+	*ret_len = iov.iov_len;
+	return 0;
+}
+
+static int first_iov(unsigned long umsg, unsigned long *ret_base, u64 *ret_len)
 {
 	struct user_msghdr msg;
 	struct iovec iov;
 
-	if (ret <= 0 || copy_from_user_nofault(&msg, (const void __user *)umsg, sizeof(msg)) ||
+	if (in_compat_syscall())
+		return compat_first_iov(umsg, ret_base, ret_len);
+	if (copy_from_user_nofault(&msg, (const void __user *)umsg, sizeof(msg)) ||
 	    !msg.msg_iovlen ||
-	    copy_from_user_nofault(&iov, (const void __user *)msg.msg_iov, sizeof(iov))) {
+	    copy_from_user_nofault(&iov, (const void __user *)msg.msg_iov, sizeof(iov)))
+		return -EFAULT;
+	*ret_base = (unsigned long)iov.iov_base;
+	*ret_len = iov.iov_len;
+	return 0;
+}
+
+/* The bytes of the first iovec of a msghdr (a snapshot, like read/write). */
+static void fill_msg_data(struct saker_rec *r, unsigned long umsg, long ret)
+{
+	unsigned long base;
+	u64 len;
+
+	if (ret <= 0 || first_iov(umsg, &base, &len)) {
 		saker_rec_absent(r);
 		return;
 	}
-	saker_rec_user_bytes(r, (unsigned long)iov.iov_base, min_t(u64, ret, iov.iov_len),
-			     SAKER_DATA_MAX);
+	saker_rec_user_bytes(r, base, min_t(u64, ret, len), SAKER_DATA_MAX);
 }
 
 void saker_fill_net(struct saker_rec *r, u16 type, const unsigned long *args, long ret)

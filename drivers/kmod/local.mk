@@ -9,6 +9,7 @@ kmod_sources = \
 	drivers/kmod/fillers.c \
 	drivers/kmod/fillers_net.c \
 	drivers/kmod/fillers_proc.c \
+	drivers/kmod/ia32.c \
 	drivers/kmod/ioctl.c \
 	drivers/kmod/main.c \
 	drivers/kmod/probes.c \
@@ -52,8 +53,8 @@ src_libsaker_a_SOURCES += src/src_kmod.c src/src_kmod.h
 check_PROGRAMS += tests/kmod/saker-kmod-guest
 tests_kmod_saker_kmod_guest_SOURCES = tests/kmod/guest.c tests/kmod/guest.h \
 	tests/kmod/guest_cases.c tests/kmod/guest_capture.c tests/kmod/guest_bench.c \
-	tests/kmod/guest_suite.c tests/kmod/guest_exe.c
+	tests/kmod/guest_suite.c tests/kmod/guest_exe.c tests/kmod/guest_ia32.c
 tests_kmod_saker_kmod_guest_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_kmod_saker_kmod_guest_LDADD = $(TEST_LDADD) -lpthread
 TESTS += tests/integration/kmod.sh
-EXTRA_DIST += tests/integration/kmod.sh tests/kmod/run.sh tests/kmod/lib.sh
+EXTRA_DIST += tests/integration/kmod.sh tests/kmod/run.sh tests/kmod/lib.sh tests/kmod/ia32_probe.S

@@ -78,21 +78,42 @@ static bool is_clone(u16 type)
 	       type == SAKER_EV_VFORK;
 }
 
+u16 saker_sys_event(long nr)
+{
+	return nr >= 0 && nr < NR_syscalls ? sys_to_event[nr] : 0;
+}
+
+/*
+ * The event of the current system call and its arguments in x86-64
+ * order; 0 when no event is wanted. 32-bit calls (int $0x80, i386
+ * binaries, x32) are decoded by ia32.c into the same event.
+ */
+static u16 decode(struct pt_regs *regs, unsigned long *args)
+{
+	long nr = syscall_get_nr(current, regs);
+	u16 type;
+
+	if (in_compat_syscall()) {
+		type = saker_ia32_decode(regs, nr, args);
+		return type && wanted(type) ? type : 0;
+	}
+	type = saker_sys_event(nr);
+	if (!type || !wanted(type))
+		return 0;
+	syscall_get_arguments(current, regs, args);
+	return type;
+}
+
 static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 {
 	unsigned long args[6];
-	long nr;
 	u16 type;
 
-	if (!READ_ONCE(capturing) || in_compat_syscall())
+	if (!READ_ONCE(capturing))
 		return;
-	nr = syscall_get_nr(current, regs);
-	if (nr < 0 || nr >= NR_syscalls)
+	type = decode(regs, args);
+	if (!type)
 		return;
-	type = sys_to_event[nr];
-	if (!type || !wanted(type))
-		return;
-	syscall_get_arguments(current, regs, args);
 	if (is_clone(type)) {
 		/* The child's record was written at sched_process_fork. */
 		if (ret == 0)
@@ -107,18 +128,13 @@ static void probe_fork(void *data, struct task_struct *parent, struct task_struc
 {
 	struct pt_regs *regs = task_pt_regs(current);
 	unsigned long args[6];
-	long nr;
 	u16 type;
 
-	if (!READ_ONCE(capturing) || (current->flags & PF_KTHREAD) || in_compat_syscall())
+	if (!READ_ONCE(capturing) || (current->flags & PF_KTHREAD))
 		return;
-	nr = syscall_get_nr(current, regs);
-	if (nr < 0 || nr >= NR_syscalls || !is_clone(sys_to_event[nr]))
+	type = decode(regs, args);
+	if (!type || !is_clone(type))
 		return;
-	type = sys_to_event[nr];
-	if (!wanted(type))
-		return;
-	syscall_get_arguments(current, regs, args);
 	saker_emit(type, 0, child, saker_fill_clone(&r, type, child, args));
 }
 
@@ -139,6 +155,7 @@ int saker_probes_init(void)
 		sys_to_event[(sys) >= 0 ? (sys) : 0] = SAKER_EV_##id;
 	SAKER_EVENT_TABLE(SAKER_MAP_SYS, )
 #undef SAKER_MAP_SYS
+	saker_ia32_init(sys_to_event, NR_syscalls);
 
 	for_each_kernel_tracepoint(find_tracepoint, NULL);
 	if (!tp_sys_exit || !tp_fork || !tp_exit) {

@@ -72,11 +72,16 @@ void saker_fill_clone(struct saker_rec *r, u16 type, struct task_struct *task,
 		      const unsigned long *args);
 
 /* probes.c: tracepoints, registered while a reader is attached. */
+u16 saker_sys_event(long nr); /* x86-64 number -> event type, 0: none */
 int saker_probes_init(void);
 int saker_probes_register(void);
 void saker_probes_unregister(void);
 void saker_set_interest(const u8 *bits, unsigned int nbits);
 void saker_set_capturing(bool on);
+
+/* ia32.c: 32-bit calls (int $0x80, i386, x32) as their x86-64 event. */
+void saker_ia32_init(const u16 *sys_to_event, unsigned int nr);
+u16 saker_ia32_decode(struct pt_regs *regs, long nr, unsigned long *args);
 
 /* device.c and ioctl.c: /dev/saker. */
 int saker_device_init(void);

@@ -59,6 +59,11 @@ static void setup(void)
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	/*
+	 * devtmpfs has no shm directory, and the initramfs's is hidden
+	 * under it: the /dev/shm scenario mounts its scratch tmpfs here.
+	 */
+	mkdir("/dev/shm", 01777);
 	/* bash's process substitution and scripts' /dev/stdin need these. */
 	symlink("/proc/self/fd", "/dev/fd");
 	symlink("/proc/self/fd/0", "/dev/stdin");
@@ -118,6 +123,7 @@ int main(int argc, char **argv)
 		case_ioctls();
 		case_capture();
 		case_exe_flags();
+		case_ia32();
 		case_hotplug();
 		case_bench();
 		case_tiny_buffer();

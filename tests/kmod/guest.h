@@ -23,6 +23,7 @@ void case_bench_baseline(void);
 void case_bench(void);
 void case_hotplug(void);
 void case_exe_flags(void);
+void case_ia32(void);
 void case_scenarios_kmod(void);
 void case_scenarios_ebpf(void);
 

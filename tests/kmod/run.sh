@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Build saker.ko with DKMS for a Debian kernel and test it in a qemu guest
-# running that kernel. Everything lands in private directories: DKMS gets
-# its own --dkmstree/--sourcetree/--installtree, the kernel image is only
-# unpacked (never installed).
+# Build saker.ko (DKMS) and the classic eBPF object (clang) for a Debian
+# kernel with saker-driver-loader, and test both in a qemu guest running
+# that kernel. Everything lands in private directories: the loader gets
+# its own --dkms-dir and --state-dir, the kernel image is only unpacked
+# (never installed).
 #
 #   tests/kmod/run.sh [-b BUILDDIR] [-k KVER] [-w WORKDIR] [-c CACHEDIR]
 #                     [-S | -s kmod,ebpf] [-e EBPF_OBJECT]
@@ -58,22 +59,51 @@ log=$work/harness.log
 : >"$log"
 vmlinuz=$(guest_vmlinuz "$kver" "$cache" "$work") || exit $?
 
-# The module, the way a user gets it: make install-dkms, then dkms.
-build_kmod() {
-	_version=$(sed -n 's/^PACKAGE_VERSION = //p' "$builddir/Makefile")
-	make -C "$builddir" -s install-dkms DESTDIR="$work/stage" prefix=/usr >>"$log" 2>&1 ||
-		guest_die "make install-dkms failed (see $log)"
-	guest_dkms "$kver" "$work" "$work/stage/usr/src" saker "$_version"
+# Both drivers the way a user gets them: the sources staged as 'make
+# install-dkms install-ebpfsrcDATA' lays them out, then saker-driver-loader
+# for KVER (not the running kernel) on private trees: DKMS builds saker.ko
+# (--dkms-dir), clang the classic eBPF object (--state-dir). Nothing
+# touches /var/lib/dkms, /lib/modules or /var/lib/saker.
+staged=
+stage_sources() {
+	[ -z "$staged" ] || return 0
+	rm -rf "$work/stage"
+	make -C "$builddir" -s install-dkms install-ebpfsrcDATA DESTDIR="$work/stage" >>"$log" 2>&1 ||
+		guest_die "make install-dkms install-ebpfsrcDATA failed (see $log)"
+	staged=1
 }
 
-# build_ebpf_classic KVER OUT: the classic eBPF object for KVER's headers.
-# The one place that builds it: saker-driver-loader will take over here
-# (saker-driver-loader ebpf --kernel-release KVER does the same build).
+loader() {
+	echo "+ saker-driver-loader $*" >>"$log"
+	"$builddir/tools/saker-driver-loader" --no-journal -k "$kver" --dkms-dir "$work/dkms" \
+		--state-dir "$work/state" --source-dir "$work/stage" "$@" >>"$log" 2>&1
+}
+
+build_kmod() {
+	stage_sources
+	rm -rf "$work/dkms"
+	# No signing: the guest kernel takes unsigned modules, and an unknown
+	# key would taint it with a warning.
+	sign_file=$work/no-signing loader kmod ||
+		guest_die "saker-driver-loader kmod failed for $kver (see $log)"
+	_ko=$(find "$work/dkms/install" -name 'saker.ko*' | head -n 1)
+	[ -n "$_ko" ] || guest_die "saker-driver-loader installed no saker.ko (see $log)"
+	case $_ko in
+	*.xz) xz -dc "$_ko" >"$work/saker.ko" ;;
+	*.zst) zstd -qdc "$_ko" >"$work/saker.ko" ;;
+	*) cp "$_ko" "$work/saker.ko" ;;
+	esac
+	echo "$work/saker.ko"
+}
+
+# build_ebpf_classic OUT: the classic eBPF object for KVER's headers
+# (--classic: Debian's kernels have BTF, where the loader would otherwise
+# leave the CO-RE object to do the job).
 build_ebpf_classic() {
-	_h=$(readlink -f "/lib/modules/$1/build")
-	make -C "$builddir" -s ebpf-classic KERNEL_HEADERS="$_h" >>"$log" 2>&1 ||
-		return 1
-	cp "$builddir/drivers/ebpf/classic/saker.bpf.o" "$2"
+	stage_sources
+	rm -rf "$work/state"
+	loader ebpf --classic || return 1
+	cp "$work/state/ebpf/$kver/saker.bpf.o" "$1"
 }
 
 # The suites' side of the initramfs: sakerd (its stderr copied to
@@ -127,7 +157,7 @@ t0=$(date +%s)
 case $only in
 *=*kmod* | "")
 	ko=$(build_kmod) || exit $?
-	echo "# dkms built saker.ko for $kver in $(($(date +%s) - t0)) s"
+	echo "# saker-driver-loader kmod: DKMS built saker.ko for $kver in $(($(date +%s) - t0)) s"
 	;;
 *) ko=/dev/null ;; # only the eBPF suite: no module needed
 esac
@@ -138,12 +168,21 @@ guest_root "$root"
 guest_bin "$root" "$builddir/tests/kmod/saker-kmod-guest" /init
 cp "$ko" "$root/saker.ko"
 [ -s "$cache/overlay-$kver.ko" ] && cp "$cache/overlay-$kver.ko" "$root/overlay.ko"
+# A real i386 program for the 32-bit system call case: no multilib, just
+# the assembler and the linker (binutils).
+if cpp -P -x assembler-with-cpp "$srcdir/tests/kmod/ia32_probe.S" -o "$work/ia32_probe.s" 2>>"$log" &&
+	as --32 "$work/ia32_probe.s" -o "$work/ia32_probe.o" 2>>"$log" &&
+	ld -m elf_i386 -static "$work/ia32_probe.o" -o "$root/ia32-probe" 2>>"$log"; then
+	:
+else
+	echo "# no i386 probe built (see $log)"
+fi
 if [ -n "$suites" ]; then
 	t0=$(date +%s)
 	if [ -n "$ebpf_object" ]; then
 		cp "$ebpf_object" "$root/saker.bpf.o"
-	elif build_ebpf_classic "$kver" "$root/saker.bpf.o"; then
-		echo "# classic eBPF object built for $kver in $(($(date +%s) - t0)) s"
+	elif build_ebpf_classic "$root/saker.bpf.o"; then
+		echo "# saker-driver-loader ebpf --classic: built the classic eBPF object for $kver in $(($(date +%s) - t0)) s"
 	else
 		echo "# classic eBPF object not built for $kver (see $log)"
 		: >"$root/saker.bpf.o.failed"

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The 32-bit ways into a 64-bit kernel, decoded into the x86-64 event and
+ * arguments the fillers expect: int $0x80 and i386 binaries (i386 numbers,
+ * arguments in ebx, ecx, edx, esi, edi, ebp, socketcall's argument array)
+ * and x32 (x86-64 registers, X32_SYSCALL_BIT, a few calls moved to 512+).
+ * A record then looks the same however the call was made, so rules match
+ * unchanged; a call saker skipped here would be an evasion. The numbers
+ * are drivers/common/saker_ia32.h's.
+ */
+#include <linux/compat.h>
+#include <linux/kernel.h>
+#include <linux/sched.h>
+#include <linux/uaccess.h>
+#include <asm/syscall.h>
+#include <asm/unistd.h>
+
+#include "saker_ia32.h"
+#include "saker_kmod.h"
+
+#define IA32_NR_MAX 512
+#define X32_FIRST 512
+#define X32_NR_MAX 64
+#define SOCKETCALL_ARGS_MAX 6
+
+static u16 ia32_event[IA32_NR_MAX];
+static u8 ia32_flags[IA32_NR_MAX];
+static u16 socketcall_event[SAKER_IA32_SOCKETCALL_MAX];
+static u8 socketcall_nargs[SAKER_IA32_SOCKETCALL_MAX];
+static u16 x32_event[X32_NR_MAX];
+
+/* sys_to_event: the x86-64 table (index: x86-64 number, nr entries). */
+void saker_ia32_init(const u16 *sys_to_event, unsigned int nr)
+{
+#define SAKER_EV_OF(name) (__NR_##name < nr ? sys_to_event[__NR_##name] : 0)
+#define SAKER_IA32_SET(n, name, fl)                \
+	do {                                       \
+		BUILD_BUG_ON((n) >= IA32_NR_MAX);  \
+		ia32_event[n] = SAKER_EV_OF(name); \
+		ia32_flags[n] = (fl);              \
+	} while (0);
+#define SAKER_SOCKETCALL_SET(call, name, nargs)                    \
+	do {                                                       \
+		BUILD_BUG_ON((call) >= SAKER_IA32_SOCKETCALL_MAX); \
+		BUILD_BUG_ON((nargs) > SOCKETCALL_ARGS_MAX);       \
+		socketcall_event[call] = SAKER_EV_OF(name);        \
+		socketcall_nargs[call] = (nargs);                  \
+	} while (0);
+#define SAKER_X32_SET(n, name)                                                  \
+	do {                                                                    \
+		BUILD_BUG_ON((n) < X32_FIRST || (n) >= X32_FIRST + X32_NR_MAX); \
+		x32_event[(n)-X32_FIRST] = SAKER_EV_OF(name);                   \
+	} while (0);
+	SAKER_IA32_SYSCALLS(SAKER_IA32_SET)
+	SAKER_IA32_SOCKETCALLS(SAKER_SOCKETCALL_SET)
+	SAKER_X32_SYSCALLS(SAKER_X32_SET)
+#undef SAKER_X32_SET
+#undef SAKER_SOCKETCALL_SET
+#undef SAKER_IA32_SET
+#undef SAKER_EV_OF
+}
+
+/* 16-bit ids: 0xffff is -1 ("unchanged"), as the kernel's high2lowuid reverse. */
+static unsigned long uid16(unsigned long v)
+{
+	v &= 0xffff;
+	return v == 0xffff ? (unsigned long)(u32)-1 : v;
+}
+
+/* The i386 call's arguments put where the x86-64 call has them. */
+static void ia32_fixup(u16 type, u8 flags, unsigned long *args)
+{
+	unsigned long tls;
+	unsigned int i;
+
+	if (flags & SAKER_IA32_ARGS1)
+		for (i = 1; i < 6; i++)
+			args[i] = 0;
+	if (flags & SAKER_IA32_CLONE_TLS4) {
+		tls = args[3];
+		args[3] = args[4];
+		args[4] = tls;
+	}
+	if (flags & SAKER_IA32_UID16) {
+		/* chown(path, uid, gid) and its kin: the ids follow the file. */
+		i = type == SAKER_EV_CHOWN || type == SAKER_EV_LCHOWN || type == SAKER_EV_FCHOWN;
+		for (; i < 3; i++)
+			args[i] = uid16(args[i]);
+	}
+}
+
+/*
+ * socketcall(call, args): the call's u32 arguments from user memory,
+ * bounded by the call's count. A fault leaves them 0 (the call itself
+ * failed with EFAULT then).
+ */
+static u16 ia32_socketcall(unsigned long *args)
+{
+	unsigned long call = args[0], uargs = args[1];
+	u32 a[SOCKETCALL_ARGS_MAX] = {};
+	unsigned int i, n;
+	u16 type;
+
+	if (call >= SAKER_IA32_SOCKETCALL_MAX || !socketcall_event[call])
+		return 0;
+	type = socketcall_event[call];
+	n = socketcall_nargs[call];
+	if (copy_from_user_nofault(a, (const void __user *)uargs, n * sizeof(u32)))
+		memset(a, 0, sizeof(a));
+	for (i = 0; i < 6; i++)
+		args[i] = a[i];
+	return type;
+}
+
+/*
+ * The event of the current compat call (in_compat_syscall()), nr being
+ * its number as the entry code saw it; 0 when the table has none. args
+ * are filled only when an event is returned.
+ */
+u16 saker_ia32_decode(struct pt_regs *regs, long nr, unsigned long *args)
+{
+	unsigned int i;
+	u16 type;
+
+	if (nr < 0)
+		return 0;
+	if (in_x32_syscall()) {
+		nr &= ~(long)SAKER_X32_SYSCALL_BIT;
+		if (nr >= X32_FIRST && nr < X32_FIRST + X32_NR_MAX)
+			type = x32_event[nr - X32_FIRST];
+		else
+			type = saker_sys_event(nr);
+		if (type)
+			syscall_get_arguments(current, regs, args);
+		return type;
+	}
+	if (nr >= IA32_NR_MAX)
+		return 0;
+	if (nr != SAKER_IA32_NR_SOCKETCALL && !ia32_event[nr])
+		return 0;
+	/* In a compat call these are ebx, ecx, edx, esi, edi, ebp. */
+	syscall_get_arguments(current, regs, args);
+	for (i = 0; i < 6; i++)
+		args[i] = (u32)args[i];
+	if (nr == SAKER_IA32_NR_SOCKETCALL)
+		return ia32_socketcall(args);
+	type = ia32_event[nr];
+	ia32_fixup(type, ia32_flags[nr], args);
+	return type;
+}
