@@ -76,9 +76,12 @@ struct mount {
 #ifdef SAKER_CLASSIC
 #define SAKER_TP(name) "raw_tracepoint/" name
 #define REG(regs, f) RD(regs, f)
+/* Straight into dst: no temporary on a stack the record path needs. */
+#define REG_INTO(dst, regs, f) bpf_probe_read_kernel(&(dst), sizeof(dst), &(regs)->f)
 #else
 #define SAKER_TP(name) "tp_btf/" name
 #define REG(regs, f) ((regs)->f)
+#define REG_INTO(dst, regs, f) ((dst) = (regs)->f)
 #endif
 
 #ifndef SAKER_CLASSIC

@@ -213,9 +213,11 @@ static __always_inline void fill_exe(struct fillctx *fc, struct task_struct *t, 
 
 /*
  * Parameters 0..28 in table order (the offsets are appended in order, so
- * the calls below follow the parameter indices).
+ * the calls below follow the parameter indices). A subprogram of its own:
+ * inlined, its spills grow sys_exit's frame, and on 6.1 sys_exit, the
+ * bpf_loop() callback and saker_fill_param() share 512 bytes of stack.
  */
-static __always_inline void fill_proc(struct fillctx *fc, struct exec_saved *sv)
+static SAKER_NOINLINE void fill_proc(struct fillctx *fc, struct exec_saved *sv)
 {
 	struct task_struct *t = (void *)bpf_get_current_task();
 	struct mm_struct *mm = RD(t, mm);

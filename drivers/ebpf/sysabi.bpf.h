@@ -64,12 +64,14 @@ static __always_inline __u32 interest_at(__u32 key)
 /* An i386 call's arguments, 32 bits each, in the x86-64 call's order. */
 static __always_inline void ia32_args(struct pt_regs *regs, __u32 val, __u64 *args)
 {
-	args[0] = (__u32)REG(regs, bx);
-	args[1] = (__u32)REG(regs, cx);
-	args[2] = (__u32)REG(regs, dx);
-	args[3] = (__u32)REG(regs, si);
-	args[4] = (__u32)REG(regs, di);
-	args[5] = (__u32)REG(regs, bp);
+	REG_INTO(args[0], regs, bx);
+	REG_INTO(args[1], regs, cx);
+	REG_INTO(args[2], regs, dx);
+	REG_INTO(args[3], regs, si);
+	REG_INTO(args[4], regs, di);
+	REG_INTO(args[5], regs, bp);
+	for (int i = 0; i < 6; i++)
+		args[i] = (__u32)args[i];
 	if (SAKER_BPF_VAL_FLAGS(val) & SAKER_IA32_ARGS1)
 		args[1] = args[2] = args[3] = args[4] = args[5] = 0;
 	if (SAKER_BPF_VAL_FLAGS(val) & SAKER_IA32_CLONE_TLS4) {
@@ -115,12 +117,12 @@ static __always_inline __u32 sys_args(struct pt_regs *regs, __u32 key, __u32 val
 				      __u32 *buf)
 {
 	if (key < SAKER_BPF_KEY_IA32) {
-		args[0] = REG(regs, di);
-		args[1] = REG(regs, si);
-		args[2] = REG(regs, dx);
-		args[3] = REG(regs, r10);
-		args[4] = REG(regs, r8);
-		args[5] = REG(regs, r9);
+		REG_INTO(args[0], regs, di);
+		REG_INTO(args[1], regs, si);
+		REG_INTO(args[2], regs, dx);
+		REG_INTO(args[3], regs, r10);
+		REG_INTO(args[4], regs, r8);
+		REG_INTO(args[5], regs, r9);
 		return val;
 	}
 	if (SAKER_BPF_VAL_FLAGS(val) & SAKER_BPF_VAL_SOCKETCALL)
