@@ -10,8 +10,10 @@ mkdir -p "$TMP/work"
 "$SAKER" capture --driver ebpf -e openat,unlinkat,execve -w "$TMP/live.cap" \
 	2> "$TMP/capture.err" &
 cap=$!
-# The file appears once the probe is attached (verifying it takes a while).
-for i in $(seq 100); do [ -s "$TMP/live.cap" ] && break; sleep 0.2; done
+# The file appears once the probe is attached (verifying it takes a while,
+# and much longer on a loaded machine: 20 s once was not enough).
+for i in $(seq 600); do [ -s "$TMP/live.cap" ] && break; sleep 0.2; done
+ok "the capture attached within 120 s" test -s "$TMP/live.cap"
 ( cd "$TMP/work" && echo hi > marker-file && /bin/cat marker-file > /dev/null \
 	&& rm marker-file && /bin/echo saker-probe-arg > /dev/null )
 sleep 1
