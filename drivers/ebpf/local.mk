@@ -80,7 +80,7 @@ EXTRA_DIST += src/src_ebpf_hook.c src/src_ebpf_hook.h src/src_ebpf_abi.c src/src
 # entering through int $0x80; the real i386 binary is assembled by the test.
 check_PROGRAMS += tests/helpers/int80
 tests_helpers_int80_SOURCES = tests/helpers/int80.c
-EXTRA_DIST += tests/helpers/i386_static.S tests/integration/ebpf_ia32.sh tests/integration/live_ebpf_fexit.sh tests/integration/ebpf_unit_fexit.sh
+EXTRA_DIST += tests/helpers/i386_static.S tests/integration/need_fexit.sh tests/integration/ebpf_ia32.sh tests/integration/live_ebpf_fexit.sh tests/integration/ebpf_unit_fexit.sh
 if HAVE_EBPF
 TESTS += tests/integration/ebpf_ia32.sh tests/integration/live_ebpf_fexit.sh tests/integration/ebpf_unit_fexit.sh
 endif

@@ -3,18 +3,5 @@
 # tests/unit/test_src_ebpf again with the probe on BPF trampolines
 # (ebpf.hook=fexit): records, interest, overflow and the exec fentry hook,
 # where this kernel allows trampolines.
-here=$(dirname "$0")
-: "${abs_top_builddir:=$(cd "$here/../.." && pwd)}"
-SAKER=${SAKER:-$abs_top_builddir/src/saker}
-skip() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
-[ "$(id -u)" = 0 ] || skip "needs root to load BPF programs"
-[ -r /sys/kernel/btf/vmlinux ] || skip "kernel has no BTF"
-cap=$(mktemp /tmp/saker-fexit.XXXXXX)
-why=$(SAKER_EBPF_HOOK=fexit "$SAKER" capture --driver ebpf -w "$cap" -n 1 2>&1 >/dev/null)
-st=$?
-rm -f "$cap"
-[ $st = 0 ] || skip "no trampolines here: $(echo "$why" | tr '\n' ' ')"
-SAKER_EBPF_HOOK=fexit exec "$abs_top_builddir/tests/unit/test_src_ebpf"
+. "$(dirname "$0")/need_fexit.sh"
+exec "$abs_top_builddir/tests/unit/test_src_ebpf"
