@@ -19,6 +19,7 @@
 
 #include "container.h"
 #include "container_int.h"
+#include "hash.h"
 #include "state.h"
 
 static const char *const docker_sockets[] = { "/var/run/docker.sock", NULL };
@@ -46,18 +47,14 @@ const char *container_engine_name(enum container_engine e)
 	return (unsigned)e < CONTAINER_ENGINE_MAX ? names[e] : "?";
 }
 
-static uint32_t hash(const char *s, size_t len)
+static struct cm_entry **bucket_of(const struct container_meta *cm, const char *id, size_t len)
 {
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	return h;
+	return &cm->buckets[hash_bytes(id, len) & (cm->nbuckets - 1)];
 }
 
 static struct cm_entry **slot_of(const struct container_meta *cm, const char *id, size_t len)
 {
-	struct cm_entry **pp = &cm->buckets[hash(id, len) & (cm->nbuckets - 1)];
+	struct cm_entry **pp = bucket_of(cm, id, len);
 
 	for (; *pp; pp = &(*pp)->next)
 		if (strlen((*pp)->pub.id) == len && !memcmp((*pp)->pub.id, id, len))
@@ -190,7 +187,7 @@ static void request(struct container_meta *cm, struct cm_entry *e)
 static void add(struct container_meta *cm, const char *id, size_t idlen, const char *cgroups,
 		size_t cglen)
 {
-	struct cm_entry *e;
+	struct cm_entry *e, **pp;
 	struct containerid cid = { 0 };
 
 	if (cm->count >= cm->cache_size ||
@@ -213,8 +210,9 @@ static void add(struct container_meta *cm, const char *id, size_t idlen, const c
 		e->pub.runtime = CONTAINERID_CONTAINERD;
 	}
 	e->nprocs = 1;
-	e->next = cm->buckets[hash(id, idlen) & (cm->nbuckets - 1)];
-	cm->buckets[hash(id, idlen) & (cm->nbuckets - 1)] = e;
+	pp = bucket_of(cm, id, idlen);
+	e->next = *pp;
+	*pp = e;
 	cm->count++;
 	if (cm->started)
 		request(cm, e);

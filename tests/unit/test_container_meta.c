@@ -174,6 +174,9 @@ static void test_lookup(const char *dir)
 		   "digest from the image document");
 	tap_is_int(srv.requests, 2, "two requests: the container and its image");
 	container_meta_proc(cm, "12820f06dd0a", 12, CGROUPS, sizeof(CGROUPS), 1);
+	/* Time for the worker to ask, had anything been queued. */
+	container_meta_wait(cm, 300);
+	container_meta_poll(cm, 0);
 	tap_is_int(srv.requests, 2, "a second process of the container asks nothing");
 	container_meta_proc(cm, "12820f06dd0a", 12, NULL, 0, -1);
 	tap_ok(container_meta_get(cm, "12820f06dd0a", 12) != NULL, "one process left: kept");
@@ -186,6 +189,8 @@ static void test_lookup(const char *dir)
 	e = container_meta_get(cm, "12820f06dd0a", 12);
 	tap_ok(e && e->status == CONTAINER_READY,
 	       "a process back within the grace period keeps it, ready");
+	container_meta_wait(cm, 300);
+	container_meta_poll(cm, 10000000000ull);
 	tap_is_int(srv.requests, 2, "... without asking again");
 	container_meta_proc(cm, "12820f06dd0a", 12, NULL, 0, -1);
 	container_meta_poll(cm, 11000000000ull);
