@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "container.h"
+#include "util.h"
 
 /* The member at a dotted path ("State.StartedAt"), or NULL. */
 static struct json_object *at(struct json_object *o, const char *path)
@@ -61,33 +62,12 @@ static int dup_str(const char *s, char **slot)
 	return *slot ? 0 : -ENOMEM;
 }
 
-/* RFC 3339 with nanoseconds, as Go writes times; 0 for Go's zero time. */
+/* RFC 3339 as Go writes times; 0 for Go's zero time (year 1) or no time. */
 static uint64_t parse_time(const char *s)
 {
-	struct tm tm = { 0 };
-	const char *p = s ? strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
-	uint64_t ns = 0, scale = 1000000000ull;
-	long off = 0;
-	time_t t;
+	uint64_t t;
 
-	if (!p || tm.tm_year < 70)
-		return 0;
-	if (*p == '.') {
-		for (p++; *p >= '0' && *p <= '9'; p++) {
-			scale /= 10;
-			ns += (uint64_t)(*p - '0') * scale;
-		}
-	}
-	if ((*p == '+' || *p == '-') && strlen(p) >= 6) {
-		off = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600 +
-		      ((p[4] - '0') * 10 + (p[5] - '0')) * 60;
-		if (*p == '+')
-			off = -off;
-	}
-	t = timegm(&tm);
-	if (t < 0)
-		return 0;
-	return ((uint64_t)t + (uint64_t)off) * 1000000000ull + ns;
+	return s && util_parse_rfc3339(s, &t) == 0 ? t : 0;
 }
 
 /* Joins a JSON array of strings with spaces, from item first on. */

@@ -35,7 +35,7 @@ tests_fuzz_regress_container_SOURCES = tests/fuzz/fuzz_container.c tests/fuzz/st
 tests_fuzz_regress_container_CPPFLAGS = $(TEST_CPPFLAGS) -DFUZZ_SRCDIR='"$(abs_top_srcdir)"' \
 	-DFUZZ_CORPUS='"container"'
 tests_fuzz_regress_container_LDADD = $(TEST_LDADD)
-container_fuzz_lib = src/container_parse.c src/container_info.c
+container_fuzz_lib = src/container_parse.c src/container_info.c src/util.c
 if HAVE_FUZZ
 tests/fuzz/fuzz_container: $(top_srcdir)/tests/fuzz/fuzz_container.c \
 		$(container_fuzz_lib:%=$(top_srcdir)/%) $(top_srcdir)/src/container.h config.h

@@ -43,9 +43,6 @@ void k8sa_event_free(struct k8sa_event *ev);
 int k8sa_parse(const char *buf, size_t len, struct k8sa_event ***ret_events, size_t *ret_n,
 	       char *err, size_t errlen);
 
-/* RFC 3339 time ("2024-05-01T10:00:00.123456Z", offsets allowed) to ns since the epoch. */
-int k8sa_parse_time(const char *s, uint64_t *ret);
-
 /* Counters, read with k8sa_get_stats(). */
 struct k8sa_stats {
 	uint64_t requests; /* HTTP requests seen */

@@ -29,5 +29,7 @@ static inline uint64_t clock_ns(clockid_t id)
 
 /* Epoch ns minus CLOCK_BOOTTIME ns: what turns driver timestamps into epoch time. */
 uint64_t util_boot_offset_ns(void);
+/* RFC 3339 time (zone required, fraction optional) to ns since the epoch; -EINVAL. */
+int util_parse_rfc3339(const char *s, uint64_t *ret);
 
 #endif /* SAKER_UTIL_H */

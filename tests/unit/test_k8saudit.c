@@ -111,14 +111,14 @@ static void test_parse(void)
 			    err, sizeof(err)),
 		-EBADMSG, "a malformed timestamp is refused");
 	tap_is_int(parse_count("", err, sizeof(err)), -EBADMSG, "an empty body is refused");
-	tap_ok(k8sa_parse_time("1970-01-01T00:00:01.5Z", &t) == 0 && t == 1500000000ull,
+	tap_ok(util_parse_rfc3339("1970-01-01T00:00:01.5Z", &t) == 0 && t == 1500000000ull,
 	       "fractional seconds");
-	tap_ok(k8sa_parse_time("2024-05-01T12:00:00+02:00", &t) == 0 &&
+	tap_ok(util_parse_rfc3339("2024-05-01T12:00:00+02:00", &t) == 0 &&
 		       t == 1714557600ull * 1000000000ull,
 	       "a UTC offset is applied");
-	tap_ok(k8sa_parse_time("2024-05-01 12:00:00Z", &t) == 0, "a space for T");
-	tap_ok(k8sa_parse_time("2024-05-01T12:00:00", &t) < 0, "a zone is required");
-	tap_ok(k8sa_parse_time("2024-13-01T12:00:00Z", &t) < 0, "month 13 is refused");
+	tap_ok(util_parse_rfc3339("2024-05-01 12:00:00Z", &t) == 0, "a space for T");
+	tap_ok(util_parse_rfc3339("2024-05-01T12:00:00", &t) < 0, "a zone is required");
+	tap_ok(util_parse_rfc3339("2024-13-01T12:00:00Z", &t) < 0, "month 13 is refused");
 }
 
 /* All values of a field ("name" or "name[arg]"), joined by '|'; "<NA>" for none. */
