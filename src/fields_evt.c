@@ -179,16 +179,8 @@ static int x_simple(const struct field_req *r, const struct evt *e, struct field
 {
 	const char *n = r->def->name + 4; /* past "evt." */
 
-	if (!strcmp(n, "type"))
-		return field_out_cstr(o, e->info->name);
-	if (!strcmp(n, "num"))
-		return field_out_u64(o, e->num);
 	if (!strcmp(n, "dir"))
 		return field_out_cstr(o, "<");
-	if (!strcmp(n, "rawres"))
-		return field_out_s64(o, e->hdr.res);
-	if (!strcmp(n, "failed"))
-		return field_out_bool(o, e->hdr.res < 0);
 	if (!strcmp(n, "source"))
 		return field_out_cstr(o, "syscall");
 	if (!strcmp(n, "pluginname"))
