@@ -46,8 +46,15 @@ static __always_inline __u32 sys_key(struct pt_regs *regs)
 
 	if (task_compat())
 		return nr < SAKER_BPF_IA32_NR_MAX ? SAKER_BPF_KEY_IA32 + (__u32)nr : KEY_NONE;
-	/* x32: the x86-64 number with the bit set, or one of its own at 512+. */
-	nr &= ~(__u64)SAKER_X32_SYSCALL_BIT;
+	/*
+	 * x32: the x86-64 number with the bit set, or one of its own at 512+.
+	 * 512+ without the bit is no call (the kernel fails it with ENOSYS):
+	 * it must not pass for an x32 execve with arguments the caller chose.
+	 */
+	if (nr & SAKER_X32_SYSCALL_BIT)
+		nr &= ~(__u64)SAKER_X32_SYSCALL_BIT;
+	else if (nr >= 512)
+		return KEY_NONE;
 	return nr < SAKER_BPF_KEY_PROCEXIT ? (__u32)nr : KEY_NONE;
 }
 
