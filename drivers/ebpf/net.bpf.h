@@ -59,7 +59,7 @@ static __always_inline __u16 bswap16(__u16 v)
 static __always_inline void put_sockaddr(struct fillctx *fc, __u32 idx, const void *uaddr,
 					 __u64 alen)
 {
-	__u8 *buf = fc->s->tmp + SADDR_BUF, *p;
+	__u8 *buf = fc->tmp + SADDR_BUF, *p;
 	__u32 off = fc->off, len = 0;
 	__u16 fam, port;
 
@@ -76,7 +76,7 @@ static __always_inline void put_sockaddr(struct fillctx *fc, __u32 idx, const vo
 	buf[alen & 255] = 0;
 	fam = *(__u16 *)buf;
 	port = bswap16(*(__u16 *)(buf + 2));
-	p = fc->s->rec + off;
+	p = fc->rec + off;
 	p[0] = (__u8)fam;
 	if (fam == AF_INET_BPF && alen >= 8) {
 		__builtin_memcpy(p + 1, buf + 4, 4);
@@ -133,7 +133,7 @@ static __always_inline void put_tuple(struct fillctx *fc, __u32 idx, __s64 fd)
 		return;
 	}
 	fam = RD(sk, __sk_common.skc_family);
-	p = fc->s->rec + off;
+	p = fc->rec + off;
 	p[0] = (__u8)fam;
 	if (fam == AF_INET_BPF) {
 		__u32 la = RD(sk, __sk_common.skc_rcv_saddr), ra = RD(sk, __sk_common.skc_daddr);

@@ -433,28 +433,24 @@ static __always_inline void fill_param(__u64 i, struct fillctx *fc)
 }
 
 /*
- * One parameter, verified once on its own (a global function): inlined in
- * the bpf_loop() callback, every iteration's different offset would make
- * the verifier walk the whole switch again.
+ * One parameter of the record in this CPU's scratch, verified once on its
+ * own (a global function): inlined in the bpf_loop() callback, every
+ * iteration's different offset would make the verifier walk the whole
+ * switch again.
  */
-SAKER_NOINLINE int saker_fill_param(__u32 i, struct fillstate *st)
+SAKER_NOINLINE int saker_fill_param(__u32 i)
 {
-	struct fillctx fc;
+	struct fillctx *fc = scratch_get();
 
-	if (!st)
+	if (!fc)
 		return 1;
-	__builtin_memcpy(&fc, st, sizeof(*st));
-	fc.s = scratch_get();
-	if (!fc.s)
-		return 1;
-	fill_param(i, &fc);
-	__builtin_memcpy(st, &fc, sizeof(*st));
+	fill_param(i, fc);
 	return 0;
 }
 
 static long fill_param_cb(__u64 i, void *arg)
 {
-	return saker_fill_param((__u32)i, arg) ? 1 : 0;
+	return saker_fill_param((__u32)i) ? 1 : 0;
 }
 
 #endif /* SAKER_PARAMS_BPF_H */

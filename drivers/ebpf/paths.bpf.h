@@ -12,7 +12,7 @@
 #define NAME_MAX_BPF 255
 
 struct walk {
-	struct scratch *s;
+	struct fillctx *s;
 	struct dentry *d;
 	struct mount *mnt;
 	struct dentry *root_d;
@@ -120,7 +120,7 @@ static __always_inline void put_tmp(struct fillctx *fc, __u32 idx, __u32 pos, __
 	}
 	n = TMP_END + 1 - pos;
 	if (n > SAKER_PATH_MAX || n == 0 ||
-	    bpf_probe_read_kernel(fc->s->rec + off, n, fc->s->tmp + pos) != 0) {
+	    bpf_probe_read_kernel(fc->rec + off, n, fc->tmp + pos) != 0) {
 		set_len(fc, idx, 0);
 		return;
 	}
@@ -147,7 +147,7 @@ static __always_inline void put_path(struct fillctx *fc, __u32 idx, const struct
 }
 
 struct kwalk {
-	struct scratch *s;
+	struct fillctx *s;
 	struct kernfs_node *kn;
 	__u32 pos;
 	__u32 trunc;
@@ -208,7 +208,7 @@ SAKER_NOINLINE int saker_cgroup_entry(struct cgstate *st)
 {
 	struct kwalk w = { .pos = TMP_END };
 	__u32 off, n, m;
-	struct scratch *s;
+	struct fillctx *s;
 	long k;
 
 	if (!st)

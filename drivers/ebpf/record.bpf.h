@@ -12,7 +12,27 @@
 #define SCRATCH_TMP 8192 /* paths are assembled backwards in here */
 #define TMP_END (SAKER_PATH_MAX - 1) /* index of the NUL of a path in tmp */
 
-struct scratch {
+/*
+ * The record being built, kept in the per-CPU scratch itself rather than
+ * on the stack: the table filler (a global function, verified on its own)
+ * finds it with scratch_get() instead of copying it in and out once per
+ * parameter, and sys_exit's frame stays small (6.1's verifier allows 512
+ * bytes for sys_exit, the bpf_loop() callback and the filler together).
+ * The fields are reset per record (record_begin()); rec and tmp are not.
+ */
+struct fillctx {
+	__u64 args[8]; /* 6 used; indexed with & 7 */
+	__s64 res;
+	__u32 off; /* next parameter byte */
+	__u16 ev;
+	__u8 abi_flags; /* SAKER_BPF_VAL_FLAGS of a 32-bit call, else 0 */
+	__u8 pad_;
+	__u32 first; /* index of the first parameter the table filler writes */
+	__u32 n; /* parameters in this record */
+	__u32 exe_flags; /* computed with the process block */
+	__u32 have_devino; /* res_dev/res_ino: 0 not looked up, 1 valid, 2 none */
+	__u64 res_dev;
+	__u64 res_ino;
 	__u8 rec[SAKER_REC_MAX];
 	__u8 tmp[SCRATCH_TMP];
 };
@@ -26,49 +46,39 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct scratch);
+	__type(value, struct fillctx);
 } saker_scratch SEC(".maps");
 
-/*
- * The record being built. The scalar part (struct fillstate) is what
- * crosses into the global (separately verified) filler; fillctx adds the
- * scratch pointer. Both start with the same fields.
- */
-#define FILLSTATE_FIELDS                                                           \
-	__u64 args[8]; /* 6 used; indexed with & 7 */                              \
-	__s64 res;                                                                 \
-	__u32 off; /* next parameter byte */                                       \
-	__u16 ev;                                                                  \
-	__u8 abi_flags; /* SAKER_BPF_VAL_FLAGS of a 32-bit call, else 0 */         \
-	__u8 pad_;                                                                 \
-	__u32 first; /* index of the first parameter the table filler writes */    \
-	__u32 n; /* parameters in this record */                                   \
-	__u32 exe_flags; /* computed with the process block */                     \
-	__u32 have_devino; /* res_dev/res_ino: 0 not looked up, 1 valid, 2 none */ \
-	__u64 res_dev;                                                             \
-	__u64 res_ino;
-
-struct fillstate {
-	FILLSTATE_FIELDS
-};
-
-struct fillctx {
-	FILLSTATE_FIELDS
-	struct scratch *s;
-};
-
-static __always_inline struct scratch *scratch_get(void)
+static __always_inline struct fillctx *scratch_get(void)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
 
 	return bpf_map_lookup_elem(&saker_scratch, &cpu);
 }
 
+/* This CPU's scratch with its record state reset; NULL if there is none. */
+static __always_inline struct fillctx *record_begin(void)
+{
+	struct fillctx *fc = scratch_get();
+
+	if (!fc)
+		return NULL;
+	fc->res = 0;
+	fc->off = 0;
+	fc->ev = 0;
+	fc->abi_flags = 0;
+	fc->first = 0;
+	fc->n = 0;
+	fc->exe_flags = 0;
+	fc->have_devino = 0;
+	return fc;
+}
+
 static __always_inline void set_len(struct fillctx *fc, __u32 idx, __u32 len)
 {
 	__u32 at = SAKER_HDR_SIZE + 2 * (idx & 63);
 
-	*(__u16 *)(fc->s->rec + at) = (__u16)len;
+	*(__u16 *)(fc->rec + at) = (__u16)len;
 }
 
 /* Fixed-size value of size bytes (1, 2, 4 or 8). */
@@ -81,7 +91,7 @@ static __always_inline void put_num(struct fillctx *fc, __u32 idx, __u32 size, _
 		set_len(fc, idx, 0);
 		return;
 	}
-	p = fc->s->rec + off;
+	p = fc->rec + off;
 	if (size == 8)
 		*(__u64 *)p = v;
 	else if (size == 4)
@@ -112,7 +122,7 @@ static __always_inline void put_ustr(struct fillctx *fc, __u32 idx, const void *
 		set_len(fc, idx, 0);
 		return;
 	}
-	n = bpf_probe_read_user_str(fc->s->rec + off, max & (SAKER_PATH_MAX * 2 - 1), uptr);
+	n = bpf_probe_read_user_str(fc->rec + off, max & (SAKER_PATH_MAX * 2 - 1), uptr);
 	len = str_len(n, max);
 	set_len(fc, idx, len);
 	fc->off = off + (len & SAKER_PARAM_LEN_MASK);
@@ -127,7 +137,7 @@ static __always_inline void put_kstr(struct fillctx *fc, __u32 idx, const void *
 		set_len(fc, idx, 0);
 		return;
 	}
-	n = bpf_probe_read_kernel_str(fc->s->rec + off, max & (SAKER_PATH_MAX * 2 - 1), kptr);
+	n = bpf_probe_read_kernel_str(fc->rec + off, max & (SAKER_PATH_MAX * 2 - 1), kptr);
 	len = str_len(n, max);
 	set_len(fc, idx, len);
 	fc->off = off + (len & SAKER_PARAM_LEN_MASK);
@@ -141,7 +151,7 @@ static __always_inline void put_ubytes(struct fillctx *fc, __u32 idx, const void
 	if (n > SAKER_DATA_MAX)
 		n = SAKER_DATA_MAX;
 	if (uptr && n > 0 && off <= SAKER_REC_MAX - SAKER_DATA_MAX &&
-	    bpf_probe_read_user(fc->s->rec + off, n & (SAKER_DATA_MAX * 2 - 1), uptr) == 0)
+	    bpf_probe_read_user(fc->rec + off, n & (SAKER_DATA_MAX * 2 - 1), uptr) == 0)
 		len = (__u32)n;
 	set_len(fc, idx, len);
 	fc->off = off + len;
@@ -168,9 +178,9 @@ static __always_inline void put_ulist(struct fillctx *fc, __u32 idx, __u64 start
 	n &= SAKER_ARGS_MAX * 2 - 1;
 	if (n > SAKER_ARGS_MAX)
 		n = SAKER_ARGS_MAX;
-	if (n > 0 && bpf_probe_read_user(fc->s->rec + off, n, (void *)start) == 0) {
+	if (n > 0 && bpf_probe_read_user(fc->rec + off, n, (void *)start) == 0) {
 		len = (__u32)n;
-		fc->s->rec[(off + len - 1) & (SAKER_REC_MAX - 1)] = 0;
+		fc->rec[(off + len - 1) & (SAKER_REC_MAX - 1)] = 0;
 	}
 	set_len(fc, idx, len ? len | trunc : 0);
 	fc->off = off + len;

@@ -95,7 +95,7 @@ static __always_inline void drop(struct saker_bpf_counters *cnt, __u32 why)
  */
 static __always_inline int emit(void *ctx, struct fillctx *fc, struct saker_bpf_counters *cnt)
 {
-	struct saker_rec_hdr *h = (void *)fc->s->rec;
+	struct saker_rec_hdr *h = (void *)fc->rec;
 	struct saker_bpf_config *cfg;
 	__u64 id = bpf_get_current_pid_tgid(), flags = BPF_RB_NO_WAKEUP;
 	__u32 len = fc->off;
@@ -120,8 +120,7 @@ static __always_inline int emit(void *ctx, struct fillctx *fc, struct saker_bpf_
 	h->type = (__u16)fc->ev;
 	h->nparams = (__u16)fc->n;
 	if (saker_use_perf) {
-		if (bpf_perf_event_output(ctx, &saker_perf, BPF_F_CURRENT_CPU, fc->s->rec, len) !=
-		    0) {
+		if (bpf_perf_event_output(ctx, &saker_perf, BPF_F_CURRENT_CPU, fc->rec, len) != 0) {
 			drop(cnt, SAKER_DROP_BUFFER_FULL);
 			return 0;
 		}
@@ -132,7 +131,7 @@ static __always_inline int emit(void *ctx, struct fillctx *fc, struct saker_bpf_
 	cfg = bpf_map_lookup_elem(&saker_config, (void *)&saker_zero_key);
 	if (cfg && bpf_ringbuf_query(&saker_events, BPF_RB_AVAIL_DATA) + len >= cfg->wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
-	if (bpf_ringbuf_output(&saker_events, fc->s->rec, len, flags) != 0) {
+	if (bpf_ringbuf_output(&saker_events, fc->rec, len, flags) != 0) {
 		drop(cnt, SAKER_DROP_BUFFER_FULL);
 		return 0;
 	}
@@ -166,23 +165,22 @@ static __always_inline int sys_exit_record(__u64 *ctx, __u32 key, __u32 val,
 					   struct saker_bpf_counters *cnt)
 {
 	struct exec_saved *sv = NULL;
-	struct fillctx fc = {};
-	__u32 tid, ev;
+	struct fillctx *fc = record_begin();
+	__u32 tid, ev, n;
 
-	fc.s = scratch_get();
-	if (!fc.s) {
+	if (!fc) {
 		drop(cnt, SAKER_DROP_FAULT);
 		return 0;
 	}
-	val = sys_args((struct pt_regs *)ctx[0], key, val, fc.args, (__u32 *)fc.s->tmp);
+	val = sys_args((struct pt_regs *)ctx[0], key, val, fc->args, (__u32 *)fc->tmp);
 	if (!SAKER_BPF_VAL_EV1(val) || SAKER_BPF_VAL_EV1(val) > SAKER_EV_MAX) {
 		if (cnt)
 			cnt->filtered++;
 		return 0;
 	}
 	ev = (SAKER_BPF_VAL_EV1(val) - 1) & (EV_SLOTS - 1);
-	fc.res = (__s64)ctx[1];
-	fc.abi_flags = SAKER_BPF_VAL_FLAGS(val);
+	fc->res = (__s64)ctx[1];
+	fc->abi_flags = SAKER_BPF_VAL_FLAGS(val);
 	if (ev == SAKER_EV_EXECVE || ev == SAKER_EV_EXECVEAT) {
 		tid = (__u32)bpf_get_current_pid_tgid();
 		sv = bpf_map_lookup_elem(&saker_execs, &tid);
@@ -191,24 +189,27 @@ static __always_inline int sys_exit_record(__u64 *ctx, __u32 key, __u32 val,
 		 * a successful execveat reports itself as execve here: trust
 		 * what was saved before the image was replaced.
 		 */
-		if (sv && sv->have_args && fc.res == 0) {
-			__builtin_memcpy(fc.args, sv->args, sizeof(sv->args));
+		if (sv && sv->have_args && ctx[1] == 0) {
+			__builtin_memcpy(fc->args, sv->args, sizeof(sv->args));
 			ev = sv->ev == SAKER_EV_EXECVEAT ? SAKER_EV_EXECVEAT : SAKER_EV_EXECVE;
 			/* ...and its memory is not the caller's: no user pointers. */
 			if (ev == SAKER_EV_EXECVEAT)
-				fc.args[1] = 0;
+				fc->args[1] = 0;
 		}
 	}
-	fc.ev = ev;
-	fc.n = ev_nparams[ev];
-	fc.off = SAKER_HDR_SIZE + 2 * fc.n;
+	n = ev_nparams[ev];
+	fc->ev = ev;
+	fc->n = n;
+	fc->off = SAKER_HDR_SIZE + 2 * n;
 	if (ev_flags[ev] & SAKER_EF_PROC) {
-		fill_proc(&fc, sv);
-		fc.first = SAKER_PROC_NPARAMS;
+		fill_proc(fc, sv);
+		fc->first = SAKER_PROC_NPARAMS;
+		if (n > SAKER_PROC_NPARAMS)
+			bpf_loop(n - SAKER_PROC_NPARAMS, fill_param_cb, NULL, 0);
+	} else if (n > 0) {
+		bpf_loop(n, fill_param_cb, NULL, 0);
 	}
-	if (fc.n > fc.first)
-		bpf_loop(fc.n - fc.first, fill_param_cb, &fc, 0);
-	emit(ctx, &fc, cnt);
+	emit(ctx, fc, cnt);
 	if (sv)
 		bpf_map_delete_elem(&saker_execs, &tid);
 	return 0;
@@ -382,24 +383,24 @@ int saker_sched_exit(__u64 *ctx)
 {
 	struct saker_bpf_counters *cnt = counters_get();
 	struct task_struct *p = (void *)ctx[0];
-	struct fillctx fc = {};
+	struct fillctx *fc;
 
 	if (!interest_of(SAKER_BPF_KEY_PROCEXIT)) {
 		if (cnt)
 			cnt->filtered++;
 		return 0;
 	}
-	fc.s = scratch_get();
-	if (!fc.s) {
+	fc = record_begin();
+	if (!fc) {
 		drop(cnt, SAKER_DROP_FAULT);
 		return 0;
 	}
-	fc.ev = SAKER_EV_PROCEXIT;
-	fc.res = RD(p, exit_code);
-	fc.n = SAKER_NPARAMS_PROCEXIT;
-	fc.off = SAKER_HDR_SIZE + 2 * fc.n;
-	put_num(&fc, 0, 8, fc.res);
-	put_num(&fc, 1, 8, reaper_of(p));
-	emit(ctx, &fc, cnt);
+	fc->ev = SAKER_EV_PROCEXIT;
+	fc->res = RD(p, exit_code);
+	fc->n = SAKER_NPARAMS_PROCEXIT;
+	fc->off = SAKER_HDR_SIZE + 2 * SAKER_NPARAMS_PROCEXIT;
+	put_num(fc, 0, 8, fc->res);
+	put_num(fc, 1, 8, reaper_of(p));
+	emit(ctx, fc, cnt);
 	return 0;
 }
