@@ -201,18 +201,6 @@ int fs_out_buf(struct field_out *out, const char *(*fn)(const struct state_proc 
 	return field_out_cstr(out, s) ? 1 : -ENOSPC;
 }
 
-size_t fs_container_id_len(const struct state_str *full)
-{
-	/* Falco's container.id of hash-named containers is the short (12 digit) id. */
-	if (full->len != 64)
-		return full->len;
-	for (uint32_t i = 0; i < 64; i++)
-		if (!((full->s[i] >= '0' && full->s[i] <= '9') ||
-		      (full->s[i] >= 'a' && full->s[i] <= 'f')))
-			return full->len;
-	return 12;
-}
-
 /* One per-process text fact; used for self, parent and ancestors. */
 static int user_extract(const struct field_req *req, const struct field_ctx *c,
 			struct field_out *out, const struct sf_map *m)
@@ -238,12 +226,8 @@ static int user_extract(const struct field_req *req, const struct field_ctx *c,
 	case SF_GROUP_NAME:
 		return fs_out_cstr(out, state_group_name(st, p, p->egid));
 	case SF_CONTAINER_ID:
-		if (!p->container_id || !p->container_id->len)
-			return 0;
-		return field_out_str(out, p->container_id->s,
-				     fs_container_id_len(p->container_id)) ?
-			       1 :
-			       -ENOSPC;
+		/* The state keeps containerid's container.id (short for hash-named runtimes). */
+		return fs_out_sstr(out, p->container_id);
 	case SF_CONTAINER_FULL_ID:
 		return fs_out_sstr(out, p->container_id);
 	default:
