@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include "containerid.h"
 #include "fields.h"
 #include "fields_state.h"
 #include "fields_state_int.h"
@@ -201,6 +202,29 @@ int fs_out_buf(struct field_out *out, const char *(*fn)(const struct state_proc 
 	return field_out_cstr(out, s) ? 1 : -ENOSPC;
 }
 
+/*
+ * container.full_id: the full id from the same cgroup path, by the same
+ * parser, that gave the state its container.id (known before any runtime
+ * lookup, and in replay). Not available if the paths no longer agree.
+ */
+static int full_id(const struct state_proc *p, struct field_out *out)
+{
+	struct containerid cid;
+
+	if (!p->container_id || !p->container_id->len)
+		return 0;
+	if (!p->cgroups) /* the state's "host" until cgroups say otherwise */
+		return p->container_id->len == 4 && !memcmp(p->container_id->s, "host", 4) ?
+			       fs_out_cstr(out, "host") :
+			       0;
+	containerid_from_cgroups(p->cgroups->s, p->cgroups->len, &cid);
+	if (strlen(cid.id) != p->container_id->len ||
+	    memcmp(cid.id, p->container_id->s, p->container_id->len))
+		return 0;
+	/* cid is on this stack: the value is copied into the output buffer. */
+	return field_out_printf(out, "%s", cid.full) ? 1 : -ENOSPC;
+}
+
 /* One per-process text fact; used for self, parent and ancestors. */
 static int user_extract(const struct field_req *req, const struct field_ctx *c,
 			struct field_out *out, const struct sf_map *m)
@@ -229,7 +253,7 @@ static int user_extract(const struct field_req *req, const struct field_ctx *c,
 		/* The state keeps containerid's container.id (short for hash-named runtimes). */
 		return fs_out_sstr(out, p->container_id);
 	case SF_CONTAINER_FULL_ID:
-		return fs_out_sstr(out, p->container_id);
+		return full_id(p, out);
 	default:
 		return 0;
 	}
