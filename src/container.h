@@ -78,6 +78,15 @@ int container_parse_docker_image(const char *json, size_t len, struct container_
 
 /* container_info.c */
 void container_info_free(struct container_info *ci);
+struct json_object;
+/*
+ * A runtime's JSON document: an object of at most CONTAINER_MAX_RESPONSE
+ * bytes, nested at most depth deep, nothing after it; NULL if it is not
+ * (json_object_put() it).
+ */
+struct json_object *container_json_object(const char *s, size_t len, int depth);
+/* The member at a dotted path ("HostConfig.Privileged"), or NULL. */
+struct json_object *container_json_at(struct json_object *o, const char *path);
 /* "registry:5000/ns/repo:tag@sha256:..." -> repo, tag, digest (each NULL if absent). */
 int container_image_split(const char *image, char **ret_repo, char **ret_tag, char **ret_digest);
 /* The label's value, or NULL. */

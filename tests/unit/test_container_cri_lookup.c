@@ -4,7 +4,8 @@
  * socket (tests/helpers/grpc_replay.py, python3-h2) answering with the
  * messages recorded from containerd (tests/data/cri): a CRI-O-like runtime
  * (the CRI only), a containerd without the CRI plugin (namespaces in
- * order), and every way an answer can fail on the wire: NOT_FOUND in
+ * order), the recorded status with a verbose info saying privileged or not
+ * in containerd's and CRI-O's shapes, or holding malformed JSON, and every way an answer can fail on the wire: NOT_FOUND in
  * trailers and trailers-only, UNIMPLEMENTED everywhere, a message over the
  * bound, truncated and compressed frames, a bad grpc-status, another
  * content-type, a server that never answers. Then through the lookup
@@ -48,6 +49,8 @@ static void stop_server(void)
 	unlink(script);
 	unlink(reqlog);
 	snprintf(data, sizeof(data), "%s/version_crio.bin", dir);
+	unlink(data);
+	snprintf(data, sizeof(data), "%s/status_info.bin", dir);
 	unlink(data);
 	rmdir(dir);
 }
@@ -117,6 +120,20 @@ static void set_script(const char *json)
 	unlink(reqlog);
 }
 
+/* A CRI runtime answering with the recorded list and sandbox, this status and version. */
+static void set_cri_script(const char *status_path, const char *version_path)
+{
+	char json[8192];
+
+	snprintf(json, sizeof(json),
+		 "{\"" CRI_LIST_CONTAINERS "\": {\"file\": \"%s/list.bin\"},"
+		 "\"" CRI_CONTAINER_STATUS "\": {\"file\": \"%s\"},"
+		 "\"" CRI_SANDBOX_STATUS "\": {\"file\": \"%s/sandbox.bin\"},"
+		 "\"" CRI_VERSION "\": {\"file\": \"%s\"}}",
+		 data, status_path, data, version_path);
+	set_script(json);
+}
+
 /* The requests the server saw, one "PATH NAMESPACE" a line, joined by '|'. */
 static const char *requests(void)
 {
@@ -148,7 +165,7 @@ static void test_crio_like(void)
 	Runtime__V1__VersionResponse v = RUNTIME__V1__VERSION_RESPONSE__INIT;
 	struct container_info *ci;
 	uint8_t buf[64];
-	char json[8192], err[512], vpath[128];
+	char json[8192], err[512], vpath[128], spath[1100];
 	size_t len;
 	FILE *f;
 	int r;
@@ -159,13 +176,8 @@ static void test_crio_like(void)
 	f = fopen(vpath, "we");
 	fwrite(buf, 1, len, f);
 	fclose(f);
-	snprintf(json, sizeof(json),
-		 "{\"" CRI_LIST_CONTAINERS "\": {\"file\": \"%s/list.bin\"},"
-		 "\"" CRI_CONTAINER_STATUS "\": {\"file\": \"%s/status.bin\"},"
-		 "\"" CRI_SANDBOX_STATUS "\": {\"file\": \"%s/sandbox.bin\"},"
-		 "\"" CRI_VERSION "\": {\"file\": \"%s\"}}",
-		 data, data, data, vpath);
-	set_script(json);
+	snprintf(spath, sizeof(spath), "%s/status.bin", data);
+	set_cri_script(spath, vpath);
 	r = lookup(cri_id, NULL, 5000, &ci, err);
 	tap_ok(r == 0, "a CRI runtime answers (%d %s)", r, err);
 	tap_is_str(ci ? ci->type : NULL, "cri-o", "container.type is the runtime's name");
@@ -239,6 +251,83 @@ static void test_containerd_only(void)
 	tap_ok(r == -EINVAL && strstr(err, "is not a name"),
 	       "a namespace that is no name is refused (%d %s)", r, err);
 	tap_is_str(requests(), CRI_LIST_CONTAINERS " -", "and never sent");
+}
+
+/* The recorded ContainerStatus with info["info"] = json, as DIR/status_info.bin. */
+static bool status_with_info(const char *json)
+{
+	Runtime__V1__ContainerStatusResponse__InfoEntry e =
+		RUNTIME__V1__CONTAINER_STATUS_RESPONSE__INFO_ENTRY__INIT;
+	Runtime__V1__ContainerStatusResponse__InfoEntry *ep = &e;
+	Runtime__V1__ContainerStatusResponse *cs;
+	char path[4096];
+	uint8_t in[4096], *out;
+	size_t n, len;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/status.bin", data);
+	f = fopen(path, "re");
+	n = f ? fread(in, 1, sizeof(in), f) : 0;
+	if (f)
+		fclose(f);
+	cs = runtime__v1__container_status_response__unpack(NULL, n, in);
+	if (!cs)
+		return tap_ok(false, "%s: a ContainerStatusResponse", path);
+	e.key = "info";
+	e.value = (char *)json;
+	cs->n_info = 1;
+	cs->info = &ep;
+	len = runtime__v1__container_status_response__get_packed_size(cs);
+	out = malloc(len);
+	runtime__v1__container_status_response__pack(cs, out);
+	cs->n_info = 0;
+	cs->info = NULL;
+	runtime__v1__container_status_response__free_unpacked(cs, NULL);
+	snprintf(path, sizeof(path), "%s/status_info.bin", dir);
+	f = fopen(path, "we");
+	fwrite(out, 1, len, f);
+	fclose(f);
+	free(out);
+	return true;
+}
+
+static void test_privileged(void)
+{
+	static const struct {
+		const char *info, *what;
+		bool priv;
+	} cases[] = {
+		{ "{\"sandboxID\":\"s\",\"config\":{\"linux\":{\"security_context\":"
+		  "{\"privileged\":true}}},\"runtimeSpec\":{\"linux\":{}}}",
+		  "containerd's info, privileged", true },
+		{ "{\"sandboxID\":\"s\",\"config\":{\"linux\":{\"security_context\":"
+		  "{\"namespace_options\":{\"network\":2}}}},\"runtimeSpec\":{\"linux\":{}}}",
+		  "containerd's info, not privileged", false },
+		{ "{\"sandboxID\":\"s\",\"pid\":7,\"privileged\":true}", "CRI-O's info, privileged",
+		  true },
+		{ "{\"sandboxID\":\"s\",\"pid\":7,\"privileged\":false}",
+		  "CRI-O's info, not privileged", false },
+		{ "{\"privileged\": tru", "malformed info JSON", false },
+	};
+	struct container_info *ci;
+	char spath[1100], vpath[1100], err[512];
+
+	snprintf(spath, sizeof(spath), "%s/status_info.bin", dir);
+	snprintf(vpath, sizeof(vpath), "%s/version.bin", data);
+	set_cri_script(spath, vpath);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (!status_with_info(cases[i].info))
+			return;
+		int r = lookup(cri_id, NULL, 5000, &ci, err);
+
+		tap_ok(r == 0 && ci, "%s: found (%d %s)", cases[i].what, r, err);
+		tap_ok(ci && ci->privileged == cases[i].priv, "%s: container.privileged is %s",
+		       cases[i].what, cases[i].priv ? "true" : "false");
+		tap_ok(ci && ci->name && !strcmp(ci->name, "app") && ci->type &&
+			       !strcmp(ci->type, "containerd"),
+		       "%s: the other facts stand", cases[i].what);
+		container_info_free(ci);
+	}
 }
 
 /* Each case: a script, what lookup returns, what err says. */
@@ -344,15 +433,11 @@ static void ask_worker(const char *path, const char *expect_type, bool crio_firs
 
 static void test_worker_order(void)
 {
-	char json[8192], path[256];
+	char spath[1100], vpath[1100], path[256];
 
-	snprintf(json, sizeof(json),
-		 "{\"" CRI_LIST_CONTAINERS "\": {\"file\": \"%s/list.bin\"},"
-		 "\"" CRI_CONTAINER_STATUS "\": {\"file\": \"%s/status.bin\"},"
-		 "\"" CRI_SANDBOX_STATUS "\": {\"file\": \"%s/sandbox.bin\"},"
-		 "\"" CRI_VERSION "\": {\"file\": \"%s/version.bin\"}}",
-		 data, data, data, data);
-	set_script(json);
+	snprintf(spath, sizeof(spath), "%s/status.bin", data);
+	snprintf(vpath, sizeof(vpath), "%s/version.bin", data);
+	set_cri_script(spath, vpath);
 	snprintf(path, sizeof(path), "/kubepods.slice/kubepods-pod1.slice/crio-%s.scope", cri_id);
 	ask_worker(path, "containerd", true, "a crio- cgroup");
 	snprintf(path, sizeof(path), "/kubepods.slice/kubepods-pod1.slice/cri-containerd-%s.scope",
@@ -379,6 +464,7 @@ int main(void)
 	start_server();
 	test_crio_like();
 	test_containerd_only();
+	test_privileged();
 	test_failures();
 	test_timeout();
 	test_worker_order();
