@@ -165,26 +165,16 @@ extra_rules="-r $abs_top_srcdir/rules/saker_rules.yaml"
 	-o file_output.filename="$TMP/alerts.json" -o json_output=true 2> "$TMP/sakerd.err" &
 daemon=$!
 ok "sakerd starts with the containerd socket configured" wait_ready "$TMP/ready" "$daemon"
-stats_line() { # a fresh containers statistics line, after SIGUSR2
-	_n=$(grep -c 'stats (requested): containers' "$TMP/sakerd.err")
-	kill -USR2 "$daemon"
-	_i=0
-	while [ "$(grep -c 'stats (requested): containers' "$TMP/sakerd.err")" -le "$_n" ] && [ $_i -lt 50 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	grep 'stats (requested): containers' "$TMP/sakerd.err" | tail -1
-}
-num() { echo "$2" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
+stats_line() { sakerd_stats "$daemon" "$TMP/sakerd.err"; }
 before=$(stats_line)
 # Ready: the scenario runs, and every lookup asked so far has been answered,
 # found ones beyond those before included.
 ready() { # GATE_DIR FOUND_AT_LEAST
 	[ -s "$1/reads" ] || return 1
 	_s=$(stats_line)
-	[ "$(num found "$_s")" -ge "$2" ] &&
-		[ "$(num lookups "$_s")" -eq $(($(num found "$_s") + $(num not_found "$_s") + \
-			$(num failed "$_s") + $(num no_runtime "$_s"))) ]
+	[ "$(stat_num found "$_s")" -ge "$2" ] &&
+		[ "$(stat_num lookups "$_s")" -eq $(($(stat_num found "$_s") + $(stat_num not_found "$_s") + \
+			$(stat_num failed "$_s") + $(stat_num no_runtime "$_s"))) ]
 }
 # The shell reads the file every 0.2 s until the test opens the gate, then
 # once more: the first reads may race the lookup, the last must carry all.
@@ -221,7 +211,7 @@ in_ctr() {
 	is "ctr runs container $_gate $*" "$?" 0
 }
 in_ctr ctr_id ctr
-found0=$(num found "$before")
+found0=$(stat_num found "$before")
 wait_gate "$TMP/gate-ctr" $((found0 + 1))
 
 # --- the CRI: a pod sandbox (host network) and a container in it -----------------
@@ -330,7 +320,7 @@ verdicts "$TMP/verdicts"
 
 echo "# before: $before"
 echo "# after:  $stats"
-ok "the containers were looked up and found" test "$(num found "$stats")" -ge $((found0 + 4))
-ok "no lookup failed" test "$(num failed "$stats")" -eq 0
+ok "the containers were looked up and found" test "$(stat_num found "$stats")" -ge $((found0 + 4))
+ok "no lookup failed" test "$(stat_num failed "$stats")" -eq 0
 ok "the daemon logged no container errors" sh -c "! grep -i 'container.*error' '$TMP/sakerd.err'"
 done_testing

@@ -48,6 +48,22 @@ wait_ready() {
 	[ -e "$1" ]
 }
 
+# sakerd_stats PID ERRFILE: a fresh containers statistics line from sakerd
+# PID (SIGUSR2), as it writes it to ERRFILE (its stderr); waits up to 5 s.
+sakerd_stats() {
+	_n=$(grep -c 'stats (requested): containers' "$2")
+	kill -USR2 "$1"
+	_i=0
+	while [ "$(grep -c 'stats (requested): containers' "$2")" -le "$_n" ] && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	grep 'stats (requested): containers' "$2" | tail -1
+}
+
+# stat_num NAME LINE: the number NAME=N of a statistics line.
+stat_num() { echo "$2" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
+
 # verdicts FILE: one check per line "PASS|FAIL|SKIP<TAB>description[<TAB>why]",
 # as the Python checkers of the live suites print them.
 verdicts() {

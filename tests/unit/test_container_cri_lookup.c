@@ -10,7 +10,8 @@
  * bound, truncated and compressed frames, a bad grpc-status, another
  * content-type, a server that never answers. Then through the lookup
  * worker with two sockets (containerd.sock, crio.sock): the runtime the
- * cgroup path names is asked first.
+ * cgroup path names is asked first; a runtime that is down is reported
+ * to the error callback with the engine, the socket and the reason.
  */
 #include <errno.h>
 #include <signal.h>
@@ -395,30 +396,45 @@ static void test_timeout(void)
 	tap_ok(strstr(err, "timed out") != NULL, "and says so (%s)", err);
 }
 
-/* Which of the two servers the worker asked for a container in cgroup path. */
-static void ask_worker(const char *path, const char *expect_type, bool crio_first, const char *what)
+/*
+ * A cache on cc, started, told of one process of the recorded CRI container
+ * in cgroup path; returns once the worker has answered (not yet polled).
+ */
+static struct container_meta *meta_asked(const struct container_config *cc, const char *path)
 {
-	char *socks[] = { sock, crio_sock }, cg[512], short_id[13];
-	struct container_config cc = { .enabled = { false, false, true },
-				       .sockets = { NULL, NULL, socks },
-				       .nsockets = { 0, 0, 2 },
-				       .timeout_ms = 5000 };
-	struct container_meta *cm = container_meta_new(&cc);
-	const struct container_entry *e;
-	struct stat stc, sto;
+	struct container_meta *cm = container_meta_new(cc);
+	char cg[512], short_id[13];
 	int n;
 
-	unlink(reqlog);
-	unlink(crio_log);
 	if (!cm || container_meta_start(cm) < 0) {
-		tap_ok(false, "%s: container_meta starts", what);
+		tap_ok(false, "container_meta starts");
 		container_meta_free(cm);
-		return;
+		return NULL;
 	}
 	n = snprintf(cg, sizeof(cg), "cpu=%s", path);
 	snprintf(short_id, sizeof(short_id), "%.12s", cri_id);
 	container_meta_proc(cm, short_id, 12, cg, (size_t)n + 1, 1);
 	container_meta_wait(cm, 10000);
+	return cm;
+}
+
+/* Which of the two servers the worker asked for a container in cgroup path. */
+static void ask_worker(const char *path, const char *expect_type, bool crio_first, const char *what)
+{
+	char *socks[] = { sock, crio_sock }, short_id[13];
+	struct container_config cc = { .enabled = { false, false, true },
+				       .sockets = { NULL, NULL, socks },
+				       .nsockets = { 0, 0, 2 },
+				       .timeout_ms = 5000 };
+	struct container_meta *cm;
+	const struct container_entry *e;
+	struct stat stc, sto;
+
+	unlink(reqlog);
+	unlink(crio_log);
+	if (!(cm = meta_asked(&cc, path)))
+		return;
+	snprintf(short_id, sizeof(short_id), "%.12s", cri_id);
 	container_meta_poll(cm, 0);
 	e = container_meta_get(cm, short_id, 12);
 	tap_ok(e && e->status == CONTAINER_READY, "%s: found through the worker", what);
@@ -447,6 +463,67 @@ static void test_worker_order(void)
 	ask_worker(path, "containerd", false, "a bare kubepods id");
 }
 
+struct seen_errors {
+	unsigned n;
+	char engine[16], socket[128], reason[256];
+	int error;
+	bool retry;
+};
+
+static void on_error(void *arg, const struct container_lookup_error *e)
+{
+	struct seen_errors *s = arg;
+
+	s->n++;
+	snprintf(s->engine, sizeof(s->engine), "%s", e->engine);
+	snprintf(s->socket, sizeof(s->socket), "%s", e->socket);
+	snprintf(s->reason, sizeof(s->reason), "%s", e->reason);
+	s->error = e->error;
+	s->retry = e->retry;
+}
+
+/* A runtime that answers UNAVAILABLE: the worker's failure reaches the callback. */
+static void test_errors_reported(void)
+{
+	char *socks[] = { sock }, path[256];
+	struct seen_errors seen = { 0 };
+	struct container_config cc = { .enabled = { false, false, true },
+				       .sockets = { NULL, NULL, socks },
+				       .nsockets = { 0, 0, 1 },
+				       .timeout_ms = 5000,
+				       .on_error = on_error,
+				       .on_error_arg = &seen };
+	struct container_meta *cm;
+	struct container_stats st;
+
+	snprintf(path, sizeof(path), "/kubepods/besteffort/pod1/%s", cri_id);
+	set_script("{\"*\": {\"status\": 14, \"message\": \"saker-test runtime down\"}}");
+	if (!(cm = meta_asked(&cc, path)))
+		return;
+	tap_is_int(seen.n, 0, "errors are told from the poll (event thread), not the worker");
+	container_meta_poll(cm, 0);
+	container_meta_get_stats(cm, &st);
+	tap_is_int(st.failed, 1, "the failure is counted");
+	tap_is_int(seen.n, 1, "and told once");
+	tap_is_str(seen.engine, "cri", "with the runtime engine");
+	tap_is_str(seen.socket, sock, "the socket");
+	tap_ok(strstr(seen.reason, "saker-test runtime down") != NULL,
+	       "and the runtime's reason (%s)", seen.reason);
+	tap_ok(seen.error == -EIO && seen.retry, "a transient error, to be retried (%d, %d)",
+	       seen.error, seen.retry);
+	container_meta_free(cm);
+
+	/* Not found is no error to report. */
+	memset(&seen, 0, sizeof(seen));
+	set_script("{\"*\": {\"status\": 5}}");
+	if (!(cm = meta_asked(&cc, path)))
+		return;
+	container_meta_poll(cm, 0);
+	container_meta_get_stats(cm, &st);
+	tap_ok(st.not_found == 1 && seen.n == 0, "a container no runtime knows is not reported");
+	container_meta_free(cm);
+}
+
 int main(void)
 {
 	read_id("cri_id", cri_id, sizeof(cri_id));
@@ -468,6 +545,7 @@ int main(void)
 	test_failures();
 	test_timeout();
 	test_worker_order();
+	test_errors_reported();
 	stop_server();
 	return tap_done();
 }
