@@ -78,6 +78,15 @@ int container_parse_docker_image(const char *json, size_t len, struct container_
 
 /* container_info.c */
 void container_info_free(struct container_info *ci);
+struct json_object;
+/*
+ * A runtime's JSON document: an object of at most CONTAINER_MAX_RESPONSE
+ * bytes, nested at most depth deep, nothing after it; NULL if it is not
+ * (json_object_put() it).
+ */
+struct json_object *container_json_object(const char *s, size_t len, int depth);
+/* The member at a dotted path ("HostConfig.Privileged"), or NULL. */
+struct json_object *container_json_at(struct json_object *o, const char *path);
 /* "registry:5000/ns/repo:tag@sha256:..." -> repo, tag, digest (each NULL if absent). */
 int container_image_split(const char *image, char **ret_repo, char **ret_tag, char **ret_digest);
 /* The label's value, or NULL. */
@@ -99,6 +108,21 @@ enum container_engine {
 	CONTAINER_ENGINE_MAX
 };
 
+/*
+ * A lookup that failed (a timeout, a transport error, an answer that is
+ * not what the API promises; not "not found"): what an operator needs to
+ * fix it. Strings live for the call only.
+ */
+struct container_lookup_error {
+	const char *id; /* container.id */
+	const char *engine; /* container_engine_name() */
+	const char *socket;
+	const char *reason; /* the engine's own message */
+	int error; /* -errno */
+	bool retry; /* it will be asked again */
+};
+typedef void (*container_error_fn)(void *arg, const struct container_lookup_error *e);
+
 struct container_config {
 	bool enabled[CONTAINER_ENGINE_MAX];
 	/* Sockets per engine; NULL: the engine's defaults (container_default_sockets). */
@@ -110,6 +134,9 @@ struct container_config {
 	/* containerd namespaces asked for non-CRI containers; NULL: k8s.io, default. */
 	char *const *containerd_namespaces;
 	size_t n_containerd_namespaces;
+	/* Told of each failed lookup, from container_meta_poll() (the event thread). */
+	container_error_fn on_error;
+	void *on_error_arg;
 };
 
 /* NULL-terminated. */

@@ -83,6 +83,7 @@ static int cri_lookup(struct container_grpc *g, const char *id,
 	if (r < 0)
 		return r;
 	creq.container_id = (char *)id;
+	creq.verbose = true; /* info["info"]: whether it is privileged */
 	r = call(g, CRI_CONTAINER_STATUS, &creq.base, &cs, err, errlen);
 	if (r < 0)
 		return r;

@@ -3,7 +3,9 @@
  * CRI (runtime.v1) answers to struct container_info: ContainerStatus for
  * the container, PodSandboxStatus for its pod (metadata, labels, IP, host
  * namespaces). Decoded with protobuf-c from our own minimal .proto
- * (proto/cri.proto); fields we do not declare are skipped.
+ * (proto/cri.proto); fields we do not declare are skipped. The verbose
+ * status's info["info"], the runtime's own JSON, says whether the
+ * container is privileged.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -13,8 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "container_cri.h"
 #include "cri.pb-c.h"
+
+/* containerd's info nests the OCI spec (seccomp rules' arguments: 8 deep). */
+#define INFO_MAX_DEPTH 32
 
 static const char *nz(const char *s)
 {
@@ -124,6 +131,39 @@ static int decode_sandbox(struct container_info *ci, const Runtime__V1__PodSandb
 	return sb->network ? container_cri_str(&ci->ip, nz(sb->network->ip)) : 0;
 }
 
+/*
+ * Where the runtimes put it, in Falco's order (the first boolean found
+ * wins): runtimeSpec.linux.security_context (older containerd, by
+ * Falco's account), config.linux.security_context (containerd: the CRI
+ * config the container was made with; false is left out), top-level
+ * (CRI-O). An info that is not a JSON object, or says nothing, is false:
+ * the rest of the answer stands.
+ */
+static bool info_privileged(const Runtime__V1__ContainerStatusResponse *cs)
+{
+	static const char *const paths[] = {
+		"runtimeSpec.linux.security_context.privileged",
+		"config.linux.security_context.privileged",
+		"privileged",
+	};
+	struct json_object *root = NULL, *v;
+	bool priv = false;
+
+	for (size_t i = 0; i < cs->n_info && !root; i++)
+		if (cs->info[i]->key && !strcmp(cs->info[i]->key, "info") && cs->info[i]->value)
+			root = container_json_object(cs->info[i]->value, strlen(cs->info[i]->value),
+						     INFO_MAX_DEPTH);
+	for (size_t i = 0; root && i < sizeof(paths) / sizeof(paths[0]); i++) {
+		v = container_json_at(root, paths[i]);
+		if (v && json_object_is_type(v, json_type_boolean)) {
+			priv = json_object_get_boolean(v);
+			break;
+		}
+	}
+	json_object_put(root);
+	return priv;
+}
+
 int container_cri_decode(const uint8_t *status, size_t slen, const char *sandbox_id,
 			 const uint8_t *sandbox, size_t sblen, const struct container_parse_opts *o,
 			 struct container_info **ret)
@@ -147,6 +187,8 @@ int container_cri_decode(const uint8_t *status, size_t slen, const char *sandbox
 		return -EBADMSG;
 	}
 	ci = calloc(1, sizeof(*ci));
+	if (ci)
+		ci->privileged = info_privileged(cs);
 	if (ci && (r = decode_status(ci, cs->status, max_len)) == 0) {
 		if (ps && ps->status)
 			r = decode_sandbox(ci, ps->status, sandbox_id, max_len);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* What a runtime said about a container: freeing, image names, mounts, labels. */
+/*
+ * What a runtime said about a container: freeing, image names, mounts,
+ * labels; and reading the JSON documents the runtimes answer with.
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -9,7 +12,49 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "container.h"
+
+struct json_object *container_json_object(const char *s, size_t len, int depth)
+{
+	struct json_tokener *tok;
+	struct json_object *root = NULL;
+	size_t end;
+
+	if (len > CONTAINER_MAX_RESPONSE || !(tok = json_tokener_new_ex(depth)))
+		return NULL;
+	root = json_tokener_parse_ex(tok, s, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	/* Anything but white space after the object makes it no document. */
+	while (root && end < len && strchr(" \t\r\n", s[end]) && s[end])
+		end++;
+	if (root && (!json_object_is_type(root, json_type_object) || end != len)) {
+		json_object_put(root);
+		root = NULL;
+	}
+	return root;
+}
+
+struct json_object *container_json_at(struct json_object *o, const char *path)
+{
+	char key[64];
+
+	while (o && *path) {
+		const char *dot = strchr(path, '.');
+		size_t n = dot ? (size_t)(dot - path) : strlen(path);
+
+		if (n >= sizeof(key) || !json_object_is_type(o, json_type_object))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		if (!json_object_object_get_ex(o, key, &o))
+			return NULL;
+		path += n + (dot ? 1 : 0);
+	}
+	return o;
+}
 
 static void free_strings(struct container_info *ci)
 {

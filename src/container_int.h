@@ -38,6 +38,10 @@ struct cm_job {
 	uint32_t gen;
 	int result; /* 0 found, -ENOENT none knew it, -ENODEV no runtime, else transient */
 	struct container_info *info;
+	/* Where the failure in result happened, and why (transient failures). */
+	enum container_engine err_engine;
+	const char *err_socket; /* one of container_meta's sockets */
+	char err[256];
 };
 
 struct container_meta {
@@ -45,6 +49,8 @@ struct container_meta {
 	size_t nsockets[CONTAINER_ENGINE_MAX];
 	unsigned timeout_ms, cache_size;
 	struct container_parse_opts popts;
+	container_error_fn on_error;
+	void *on_error_arg;
 	char *containerd_ns[CONTAINER_MAX_SOCKETS]; /* popts points here */
 
 	/* Event thread. */

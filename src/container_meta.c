@@ -100,6 +100,8 @@ struct container_meta *container_meta_new(const struct container_config *cfg)
 	cm->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : CONTAINER_DEF_TIMEOUT_MS;
 	cm->cache_size = cfg->cache_size ? cfg->cache_size : CONTAINER_DEF_CACHE_SIZE;
 	cm->popts.label_max_len = cfg->label_max_len;
+	cm->on_error = cfg->on_error;
+	cm->on_error_arg = cfg->on_error_arg;
 	for (cm->nbuckets = 16; cm->nbuckets < cm->cache_size; cm->nbuckets *= 2)
 		;
 	cm->buckets = calloc(cm->nbuckets, sizeof(*cm->buckets));
@@ -264,21 +266,43 @@ void container_meta_state_hook(void *arg, const struct state_proc *p, const stru
 			    p->cgroups ? p->cgroups->len : 0, delta);
 }
 
-/* Transient failures are asked again, a few times, later. */
-static void settle(struct container_meta *cm, struct cm_entry *e, struct cm_job *j, uint64_t now)
+static bool transient(int result)
+{
+	return result < 0 && result != -ENOENT && result != -ENODEV;
+}
+
+/* Transient failures are asked again, a few times, later. True if it will be. */
+static bool settle(struct container_meta *cm, struct cm_entry *e, struct cm_job *j, uint64_t now)
 {
 	if (j->result == 0) {
 		e->info = j->info;
 		j->info = NULL;
 		e->pub.info = e->info;
 		e->pub.status = CONTAINER_READY;
-		return;
+		return false;
 	}
 	e->pub.status = CONTAINER_FAILED;
-	if (j->result != -ENOENT && j->result != -ENODEV && e->attempts < CM_MAX_ATTEMPTS) {
-		e->retry_at = now + CM_RETRY_BASE_NS * e->attempts;
-		cm->nretry++;
-	}
+	if (!transient(j->result) || e->attempts >= CM_MAX_ATTEMPTS)
+		return false;
+	e->retry_at = now + CM_RETRY_BASE_NS * e->attempts;
+	cm->nretry++;
+	return true;
+}
+
+/* A failed lookup, told to whoever asked to be (the daemon logs it). */
+static void report(const struct container_meta *cm, const struct cm_job *j, bool retry)
+{
+	struct container_lookup_error le = {
+		.id = j->id,
+		.engine = container_engine_name(j->err_engine),
+		.socket = j->err_socket ? j->err_socket : "",
+		.reason = j->err[0] ? j->err : "no reason given",
+		.error = j->result,
+		.retry = retry,
+	};
+
+	if (cm->on_error && transient(j->result))
+		cm->on_error(cm->on_error_arg, &le);
 }
 
 void container_meta_poll(struct container_meta *cm, uint64_t now)
@@ -298,9 +322,10 @@ void container_meta_poll(struct container_meta *cm, uint64_t now)
 		cm->outstanding--;
 		if (!e || e->gen != j->gen) {
 			cm->late++;
+			report(cm, j, false);
 			continue;
 		}
-		settle(cm, e, j, now);
+		report(cm, j, settle(cm, e, j, now));
 	}
 	free_jobs(done);
 	if ((!cm->nretry && !cm->nempty) || now < cm->next_scan)

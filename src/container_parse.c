@@ -19,36 +19,16 @@
 #include "container.h"
 #include "util.h"
 
-/* The member at a dotted path ("State.StartedAt"), or NULL. */
-static struct json_object *at(struct json_object *o, const char *path)
-{
-	char key[64];
-
-	while (o && *path) {
-		const char *dot = strchr(path, '.');
-		size_t n = dot ? (size_t)(dot - path) : strlen(path);
-
-		if (n >= sizeof(key) || !json_object_is_type(o, json_type_object))
-			return NULL;
-		memcpy(key, path, n);
-		key[n] = '\0';
-		if (!json_object_object_get_ex(o, key, &o))
-			return NULL;
-		path += n + (dot ? 1 : 0);
-	}
-	return o;
-}
-
 static const char *str_at(struct json_object *o, const char *path)
 {
-	struct json_object *v = at(o, path);
+	struct json_object *v = container_json_at(o, path);
 
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
 static bool bool_at(struct json_object *o, const char *path)
 {
-	struct json_object *v = at(o, path);
+	struct json_object *v = container_json_at(o, path);
 
 	return v && json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
 }
@@ -108,13 +88,13 @@ static int parse_probes(struct container_info *ci, const char *spec)
 	struct json_object *root = json_tokener_parse(spec), *c, *cmd;
 	int r = 0;
 
-	c = root ? at(root, "spec.containers") : NULL;
+	c = root ? container_json_at(root, "spec.containers") : NULL;
 	if (c && json_object_is_type(c, json_type_array) && json_object_array_length(c) > 0) {
 		c = json_object_array_get_idx(c, 0);
-		cmd = at(c, "livenessProbe.exec.command");
+		cmd = container_json_at(c, "livenessProbe.exec.command");
 		if (cmd && json_object_is_type(cmd, json_type_array))
 			r = join(cmd, 0, "", &ci->liveness_probe);
-		cmd = at(c, "readinessProbe.exec.command");
+		cmd = container_json_at(c, "readinessProbe.exec.command");
 		if (!r && cmd && json_object_is_type(cmd, json_type_array))
 			r = join(cmd, 0, "", &ci->readiness_probe);
 	}
@@ -231,9 +211,10 @@ static int fill(struct container_info *ci, struct json_object *root, unsigned la
 	    (r = dup_str(str_at(root, "Config.Image"), &ci->image)) < 0 ||
 	    (r = set_image_id(ci, str_at(root, "Image"))) < 0 ||
 	    (r = dup_str(str_at(root, "NetworkSettings.IPAddress"), &ci->ip)) < 0 ||
-	    (r = parse_healthcheck(at(root, "Config.Healthcheck.Test"), &ci->healthcheck)) < 0 ||
-	    (r = parse_labels(ci, at(root, "Config.Labels"), label_max_len)) < 0 ||
-	    (r = parse_mounts(ci, at(root, "Mounts"))) < 0)
+	    (r = parse_healthcheck(container_json_at(root, "Config.Healthcheck.Test"),
+				   &ci->healthcheck)) < 0 ||
+	    (r = parse_labels(ci, container_json_at(root, "Config.Labels"), label_max_len)) < 0 ||
+	    (r = parse_mounts(ci, container_json_at(root, "Mounts"))) < 0)
 		return r;
 	if (ci->image) {
 		r = container_image_split(ci->image, &ci->image_repo, &ci->image_tag,
@@ -320,7 +301,7 @@ int container_parse_docker_image(const char *json, size_t len, struct container_
 		return r;
 	r = set_image_id(ci, str_at(root, "Id"));
 	if (!r && !ci->image_digest)
-		r = dup_str(pick_digest(at(root, "RepoDigests"), ci->image_repo),
+		r = dup_str(pick_digest(container_json_at(root, "RepoDigests"), ci->image_repo),
 			    &ci->image_digest);
 	json_object_put(root);
 	return r;

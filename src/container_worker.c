@@ -9,6 +9,7 @@
 #include "config.h"
 #endif
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -101,6 +102,7 @@ static int lookup(struct container_meta *cm, struct cm_job *j, unsigned *ret_tim
 				continue;
 			if (access(cm->sockets[e][i], F_OK) < 0)
 				continue;
+			err[0] = '\0'; /* an engine that says nothing leaves no other's reason */
 			r = engine_lookup[e](cm->sockets[e][i], j->full, cm->timeout_ms, &cm->popts,
 					     &j->info, err, sizeof(err));
 			if (r == 0) {
@@ -114,8 +116,12 @@ static int lookup(struct container_meta *cm, struct cm_job *j, unsigned *ret_tim
 			if (r == -EPROTONOSUPPORT)
 				continue; /* as if absent */
 			/* A 404 does not hide an earlier transient error. */
-			if (r != -ENOENT || result == -ENODEV)
+			if (r != -ENOENT || result == -ENODEV) {
 				result = r;
+				j->err_engine = e;
+				j->err_socket = cm->sockets[e][i];
+				snprintf(j->err, sizeof(j->err), "%s", err);
+			}
 		}
 	}
 	return result;

@@ -2,8 +2,9 @@
 /*
  * containerd's own container record (Containers/Get) to struct
  * container_info: id, image, labels, creation time, and from the OCI
- * runtime spec it carries (JSON in a protobuf Any) the mounts and which
- * namespaces the container shares with the host. The image's record
+ * runtime spec it carries (JSON in a protobuf Any) the mounts, which
+ * namespaces the container shares with the host, and whether it is
+ * privileged. The image's record
  * (Images/Get) gives the manifest digest.
  */
 #ifdef HAVE_CONFIG_H
@@ -117,26 +118,74 @@ static void spec_namespaces(struct container_info *ci, struct json_object *lnx)
 	ci->host_ipc = !ipc;
 }
 
+/* True if one of the first 64 entries of arr is the string s. */
+static bool has_string(struct json_object *arr, const char *s)
+{
+	size_t n = arr ? json_object_array_length(arr) : 0;
+
+	for (size_t i = 0; i < n && i < 64; i++) {
+		struct json_object *v = json_object_array_get_idx(arr, i);
+
+		if (json_object_is_type(v, json_type_string) &&
+		    !strcmp(json_object_get_string(v), s))
+			return true;
+	}
+	return false;
+}
+
+/* o has key with something in it: absent, null and [] are nothing (json-c's null is NULL). */
+static bool has_value(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return false;
+	return !json_object_is_type(v, json_type_array) || json_object_array_length(v) > 0;
+}
+
+/*
+ * The spec's own record holds no "privileged": the way containerd makes a
+ * privileged spec (oci.WithPrivileged: no masked or read-only paths, no
+ * SELinux label, no AppArmor profile but "unconfined", no seccomp filter,
+ * sysfs and cgroupfs writable) is what tells one, as Falco reads it.
+ */
+static bool spec_privileged(struct json_object *root)
+{
+	struct json_object *lnx = member(root, "linux", json_type_object);
+	struct json_object *proc = member(root, "process", json_type_object);
+	struct json_object *mounts = member(root, "mounts", json_type_array);
+	const char *aa = str_member(proc, "apparmorProfile"),
+		   *se = str_member(proc, "selinuxLabel");
+	size_t n = mounts ? json_object_array_length(mounts) : 0;
+
+	if (!lnx || !proc || has_value(lnx, "maskedPaths") || has_value(lnx, "readonlyPaths") ||
+	    has_value(lnx, "seccomp") || (se && *se) || (aa && *aa && strcmp(aa, "unconfined")))
+		return false;
+	for (size_t i = 0; i < n && i < CONTAINER_MAX_MOUNTS * 4; i++) {
+		struct json_object *m = json_object_array_get_idx(mounts, i);
+		const char *type = str_member(m, "type");
+
+		if (type && (!strcmp(type, "sysfs") || !strcmp(type, "cgroup")) &&
+		    has_string(member(m, "options", json_type_array), "ro"))
+			return false;
+	}
+	return true;
+}
+
 static int decode_spec(struct container_info *ci, const ProtobufCBinaryData *spec)
 {
-	struct json_tokener *tok;
 	struct json_object *root;
 	int r;
 
 	if (!spec->len)
 		return 0;
-	tok = json_tokener_new_ex(SPEC_MAX_DEPTH);
-	if (!tok)
-		return -ENOMEM;
-	root = json_tokener_parse_ex(tok, (const char *)spec->data, (int)spec->len);
-	json_tokener_free(tok);
+	root = container_json_object((const char *)spec->data, spec->len, SPEC_MAX_DEPTH);
 	/* A spec we cannot read leaves the record's other facts standing. */
-	if (!root || !json_object_is_type(root, json_type_object)) {
-		json_object_put(root);
+	if (!root)
 		return 0;
-	}
 	r = spec_mounts(ci, member(root, "mounts", json_type_array));
 	spec_namespaces(ci, member(root, "linux", json_type_object));
+	ci->privileged = spec_privileged(root);
 	json_object_put(root);
 	return r;
 }

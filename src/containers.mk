@@ -64,7 +64,8 @@ src_libsaker_a_SOURCES += src/container_cri.c src/container_cri.h src/container_
 cri_pb = proto/cri.pb-c.c proto/cri.pb-c.h proto/containerd.pb-c.c proto/containerd.pb-c.h
 cri_admin_pb = proto/cri_admin.pb-c.c proto/cri_admin.pb-c.h
 EXTRA_DIST += proto/cri.proto proto/containerd.proto proto/cri_admin.proto
-EXTRA_DIST += tests/integration/containers_cri.sh tests/data/cri tests/helpers/grpc_replay.py
+EXTRA_DIST += tests/integration/containers_cri.sh tests/data/cri tests/helpers/grpc_replay.py \
+	tests/integration/containers_errors.sh
 CLEANFILES += $(cri_pb) $(cri_admin_pb)
 cri_unit_tests = tests/unit/test_container_cri tests/unit/test_container_grpc \
 	tests/unit/test_container_cri_lookup
@@ -82,7 +83,8 @@ proto/%.pb-c.c proto/%.pb-c.h: $(top_srcdir)/proto/%.proto
 proto/cri_admin.pb-c.c: proto/cri.pb-c.h
 
 check_PROGRAMS += $(cri_unit_tests) tests/helpers/cri_client
-TESTS += $(cri_unit_tests) tests/integration/containers_cri.sh
+TESTS += $(cri_unit_tests) tests/integration/containers_cri.sh \
+	tests/integration/containers_errors.sh
 cri_test_cppflags = $(TEST_CPPFLAGS) $(PROTOBUFC_CFLAGS) -I$(top_builddir)/proto
 tests_unit_test_container_cri_SOURCES = tests/unit/test_container_cri.c
 tests_unit_test_container_cri_CPPFLAGS = $(cri_test_cppflags)

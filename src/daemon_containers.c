@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The daemon's container metadata: configuration, the state hook, statistics. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -7,6 +8,53 @@
 
 #include "container.h"
 #include "daemon_int.h"
+#include "util.h"
+
+/* Lookup errors logged: a burst of 5, then one a minute. */
+#define CTR_ERR_BURST 5
+#define CTR_ERR_RATE (1.0 / 60)
+
+/* s for a log line: quotes, backslashes and what is not printable as \xHH. */
+static const char *escaped(const char *s, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; *s && o + 5 < len; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isprint(c) && c != '"' && c != '\\')
+			out[o++] = (char)c;
+		else
+			o += (size_t)snprintf(out + o, len - o, "\\x%02x", c);
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/*
+ * The worker's failures, one line each with what an operator needs (the
+ * runtime, its socket, why), rate-limited: a runtime that is down fails
+ * every new container. What is held back is counted in the next line.
+ */
+static void log_lookup_error(void *arg, const struct container_lookup_error *e)
+{
+	struct daemon *d = arg;
+	char sock[512], why[1024], held[64] = "";
+
+	if (!out_bucket_claim(&d->ctr_err_bucket, clock_ns(CLOCK_MONOTONIC))) {
+		d->ctr_err_held++;
+		return;
+	}
+	if (d->ctr_err_held)
+		snprintf(held, sizeof(held), " (%" PRIu64 " more not logged)", d->ctr_err_held);
+	d->ctr_err_held = 0;
+	fprintf(stderr,
+		"sakerd: container metadata: lookup of %s failed: runtime %s, socket \"%s\": "
+		"\"%s\" (%s); %s%s\n",
+		e->id, e->engine, escaped(e->socket, sock, sizeof(sock)),
+		escaped(e->reason, why, sizeof(why)), strerror(-e->error),
+		e->retry ? "will retry" : "giving up", held);
+}
 
 int daemon_containers_open(struct daemon *d)
 {
@@ -23,9 +71,12 @@ int daemon_containers_open(struct daemon *d)
 		.label_max_len = c->containers.label_max_len,
 		.containerd_namespaces = c->containers.containerd_namespaces,
 		.n_containerd_namespaces = c->containers.n_containerd_namespaces,
+		.on_error = log_lookup_error,
+		.on_error_arg = d,
 	};
 	int k;
 
+	out_bucket_init(&d->ctr_err_bucket, CTR_ERR_RATE, CTR_ERR_BURST, clock_ns(CLOCK_MONOTONIC));
 	d->containers = container_meta_new(&cc);
 	if (!d->containers)
 		return -errno;

@@ -42,6 +42,8 @@ struct daemon {
 	uint64_t last_events;
 	struct out_bucket drop_bucket;
 	uint64_t drop_alerts;
+	struct out_bucket ctr_err_bucket; /* container lookup errors logged */
+	uint64_t ctr_err_held; /* not logged since the last line that was */
 
 	struct daemon_k8s *k8s; /* the Kubernetes audit source; NULL when off */
 };

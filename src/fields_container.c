@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * container.* and k8s.* fields from the runtime metadata cache, with
- * Falco's meanings. container.id stays with the state (it is always known);
+ * Falco's meanings. container.id and container.full_id stay with the state
+ * (fields_state.c: the cgroup path gives them, always known);
  * everything else is "not available" until the container's lookup has
  * completed, and never guessed.
  */
@@ -13,14 +14,12 @@
 #include <string.h>
 
 #include "container.h"
-#include "containerid.h"
 #include "fields.h"
 #include "fields_container.h"
 #include "fields_state_int.h"
 #include "util.h"
 
 enum cf {
-	CF_FULL_ID,
 	CF_NAME,
 	CF_IMAGE,
 	CF_IMAGE_ID,
@@ -59,7 +58,6 @@ static const struct {
 	const char *name;
 	enum cf f;
 } cf_fields[] = {
-	{ "container.full_id", CF_FULL_ID },
 	{ "container.name", CF_NAME },
 	{ "container.image", CF_IMAGE },
 	{ "container.image.id", CF_IMAGE_ID },
@@ -234,24 +232,11 @@ static int extract(const struct field_req *req, const struct field_ctx *c, struc
 		return 0;
 	f = (enum cf)(cf_by_id[req->id] - 1);
 	if (p->container_id->len == 4 && !memcmp(p->container_id->s, "host", 4))
-		return f == CF_FULL_ID || f == CF_NAME ? fs_out_cstr(out, "host") : 0;
+		return f == CF_NAME ? fs_out_cstr(out, "host") : 0;
 	ce = d->containers ?
 		     container_meta_get(d->containers, p->container_id->s, p->container_id->len) :
 		     NULL;
-	if (!ce && f == CF_FULL_ID && p->cgroups) {
-		/* No runtime cache (replay, or not looked up yet): the cgroup path says it. */
-		struct containerid cid = { 0 };
-
-		containerid_from_cgroups(p->cgroups->s, p->cgroups->len, &cid);
-		/* cid is on this stack: the value is copied into the output buffer. */
-		return cid.full[0] && field_out_printf(out, "%s", cid.full) ? 1 : 0;
-	}
-	if (!ce)
-		return 0;
-	/* The full id is the cgroup path's: known before any lookup. */
-	if (f == CF_FULL_ID)
-		return fs_out_cstr(out, ce->full);
-	if (ce->status != CONTAINER_READY || !ce->info)
+	if (!ce || ce->status != CONTAINER_READY || !ce->info)
 		return 0;
 	return info_field(req, c, ce, out, f);
 }

@@ -197,13 +197,11 @@ int fs_fd_extract(const struct field_req *req, const struct field_ctx *c, struct
 
 			if (!dir)
 				return 0;
-			n = snprintf(buf, room, "%.*s:%s",
-				     (int)fs_container_id_len(p->container_id), p->container_id->s,
-				     dir);
+			n = snprintf(buf, room, "%.*s:%s", (int)p->container_id->len,
+				     p->container_id->s, dir);
 		} else {
-			n = snprintf(buf, room, "%.*s:%.*s",
-				     (int)fs_container_id_len(p->container_id), p->container_id->s,
-				     (int)fd->name->len, fd->name->s);
+			n = snprintf(buf, room, "%.*s:%.*s", (int)p->container_id->len,
+				     p->container_id->s, (int)fd->name->len, fd->name->s);
 		}
 		if (n < 0 || (size_t)n >= room)
 			return -ENOSPC;

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include "containerid.h"
 #include "fields.h"
 #include "fields_state.h"
 #include "fields_state_int.h"
@@ -201,16 +202,27 @@ int fs_out_buf(struct field_out *out, const char *(*fn)(const struct state_proc 
 	return field_out_cstr(out, s) ? 1 : -ENOSPC;
 }
 
-size_t fs_container_id_len(const struct state_str *full)
+/*
+ * container.full_id: the full id from the same cgroup path, by the same
+ * parser, that gave the state its container.id (known before any runtime
+ * lookup, and in replay). Not available if the paths no longer agree.
+ */
+static int full_id(const struct state_proc *p, struct field_out *out)
 {
-	/* Falco's container.id of hash-named containers is the short (12 digit) id. */
-	if (full->len != 64)
-		return full->len;
-	for (uint32_t i = 0; i < 64; i++)
-		if (!((full->s[i] >= '0' && full->s[i] <= '9') ||
-		      (full->s[i] >= 'a' && full->s[i] <= 'f')))
-			return full->len;
-	return 12;
+	struct containerid cid;
+
+	if (!p->container_id || !p->container_id->len)
+		return 0;
+	if (!p->cgroups) /* the state's "host" until cgroups say otherwise */
+		return p->container_id->len == 4 && !memcmp(p->container_id->s, "host", 4) ?
+			       fs_out_cstr(out, "host") :
+			       0;
+	containerid_from_cgroups(p->cgroups->s, p->cgroups->len, &cid);
+	if (strlen(cid.id) != p->container_id->len ||
+	    memcmp(cid.id, p->container_id->s, p->container_id->len))
+		return 0;
+	/* cid is on this stack: the value is copied into the output buffer. */
+	return field_out_printf(out, "%s", cid.full) ? 1 : -ENOSPC;
 }
 
 /* One per-process text fact; used for self, parent and ancestors. */
@@ -238,14 +250,10 @@ static int user_extract(const struct field_req *req, const struct field_ctx *c,
 	case SF_GROUP_NAME:
 		return fs_out_cstr(out, state_group_name(st, p, p->egid));
 	case SF_CONTAINER_ID:
-		if (!p->container_id || !p->container_id->len)
-			return 0;
-		return field_out_str(out, p->container_id->s,
-				     fs_container_id_len(p->container_id)) ?
-			       1 :
-			       -ENOSPC;
-	case SF_CONTAINER_FULL_ID:
+		/* The state keeps containerid's container.id (short for hash-named runtimes). */
 		return fs_out_sstr(out, p->container_id);
+	case SF_CONTAINER_FULL_ID:
+		return full_id(p, out);
 	default:
 		return 0;
 	}

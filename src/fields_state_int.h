@@ -127,8 +127,6 @@ struct state_proc *fs_ancestor(const struct field_ctx *c, struct state_proc *p, 
 
 /* Value writers: 1 written, 0 not available, -ENOSPC when out is full. */
 int fs_out_sstr(struct field_out *out, const struct state_str *s);
-/* Length of container.id within the full id state keeps. */
-size_t fs_container_id_len(const struct state_str *full);
 int fs_out_cstr(struct field_out *out, const char *s);
 int fs_out_u64(struct field_out *out, uint64_t v);
 int fs_out_s64(struct field_out *out, int64_t v);

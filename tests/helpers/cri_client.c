@@ -5,7 +5,7 @@
  * gRPC transport, and looks a container up as sakerd would.
  *
  *   cri_client SOCK runp   [pod options]            -> prints the sandbox id
- *   cri_client SOCK create SANDBOX NAME IMAGE [pod options] [-L k=v] [-m src:dst[:ro]] -- CMD...
+ *   cri_client SOCK create SANDBOX NAME IMAGE [pod options] [-L k=v] [-m src:dst[:ro]] [-P] -- CMD...
  *                                                    -> prints the container id
  *   cri_client SOCK start|stop|rm CONTAINER
  *   cri_client SOCK stopp|rmp SANDBOX
@@ -14,7 +14,8 @@
  *       with a NAMESPACE containerd's Containers/Get and Images/Get, else the CRI's
  *       ListContainers, ContainerStatus, PodSandboxStatus and Version
  *
- * Pod options: -n NAME -N NAMESPACE -u UID -c CGROUP_PARENT -l KEY=VALUE.
+ * Pod options: -n NAME -N NAMESPACE -u UID -c CGROUP_PARENT -l KEY=VALUE, and
+ * -P privileged (a privileged container needs a privileged pod).
  * Pods use the host's network namespace, so no CNI plugin is needed.
  */
 #include <errno.h>
@@ -90,8 +91,12 @@ static bool pod_opt(struct pod *p, int argc, char **argv, int *i)
 {
 	const char *o = argv[*i];
 
-	if (o[0] != '-' || !o[1] || o[2] || !strchr("nNucl", o[1]))
+	if (o[0] != '-' || !o[1] || o[2] || !strchr("nNuclP", o[1]))
 		return false;
+	if (o[1] == 'P') {
+		p->sc.privileged = true;
+		return true;
+	}
 	if (++*i >= argc)
 		die(o, "needs a value");
 	switch (o[1]) {
@@ -183,6 +188,10 @@ static int create(int argc, char **argv)
 	Runtime__V1__ContainerConfig cc = RUNTIME__V1__CONTAINER_CONFIG__INIT;
 	Runtime__V1__ContainerMetadata md = RUNTIME__V1__CONTAINER_METADATA__INIT;
 	Runtime__V1__ImageSpec img = RUNTIME__V1__IMAGE_SPEC__INIT;
+	Runtime__V1__LinuxContainerConfig lcc = RUNTIME__V1__LINUX_CONTAINER_CONFIG__INIT;
+	Runtime__V1__LinuxContainerSecurityContext csc =
+		RUNTIME__V1__LINUX_CONTAINER_SECURITY_CONTEXT__INIT;
+	Runtime__V1__NamespaceOption cns = RUNTIME__V1__NAMESPACE_OPTION__INIT;
 	Runtime__V1__CreateContainerResponse *res;
 	Runtime__V1__Mount *mounts[8];
 	struct kvs labels = { 0 };
@@ -215,6 +224,19 @@ static int create(int argc, char **argv)
 	cc.labels = (Runtime__V1__ContainerConfig__LabelsEntry **)labels.p;
 	cc.mounts = mounts;
 	cc.log_path = "container.log";
+	/*
+	 * -P (a pod option) makes the container privileged as well as its pod,
+	 * in a pid namespace of its own (as kubelet's default), so its first
+	 * process is its pid 1.
+	 */
+	if (p.sc.privileged) {
+		cns.network = p.ns.network;
+		cns.pid = RUNTIME__V1__NAMESPACE_MODE__CONTAINER;
+		csc.privileged = true;
+		csc.namespace_options = &cns;
+		lcc.security_context = &csc;
+		cc.linux_config = &lcc;
+	}
 	req.config = &cc;
 	req.sandbox_config = &p.cfg;
 	res = (Runtime__V1__CreateContainerResponse *)rpc(
@@ -265,9 +287,10 @@ static int lookup(const char *socket, const char *id)
 	       ci->type ? ci->type : "", ci->name ? ci->name : "", ci->image ? ci->image : "",
 	       ci->image_repo ? ci->image_repo : "", ci->image_tag ? ci->image_tag : "",
 	       ci->image_digest ? ci->image_digest : "", ci->image_id ? ci->image_id : "");
-	printf("start_ts=%llu\nhost_network=%d\nip=%s\nmounts=%s\npod_labels=%s\n",
-	       (unsigned long long)ci->start_ts, ci->host_network, ci->ip ? ci->ip : "",
-	       ci->mounts_str ? ci->mounts_str : "", ci->pod_labels_str ? ci->pod_labels_str : "");
+	printf("start_ts=%llu\nprivileged=%d\nhost_network=%d\nip=%s\nmounts=%s\npod_labels=%s\n",
+	       (unsigned long long)ci->start_ts, ci->privileged, ci->host_network,
+	       ci->ip ? ci->ip : "", ci->mounts_str ? ci->mounts_str : "",
+	       ci->pod_labels_str ? ci->pod_labels_str : "");
 	for (unsigned i = 0; i < ci->nlabels; i++)
 		printf("label.%s=%s\n", ci->labels[i].key, ci->labels[i].value);
 	container_info_free(ci);
@@ -312,6 +335,7 @@ static int record_cri(const char *dir, char *id)
 	if (lr->n_containers != 1)
 		die(id, "not listed");
 	creq.container_id = id;
+	creq.verbose = true; /* as sakerd asks: with the runtime's info */
 	save(dir, "status.bin", "/runtime.v1.RuntimeService/ContainerStatus", NULL, &creq.base);
 	preq.pod_sandbox_id = lr->containers[0]->pod_sandbox_id;
 	save(dir, "sandbox.bin", "/runtime.v1.RuntimeService/PodSandboxStatus", NULL, &preq.base);

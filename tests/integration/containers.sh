@@ -107,17 +107,7 @@ EOF
 daemon=$!
 ok "sakerd starts with the podman socket configured" wait_ready "$TMP/ready" "$daemon"
 # How many containers the daemon caches before ours (others may run here).
-stats_line() { # a fresh containers statistics line, after SIGUSR2
-	_n=$(grep -c 'stats (requested): containers' "$TMP/sakerd.err")
-	kill -USR2 "$daemon"
-	_i=0
-	while [ "$(grep -c 'stats (requested): containers' "$TMP/sakerd.err")" -le "$_n" ] && [ $_i -lt 50 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	grep 'stats (requested): containers' "$TMP/sakerd.err" | tail -1
-}
-num() { echo "$2" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
+stats_line() { sakerd_stats "$daemon" "$TMP/sakerd.err"; }
 before=$(stats_line)
 
 name=saker-it-$$
@@ -139,9 +129,9 @@ is "the container started" "$?" 0
 ready() {
 	[ -s "$TMP/gate/reads" ] || return 1
 	_s=$(stats_line)
-	[ "$(num cached "$_s")" -ge 1 ] && [ "$(num found "$_s")" -ge 1 ] &&
-		[ "$(num lookups "$_s")" -eq $(($(num found "$_s") + $(num not_found "$_s") + \
-			$(num failed "$_s") + $(num no_runtime "$_s"))) ]
+	[ "$(stat_num cached "$_s")" -ge 1 ] && [ "$(stat_num found "$_s")" -ge 1 ] &&
+		[ "$(stat_num lookups "$_s")" -eq $(($(stat_num found "$_s") + $(stat_num not_found "$_s") + \
+			$(stat_num failed "$_s") + $(stat_num no_runtime "$_s"))) ]
 }
 i=0
 while ! ready && [ $i -lt 120 ]; do
@@ -164,7 +154,7 @@ done
 # cache's grace period (5 s).
 i=0
 stats=$(stats_line)
-while [ "$(num cached "$stats")" -gt "$(num cached "$before")" ] && [ $i -lt 40 ]; do
+while [ "$(stat_num cached "$stats")" -gt "$(stat_num cached "$before")" ] && [ $i -lt 40 ]; do
 	sleep 0.5
 	stats=$(stats_line)
 	i=$((i + 1))
@@ -214,10 +204,10 @@ verdicts "$TMP/verdicts"
 
 echo "# before: $before"
 echo "# after:  $stats"
-ok "the container was looked up and found" test "$(num found "$stats")" -ge 1
+ok "the container was looked up and found" test "$(stat_num found "$stats")" -ge 1
 # Generous timeout: on a loaded machine podman's service can take seconds.
-ok "no lookup failed" test "$(num failed "$stats")" -eq 0
+ok "no lookup failed" test "$(stat_num failed "$stats")" -eq 0
 ok "its entry was evicted when its last process exited" \
-	test "$(num evicted "$stats")" -ge 1 -a "$(num cached "$stats")" -le "$(num cached "$before")"
+	test "$(stat_num evicted "$stats")" -ge 1 -a "$(stat_num cached "$stats")" -le "$(stat_num cached "$before")"
 ok "the daemon logged no container errors" sh -c "! grep -i 'container.*error' '$TMP/sakerd.err'"
 done_testing

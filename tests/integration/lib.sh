@@ -48,12 +48,31 @@ wait_ready() {
 	[ -e "$1" ]
 }
 
-# verdicts FILE: one check per line "PASS|FAIL<TAB>description[<TAB>why]",
+# sakerd_stats PID ERRFILE: a fresh containers statistics line from sakerd
+# PID (SIGUSR2), as it writes it to ERRFILE (its stderr); waits up to 5 s.
+sakerd_stats() {
+	_n=$(grep -c 'stats (requested): containers' "$2")
+	kill -USR2 "$1"
+	_i=0
+	while [ "$(grep -c 'stats (requested): containers' "$2")" -le "$_n" ] && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	grep 'stats (requested): containers' "$2" | tail -1
+}
+
+# stat_num NAME LINE: the number NAME=N of a statistics line.
+stat_num() { echo "$2" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
+
+# verdicts FILE: one check per line "PASS|FAIL|SKIP<TAB>description[<TAB>why]",
 # as the Python checkers of the live suites print them.
 verdicts() {
 	while IFS="$(printf '\t')" read -r _v _what _why; do
 		if [ "$_v" = PASS ]; then
 			ok "$_what" true
+		elif [ "$_v" = SKIP ]; then
+			tap_n=$((tap_n + 1))
+			echo "ok $tap_n # SKIP $_what"
 		else
 			[ -n "$_why" ] && echo "# $_why"
 			ok "$_what" false

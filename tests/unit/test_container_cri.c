@@ -5,7 +5,8 @@
  * through the CRI with host networking and a container made by `ctr run`),
  * then hand-built messages for what the recording does not cover (image
  * ids, digests, bounds, label precedence, the OCI spec's mounts and
- * namespaces) and malformed ones.
+ * namespaces, privileged containers as containerd's and CRI-O's verbose
+ * info and containerd's spec say it) and malformed ones.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -356,6 +357,143 @@ static void test_spec(void)
 	container_info_free(ci);
 }
 
+/* container.privileged of a status whose info["info"] is json (NULL: no info). */
+static int privileged_of(const char *json, const char **ret_name)
+{
+	Runtime__V1__ContainerStatusResponse r = RUNTIME__V1__CONTAINER_STATUS_RESPONSE__INIT;
+	Runtime__V1__ContainerStatusResponse__InfoEntry e =
+		RUNTIME__V1__CONTAINER_STATUS_RESPONSE__INFO_ENTRY__INIT;
+	Runtime__V1__ContainerStatusResponse__InfoEntry *ep = &e;
+	Runtime__V1__ContainerStatus st = RUNTIME__V1__CONTAINER_STATUS__INIT;
+	Runtime__V1__ContainerMetadata md = RUNTIME__V1__CONTAINER_METADATA__INIT;
+	struct container_info *ci = NULL;
+	static char name[64];
+	uint8_t *buf;
+	size_t len;
+	int priv;
+
+	st.id = "c1";
+	md.name = "app";
+	st.metadata = &md;
+	r.status = &st;
+	e.key = "info";
+	e.value = (char *)json;
+	r.n_info = json ? 1 : 0;
+	r.info = &ep;
+	len = runtime__v1__container_status_response__get_packed_size(&r);
+	buf = malloc(len);
+	runtime__v1__container_status_response__pack(&r, buf);
+	priv = container_cri_decode(buf, len, NULL, NULL, 0, NULL, &ci) < 0 ? -1 : ci->privileged;
+	snprintf(name, sizeof(name), "%s", ci && ci->name ? ci->name : "");
+	*ret_name = name;
+	container_info_free(ci);
+	free(buf);
+	return priv;
+}
+
+static void test_cri_privileged(void)
+{
+	static const struct {
+		const char *json, *what;
+		int priv;
+	} cases[] = {
+		{ "{\"sandboxID\":\"sb\",\"config\":{\"metadata\":{\"name\":\"app\"},"
+		  "\"linux\":{\"security_context\":{\"privileged\":true,"
+		  "\"namespace_options\":{\"network\":2}}}},"
+		  "\"runtimeSpec\":{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}}",
+		  "containerd: config.linux.security_context.privileged true", 1 },
+		{ "{\"sandboxID\":\"sb\",\"config\":{\"linux\":{\"security_context\":"
+		  "{\"namespace_options\":{\"network\":2}}}}}",
+		  "containerd: privileged left out (Go's omitempty) is false", 0 },
+		{ "{\"sandboxID\":\"sb\",\"pid\":42,\"privileged\":true,\"runtimeSpec\":{}}",
+		  "CRI-O: top-level privileged true", 1 },
+		{ "{\"privileged\":false}", "CRI-O: top-level privileged false", 0 },
+		{ "{\"runtimeSpec\":{\"linux\":{\"security_context\":{\"privileged\":false}}},"
+		  "\"config\":{\"linux\":{\"security_context\":{\"privileged\":true}}}}",
+		  "runtimeSpec.linux.security_context comes first (Falco's order)", 0 },
+		{ "{\"config\":{\"linux\":{\"security_context\":{\"privileged\":\"true\"}}},"
+		  "\"privileged\":true}",
+		  "a place holding no boolean is passed over", 1 },
+		{ "{\"privileged\":1}", "a number is no boolean", 0 },
+		{ "{\"config\":{\"linux\":", "malformed JSON: false", 0 },
+		{ "{\"privileged\":true} trailing", "bytes after the object: false", 0 },
+		{ "[{\"privileged\":true}]", "an array is no info object: false", 0 },
+		{ "", "an empty info: false", 0 },
+		{ NULL, "no info at all (not verbose): false", 0 },
+	};
+	char deep[8192];
+	const char *name;
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int got = privileged_of(cases[i].json, &name);
+
+		tap_ok(got == cases[i].priv, "privileged: %s (got %d)", cases[i].what, got);
+		tap_is_str(name, "app", "... the status's other facts stand");
+	}
+	/* Nested past the bound, privileged:true at the innermost level. */
+	n += (size_t)snprintf(deep, sizeof(deep), "{\"privileged\":true,\"x\":");
+	for (int i = 0; i < 100; i++)
+		n += (size_t)snprintf(deep + n, sizeof(deep) - n, "{\"a\":");
+	n += (size_t)snprintf(deep + n, sizeof(deep) - n, "1");
+	for (int i = 0; i < 101; i++)
+		deep[n++] = '}';
+	deep[n] = '\0';
+	tap_is_int(privileged_of(deep, &name), 0, "an info nested 100 deep is not followed: false");
+	tap_is_str(name, "app", "... and the status stands");
+}
+
+/* containerd's spec as oci.WithPrivileged leaves it, with one change. */
+static int spec_privileged(const char *linux_extra, const char *process_extra,
+			   const char *sysfs_opts)
+{
+	struct container_info *ci = NULL;
+	char json[2048];
+	int priv;
+
+	snprintf(json, sizeof(json),
+		 "{\"process\":{\"args\":[\"sh\"],\"apparmorProfile\":\"unconfined\"%s},"
+		 "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\"},"
+		 "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"options\":[%s]},"
+		 "{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\","
+		 "\"options\":[\"nosuid\",\"rw\"]}],"
+		 "\"linux\":{\"maskedPaths\":null,\"namespaces\":[{\"type\":\"pid\"}]%s}}",
+		 process_extra, sysfs_opts, linux_extra);
+	if (containerd_with_spec(json, &ci) < 0)
+		return -1;
+	priv = ci->privileged;
+	container_info_free(ci);
+	return priv;
+}
+
+static void test_spec_privileged(void)
+{
+	struct container_info *ci = NULL;
+
+	tap_is_int(spec_privileged("", "", "\"nosuid\",\"rw\""), 1,
+		   "containerd spec: as WithPrivileged makes it, privileged");
+	tap_is_int(spec_privileged(",\"readonlyPaths\":[]", "", "\"rw\""), 1,
+		   "... an empty readonlyPaths masks nothing");
+	tap_is_int(spec_privileged(",\"maskedPaths\":[\"/proc/kcore\"]", "", "\"rw\""), 0,
+		   "masked paths: not privileged");
+	tap_is_int(spec_privileged(",\"readonlyPaths\":[\"/proc/sys\"]", "", "\"rw\""), 0,
+		   "read-only paths: not privileged");
+	tap_is_int(spec_privileged(",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\"}", "",
+				   "\"rw\""),
+		   0, "a seccomp filter: not privileged");
+	tap_is_int(spec_privileged("", ",\"selinuxLabel\":\"system_u:system_r:container_t:s0\"",
+				   "\"rw\""),
+		   0, "an SELinux label: not privileged");
+	tap_is_int(
+		spec_privileged("", ",\"apparmorProfile\":\"cri-containerd.apparmor.d\"", "\"rw\""),
+		0, "an AppArmor profile: not privileged");
+	tap_is_int(spec_privileged("", "", "\"nosuid\",\"ro\""), 0,
+		   "a read-only sysfs: not privileged");
+	tap_is_int(containerd_with_spec("{\"mounts\":[]}", &ci), 0, "a spec without linux/process");
+	tap_ok(ci && !ci->privileged, "... is not privileged");
+	container_info_free(ci);
+}
+
 static void test_types(void)
 {
 	Runtime__V1__VersionResponse v = RUNTIME__V1__VERSION_RESPONSE__INIT;
@@ -380,6 +518,8 @@ int main(void)
 	test_images();
 	test_bounds();
 	test_spec();
+	test_cri_privileged();
+	test_spec_privileged();
 	test_types();
 	return tap_done();
 }

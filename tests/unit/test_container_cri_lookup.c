@@ -4,12 +4,14 @@
  * socket (tests/helpers/grpc_replay.py, python3-h2) answering with the
  * messages recorded from containerd (tests/data/cri): a CRI-O-like runtime
  * (the CRI only), a containerd without the CRI plugin (namespaces in
- * order), and every way an answer can fail on the wire: NOT_FOUND in
+ * order), the recorded status with a verbose info saying privileged or not
+ * in containerd's and CRI-O's shapes, or holding malformed JSON, and every way an answer can fail on the wire: NOT_FOUND in
  * trailers and trailers-only, UNIMPLEMENTED everywhere, a message over the
  * bound, truncated and compressed frames, a bad grpc-status, another
  * content-type, a server that never answers. Then through the lookup
  * worker with two sockets (containerd.sock, crio.sock): the runtime the
- * cgroup path names is asked first.
+ * cgroup path names is asked first; a runtime that is down is reported
+ * to the error callback with the engine, the socket and the reason.
  */
 #include <errno.h>
 #include <signal.h>
@@ -48,6 +50,8 @@ static void stop_server(void)
 	unlink(script);
 	unlink(reqlog);
 	snprintf(data, sizeof(data), "%s/version_crio.bin", dir);
+	unlink(data);
+	snprintf(data, sizeof(data), "%s/status_info.bin", dir);
 	unlink(data);
 	rmdir(dir);
 }
@@ -117,6 +121,20 @@ static void set_script(const char *json)
 	unlink(reqlog);
 }
 
+/* A CRI runtime answering with the recorded list and sandbox, this status and version. */
+static void set_cri_script(const char *status_path, const char *version_path)
+{
+	char json[8192];
+
+	snprintf(json, sizeof(json),
+		 "{\"" CRI_LIST_CONTAINERS "\": {\"file\": \"%s/list.bin\"},"
+		 "\"" CRI_CONTAINER_STATUS "\": {\"file\": \"%s\"},"
+		 "\"" CRI_SANDBOX_STATUS "\": {\"file\": \"%s/sandbox.bin\"},"
+		 "\"" CRI_VERSION "\": {\"file\": \"%s\"}}",
+		 data, status_path, data, version_path);
+	set_script(json);
+}
+
 /* The requests the server saw, one "PATH NAMESPACE" a line, joined by '|'. */
 static const char *requests(void)
 {
@@ -148,7 +166,7 @@ static void test_crio_like(void)
 	Runtime__V1__VersionResponse v = RUNTIME__V1__VERSION_RESPONSE__INIT;
 	struct container_info *ci;
 	uint8_t buf[64];
-	char json[8192], err[512], vpath[128];
+	char json[8192], err[512], vpath[128], spath[1100];
 	size_t len;
 	FILE *f;
 	int r;
@@ -159,13 +177,8 @@ static void test_crio_like(void)
 	f = fopen(vpath, "we");
 	fwrite(buf, 1, len, f);
 	fclose(f);
-	snprintf(json, sizeof(json),
-		 "{\"" CRI_LIST_CONTAINERS "\": {\"file\": \"%s/list.bin\"},"
-		 "\"" CRI_CONTAINER_STATUS "\": {\"file\": \"%s/status.bin\"},"
-		 "\"" CRI_SANDBOX_STATUS "\": {\"file\": \"%s/sandbox.bin\"},"
-		 "\"" CRI_VERSION "\": {\"file\": \"%s\"}}",
-		 data, data, data, vpath);
-	set_script(json);
+	snprintf(spath, sizeof(spath), "%s/status.bin", data);
+	set_cri_script(spath, vpath);
 	r = lookup(cri_id, NULL, 5000, &ci, err);
 	tap_ok(r == 0, "a CRI runtime answers (%d %s)", r, err);
 	tap_is_str(ci ? ci->type : NULL, "cri-o", "container.type is the runtime's name");
@@ -241,6 +254,83 @@ static void test_containerd_only(void)
 	tap_is_str(requests(), CRI_LIST_CONTAINERS " -", "and never sent");
 }
 
+/* The recorded ContainerStatus with info["info"] = json, as DIR/status_info.bin. */
+static bool status_with_info(const char *json)
+{
+	Runtime__V1__ContainerStatusResponse__InfoEntry e =
+		RUNTIME__V1__CONTAINER_STATUS_RESPONSE__INFO_ENTRY__INIT;
+	Runtime__V1__ContainerStatusResponse__InfoEntry *ep = &e;
+	Runtime__V1__ContainerStatusResponse *cs;
+	char path[4096];
+	uint8_t in[4096], *out;
+	size_t n, len;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/status.bin", data);
+	f = fopen(path, "re");
+	n = f ? fread(in, 1, sizeof(in), f) : 0;
+	if (f)
+		fclose(f);
+	cs = runtime__v1__container_status_response__unpack(NULL, n, in);
+	if (!cs)
+		return tap_ok(false, "%s: a ContainerStatusResponse", path);
+	e.key = "info";
+	e.value = (char *)json;
+	cs->n_info = 1;
+	cs->info = &ep;
+	len = runtime__v1__container_status_response__get_packed_size(cs);
+	out = malloc(len);
+	runtime__v1__container_status_response__pack(cs, out);
+	cs->n_info = 0;
+	cs->info = NULL;
+	runtime__v1__container_status_response__free_unpacked(cs, NULL);
+	snprintf(path, sizeof(path), "%s/status_info.bin", dir);
+	f = fopen(path, "we");
+	fwrite(out, 1, len, f);
+	fclose(f);
+	free(out);
+	return true;
+}
+
+static void test_privileged(void)
+{
+	static const struct {
+		const char *info, *what;
+		bool priv;
+	} cases[] = {
+		{ "{\"sandboxID\":\"s\",\"config\":{\"linux\":{\"security_context\":"
+		  "{\"privileged\":true}}},\"runtimeSpec\":{\"linux\":{}}}",
+		  "containerd's info, privileged", true },
+		{ "{\"sandboxID\":\"s\",\"config\":{\"linux\":{\"security_context\":"
+		  "{\"namespace_options\":{\"network\":2}}}},\"runtimeSpec\":{\"linux\":{}}}",
+		  "containerd's info, not privileged", false },
+		{ "{\"sandboxID\":\"s\",\"pid\":7,\"privileged\":true}", "CRI-O's info, privileged",
+		  true },
+		{ "{\"sandboxID\":\"s\",\"pid\":7,\"privileged\":false}",
+		  "CRI-O's info, not privileged", false },
+		{ "{\"privileged\": tru", "malformed info JSON", false },
+	};
+	struct container_info *ci;
+	char spath[1100], vpath[1100], err[512];
+
+	snprintf(spath, sizeof(spath), "%s/status_info.bin", dir);
+	snprintf(vpath, sizeof(vpath), "%s/version.bin", data);
+	set_cri_script(spath, vpath);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (!status_with_info(cases[i].info))
+			return;
+		int r = lookup(cri_id, NULL, 5000, &ci, err);
+
+		tap_ok(r == 0 && ci, "%s: found (%d %s)", cases[i].what, r, err);
+		tap_ok(ci && ci->privileged == cases[i].priv, "%s: container.privileged is %s",
+		       cases[i].what, cases[i].priv ? "true" : "false");
+		tap_ok(ci && ci->name && !strcmp(ci->name, "app") && ci->type &&
+			       !strcmp(ci->type, "containerd"),
+		       "%s: the other facts stand", cases[i].what);
+		container_info_free(ci);
+	}
+}
+
 /* Each case: a script, what lookup returns, what err says. */
 static void test_failures(void)
 {
@@ -306,30 +396,45 @@ static void test_timeout(void)
 	tap_ok(strstr(err, "timed out") != NULL, "and says so (%s)", err);
 }
 
-/* Which of the two servers the worker asked for a container in cgroup path. */
-static void ask_worker(const char *path, const char *expect_type, bool crio_first, const char *what)
+/*
+ * A cache on cc, started, told of one process of the recorded CRI container
+ * in cgroup path; returns once the worker has answered (not yet polled).
+ */
+static struct container_meta *meta_asked(const struct container_config *cc, const char *path)
 {
-	char *socks[] = { sock, crio_sock }, cg[512], short_id[13];
-	struct container_config cc = { .enabled = { false, false, true },
-				       .sockets = { NULL, NULL, socks },
-				       .nsockets = { 0, 0, 2 },
-				       .timeout_ms = 5000 };
-	struct container_meta *cm = container_meta_new(&cc);
-	const struct container_entry *e;
-	struct stat stc, sto;
+	struct container_meta *cm = container_meta_new(cc);
+	char cg[512], short_id[13];
 	int n;
 
-	unlink(reqlog);
-	unlink(crio_log);
 	if (!cm || container_meta_start(cm) < 0) {
-		tap_ok(false, "%s: container_meta starts", what);
+		tap_ok(false, "container_meta starts");
 		container_meta_free(cm);
-		return;
+		return NULL;
 	}
 	n = snprintf(cg, sizeof(cg), "cpu=%s", path);
 	snprintf(short_id, sizeof(short_id), "%.12s", cri_id);
 	container_meta_proc(cm, short_id, 12, cg, (size_t)n + 1, 1);
 	container_meta_wait(cm, 10000);
+	return cm;
+}
+
+/* Which of the two servers the worker asked for a container in cgroup path. */
+static void ask_worker(const char *path, const char *expect_type, bool crio_first, const char *what)
+{
+	char *socks[] = { sock, crio_sock }, short_id[13];
+	struct container_config cc = { .enabled = { false, false, true },
+				       .sockets = { NULL, NULL, socks },
+				       .nsockets = { 0, 0, 2 },
+				       .timeout_ms = 5000 };
+	struct container_meta *cm;
+	const struct container_entry *e;
+	struct stat stc, sto;
+
+	unlink(reqlog);
+	unlink(crio_log);
+	if (!(cm = meta_asked(&cc, path)))
+		return;
+	snprintf(short_id, sizeof(short_id), "%.12s", cri_id);
 	container_meta_poll(cm, 0);
 	e = container_meta_get(cm, short_id, 12);
 	tap_ok(e && e->status == CONTAINER_READY, "%s: found through the worker", what);
@@ -344,15 +449,11 @@ static void ask_worker(const char *path, const char *expect_type, bool crio_firs
 
 static void test_worker_order(void)
 {
-	char json[8192], path[256];
+	char spath[1100], vpath[1100], path[256];
 
-	snprintf(json, sizeof(json),
-		 "{\"" CRI_LIST_CONTAINERS "\": {\"file\": \"%s/list.bin\"},"
-		 "\"" CRI_CONTAINER_STATUS "\": {\"file\": \"%s/status.bin\"},"
-		 "\"" CRI_SANDBOX_STATUS "\": {\"file\": \"%s/sandbox.bin\"},"
-		 "\"" CRI_VERSION "\": {\"file\": \"%s/version.bin\"}}",
-		 data, data, data, data);
-	set_script(json);
+	snprintf(spath, sizeof(spath), "%s/status.bin", data);
+	snprintf(vpath, sizeof(vpath), "%s/version.bin", data);
+	set_cri_script(spath, vpath);
 	snprintf(path, sizeof(path), "/kubepods.slice/kubepods-pod1.slice/crio-%s.scope", cri_id);
 	ask_worker(path, "containerd", true, "a crio- cgroup");
 	snprintf(path, sizeof(path), "/kubepods.slice/kubepods-pod1.slice/cri-containerd-%s.scope",
@@ -360,6 +461,67 @@ static void test_worker_order(void)
 	ask_worker(path, "containerd", false, "a cri-containerd- cgroup");
 	snprintf(path, sizeof(path), "/kubepods/besteffort/pod1/%s", cri_id);
 	ask_worker(path, "containerd", false, "a bare kubepods id");
+}
+
+struct seen_errors {
+	unsigned n;
+	char engine[16], socket[128], reason[256];
+	int error;
+	bool retry;
+};
+
+static void on_error(void *arg, const struct container_lookup_error *e)
+{
+	struct seen_errors *s = arg;
+
+	s->n++;
+	snprintf(s->engine, sizeof(s->engine), "%s", e->engine);
+	snprintf(s->socket, sizeof(s->socket), "%s", e->socket);
+	snprintf(s->reason, sizeof(s->reason), "%s", e->reason);
+	s->error = e->error;
+	s->retry = e->retry;
+}
+
+/* A runtime that answers UNAVAILABLE: the worker's failure reaches the callback. */
+static void test_errors_reported(void)
+{
+	char *socks[] = { sock }, path[256];
+	struct seen_errors seen = { 0 };
+	struct container_config cc = { .enabled = { false, false, true },
+				       .sockets = { NULL, NULL, socks },
+				       .nsockets = { 0, 0, 1 },
+				       .timeout_ms = 5000,
+				       .on_error = on_error,
+				       .on_error_arg = &seen };
+	struct container_meta *cm;
+	struct container_stats st;
+
+	snprintf(path, sizeof(path), "/kubepods/besteffort/pod1/%s", cri_id);
+	set_script("{\"*\": {\"status\": 14, \"message\": \"saker-test runtime down\"}}");
+	if (!(cm = meta_asked(&cc, path)))
+		return;
+	tap_is_int(seen.n, 0, "errors are told from the poll (event thread), not the worker");
+	container_meta_poll(cm, 0);
+	container_meta_get_stats(cm, &st);
+	tap_is_int(st.failed, 1, "the failure is counted");
+	tap_is_int(seen.n, 1, "and told once");
+	tap_is_str(seen.engine, "cri", "with the runtime engine");
+	tap_is_str(seen.socket, sock, "the socket");
+	tap_ok(strstr(seen.reason, "saker-test runtime down") != NULL,
+	       "and the runtime's reason (%s)", seen.reason);
+	tap_ok(seen.error == -EIO && seen.retry, "a transient error, to be retried (%d, %d)",
+	       seen.error, seen.retry);
+	container_meta_free(cm);
+
+	/* Not found is no error to report. */
+	memset(&seen, 0, sizeof(seen));
+	set_script("{\"*\": {\"status\": 5}}");
+	if (!(cm = meta_asked(&cc, path)))
+		return;
+	container_meta_poll(cm, 0);
+	container_meta_get_stats(cm, &st);
+	tap_ok(st.not_found == 1 && seen.n == 0, "a container no runtime knows is not reported");
+	container_meta_free(cm);
 }
 
 int main(void)
@@ -379,9 +541,11 @@ int main(void)
 	start_server();
 	test_crio_like();
 	test_containerd_only();
+	test_privileged();
 	test_failures();
 	test_timeout();
 	test_worker_order();
+	test_errors_reported();
 	stop_server();
 	return tap_done();
 }

@@ -4,7 +4,9 @@
  * socket in this process that replays the podman conversation recorded in
  * tests/data/containers (404 for anything else), and one that never answers.
  * Then the state's hook: processes joining and leaving a container through
- * real records keep the entry alive exactly as long as one of them lives.
+ * real records keep the entry alive exactly as long as one of them lives;
+ * and container.id / container.full_id of such a process, with the state's
+ * extractors alone and with the container fields installed over them.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,6 +18,9 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "fields.h"
+#include "fields_container.h"
+#include "fields_state.h"
 #include "state.h"
 #include "state_testlib.h"
 #include "tap.h"
@@ -283,6 +288,31 @@ static void test_bound(void)
 	container_meta_free(cm);
 }
 
+/* Field name of thread tid as its extractor gives it; "<NA>" when not available. */
+static const char *field_of(struct state *st, uint32_t tid, const struct container_meta *cm,
+			    const char *name)
+{
+	static char buf[512], ret[512];
+	struct field_val vals[4];
+	struct field_out out = { .vals = vals, .cap = 4, .buf = buf, .size = sizeof(buf) };
+	struct state_evctx ev = { .thread = state_thread_get(st, tid, false), .fdnum = -1 };
+	struct fields_state_data d = { .st = st, .ev = &ev, .containers = cm };
+	struct field_ctx c = { .data = &d, .source = FSRC_SYSCALL };
+	struct field_req req;
+	char *copy = NULL, err[128];
+	int n;
+
+	if (field_resolve(name, NULL, false, &req, &copy, err, sizeof(err)) < 0 ||
+	    !field_extractor(req.id))
+		return "(no extractor)";
+	n = field_extractor(req.id)(&req, &c, &out);
+	free(copy);
+	if (n <= 0)
+		return n < 0 ? "(error)" : "<NA>";
+	snprintf(ret, sizeof(ret), "%.*s", (int)vals[0].s.len, vals[0].s.p);
+	return ret;
+}
+
 /* A process block inside the podman container, then the state's events. */
 static void test_state_hook(void)
 {
@@ -314,6 +344,21 @@ static void test_state_hook(void)
 	tl_apply_commit(st, b);
 	tap_ok(container_meta_get(cm, "12820f06dd0a", 12) != NULL,
 	       "state: a process in a container creates the entry");
+	field_init_builtin();
+	tap_ok(fields_state_register() > 0, "the state's extractors install");
+	tap_is_str(field_of(st, 100, cm, "container.id"), "12820f06dd0a",
+		   "state fields: container.id is the short id");
+	tap_is_str(field_of(st, 100, cm, "container.full_id"), FULL,
+		   "state fields: container.full_id is the full 64-digit id");
+	tap_is_str(field_of(st, 1, cm, "container.full_id"), "host",
+		   "state fields: a host process's container.full_id is host");
+	tap_ok(fields_container_register() > 0, "the container extractors install");
+	tap_is_str(field_of(st, 100, cm, "container.full_id"), FULL,
+		   "with container fields: container.full_id is still the full id");
+	tap_is_str(field_of(st, 100, NULL, "container.full_id"), FULL,
+		   "... and without a metadata cache (replay)");
+	tap_is_str(field_of(st, 100, cm, "container.name"), "<NA>",
+		   "... while container.name waits for the lookup");
 	tl_fork(st, 100, 101, 0, false);
 	tl_exit(st, 100, 100, 1);
 	tap_ok(container_meta_get(cm, "12820f06dd0a", 12) != NULL,
