@@ -27,13 +27,16 @@ void daemon_dns_wait(struct daemon *d)
 {
 	struct dns_stats s;
 
-	if (dns_wait(d->dns, DNS_TIMEOUT_NS + 500000000ull))
-		return;
+	bool all = dns_wait(d->dns, DNS_TIMEOUT_NS + 500000000ull);
+
 	dns_get_stats(d->dns, &s);
+	if (all && !s.unanswered)
+		return;
 	fprintf(stderr,
-		"sakerd: dns: %u of %u names have no answer yet; fd.*ip.name comparisons with "
-		"them do not match until they have\n",
-		s.names - s.answered, s.names);
+		"sakerd: dns: %u of %u names have no answer yet (%" PRIu64
+		" lookups timed out, %" PRIu64 " failed); fd.*ip.name comparisons with them "
+		"do not match until they have\n",
+		s.unanswered, s.names, s.timeouts, s.failures);
 }
 
 void daemon_dns_log_stats(struct daemon *d)
@@ -46,8 +49,9 @@ void daemon_dns_log_stats(struct daemon *d)
 	if (!s.names && !s.ignored)
 		return;
 	fprintf(stderr,
-		"sakerd: dns: names=%u answered=%u ignored=%u lookups=%" PRIu64 " failures=%" PRIu64
-		" timeouts=%" PRIu64 " changes=%" PRIu64 " addresses_dropped=%" PRIu64 "\n",
-		s.names, s.answered, s.ignored, s.lookups, s.failures, s.timeouts, s.changes,
-		s.truncated);
+		"sakerd: dns: names=%u answered=%u unanswered=%u ignored=%u lookups=%" PRIu64
+		" failures=%" PRIu64 " timeouts=%" PRIu64 " changes=%" PRIu64
+		" addresses_dropped=%" PRIu64 "\n",
+		s.names, s.answered, s.unanswered, s.ignored, s.lookups, s.failures, s.timeouts,
+		s.changes, s.truncated);
 }

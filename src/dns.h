@@ -37,7 +37,8 @@ struct dns_opts {
 
 struct dns_stats {
 	unsigned names; /* being resolved */
-	unsigned answered; /* of those, with a first answer (or a failure, or a timeout) */
+	unsigned answered; /* of those, with a first outcome (an answer, a failure, a timeout) */
+	unsigned unanswered; /* of those, with no answer yet (timed out, failing, in flight) */
 	unsigned ignored; /* not resolved: too many, or too long */
 	uint64_t lookups, failures, timeouts, changes, truncated;
 };

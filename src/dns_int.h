@@ -53,7 +53,9 @@ uint64_t dns_next_interval(const struct dns_opts *o, uint64_t cur, bool changed)
 struct dns_rec {
 	char *name;
 	bool skip; /* too long or over the limit: never looked up */
-	bool answered, inflight, late;
+	bool answered; /* a first outcome: an answer, a failure or a timeout */
+	bool got; /* an answer (addresses, or "no such name") */
+	bool inflight, late;
 	unsigned naddrs;
 	struct dns_addr addrs[DNS_MAX_ADDRS]; /* sorted */
 	uint64_t next_at, interval, started; /* CLOCK_MONOTONIC ns */
@@ -83,7 +85,7 @@ struct dns {
 	size_t nrecs;
 	struct dns_rec **zombies; /* dropped while glibc still had their lookup */
 	size_t nzombies;
-	unsigned pending; /* recs without a first answer */
+	unsigned pending; /* recs without a first outcome */
 	struct dns_stats st;
 };
 

@@ -21,6 +21,7 @@
 
 #define POLL_NS 20000000ull /* while a lookup is in flight, look at it this often */
 #define IDLE_NS 3600000000000ull
+#define CLEANUP_NS 1000000000ull /* at exit, how long a lookup glibc is still doing is waited for */
 
 void dns_rec_free(struct dns_rec *r)
 {
@@ -102,6 +103,7 @@ static bool harvest(struct dns *d, struct dns_rec *r, int err, uint64_t now)
 	r->inflight = false;
 	r->answered = true;
 	if (err == 0) {
+		r->got = true;
 		n = collect(d, r->cb.ar_result, got);
 		freeaddrinfo(r->cb.ar_result);
 		r->cb.ar_result = NULL;
@@ -112,6 +114,7 @@ static bool harvest(struct dns *d, struct dns_rec *r, int err, uint64_t now)
 			r->next_at = now + d->o.refresh_ns;
 			return false;
 		}
+		r->got = true;
 	}
 	changed = n != r->naddrs || memcmp(got, r->addrs, n * sizeof(*got));
 	if (changed) {
@@ -232,7 +235,7 @@ static void reap(struct dns *d)
 static uint64_t pass(struct dns *d, uint64_t now, bool *changed)
 {
 	uint64_t next = now + IDLE_NS;
-	unsigned pending = 0;
+	unsigned pending = 0, unanswered = 0;
 
 	for (size_t i = 0; i < d->nrecs; i++) {
 		struct dns_rec *r = d->recs[i];
@@ -258,12 +261,14 @@ static uint64_t pass(struct dns *d, uint64_t now, bool *changed)
 		else if (r->next_at < next)
 			next = r->next_at;
 		pending += !r->answered;
+		unanswered += !r->got;
 	}
 	if (d->nzombies) {
 		reap(d);
 		next = now + POLL_NS < next ? now + POLL_NS : next;
 	}
 	d->pending = pending;
+	d->st.unanswered = unanswered;
 	return next;
 }
 
@@ -295,14 +300,14 @@ void *dns_worker_main(void *arg)
 
 void dns_worker_cleanup(struct dns *d)
 {
-	uint64_t until = clock_ns(CLOCK_MONOTONIC) + d->o.timeout_ns;
+	uint64_t until = clock_ns(CLOCK_MONOTONIC) + CLEANUP_NS;
 
 	for (size_t i = 0; i < d->nrecs; i++)
 		drop(d, d->recs[i]);
 	free(d->recs);
 	d->recs = NULL;
 	d->nrecs = 0;
-	/* What glibc could not cancel finishes within its own timeouts; wait a while. */
+	/* What glibc could not cancel ends within its resolver's timeouts; wait a little. */
 	while (d->nzombies && clock_ns(CLOCK_MONOTONIC) < until) {
 		const struct gaicb *list[64];
 		struct timespec ts = { .tv_nsec = (long)POLL_NS };

@@ -69,7 +69,8 @@ rules_fuzz_lib = src/event.c src/evtfmt.c src/flagnames.c src/util.c src/recbuil
 	src/fields.c src/fields_table.c src/fields_evt.c src/fields_errno.c \
 	src/cond_parse.c src/cond_expand.c src/cond_env.c src/cond_set.c src/cond_memo.c src/cond_compile.c \
 	src/cond_eval.c src/cond_evttype.c src/outfmt.c src/rules.c src/rules_text.c \
-	src/rules_items.c src/rules_rule.c src/rules_exc.c src/rules_build.c src/rules_eval.c
+	src/rules_items.c src/rules_rule.c src/rules_exc.c src/rules_build.c src/rules_eval.c \
+	src/dns.c src/dns_worker.c
 rules_fuzz_flags = -g -O1 -fsanitize=fuzzer,address -DHAVE_CONFIG_H -I$(top_builddir) \
 	-I$(top_srcdir)/src -I$(top_srcdir)/drivers/common $(YAML_CFLAGS) $(JSONC_CFLAGS) \
 	$(PCRE2_CFLAGS)

@@ -40,6 +40,8 @@ integration_tests = \
 	tests/integration/cli.sh \
 	tests/integration/daemon.sh \
 	tests/integration/live_ebpf.sh \
+	tests/integration/live_ebpf_dns.sh \
+	tests/integration/dns.sh \
 	tests/integration/live_ptrace.sh \
 	tests/integration/replay.sh \
 	tests/integration/falco_stable.sh
