@@ -7,7 +7,8 @@
 # Docker container's connects to 127.0.0.77:443 and must raise "Contact K8S
 # API Server From Container"; the same container connecting to 127.0.0.78
 # and the host connecting to 127.0.0.77 must not. A rule of our own prints
-# %fd.sip.name and %fd.rip.name for the connection.
+# %fd.sip.name and %fd.rip.name for the connection; reloaded (SIGHUP) with
+# another name, it matches that name once the resolver has it.
 . "$(dirname "$0")/lib.sh"
 SAKERD=$abs_top_builddir/src/sakerd
 STABLE=$abs_top_srcdir/../shared/anchors/falco-rules/falco_rules.yaml
@@ -24,7 +25,7 @@ if [ "${SAKER_IN_NS:-}" != 1 ]; then
 fi
 
 mount --make-rprivate /
-printf '127.0.0.1 localhost\n127.0.0.77 %s\n' "$K8S" > "$TMP/hosts"
+printf '127.0.0.1 localhost\n127.0.0.77 %s\n127.0.0.78 other.k8s.test\n' "$K8S" > "$TMP/hosts"
 mount --bind "$TMP/hosts" /etc/hosts || skip_all "cannot bind-mount a private /etc/hosts"
 getent ahostsv4 "$K8S" | grep -q '^127\.0\.0\.77 ' ||
 	skip_all "getaddrinfo does not read /etc/hosts here (nsswitch.conf)"
@@ -93,6 +94,36 @@ while ! grep -q 'Contact K8S API Server From Container' "$TMP/alerts.json" 2>/de
 	i=$((i + 1))
 done
 sleep 0.5 # the alerts of the earlier connections, had there been any
+
+# Reload with a name no rule compared before: it is looked up in the
+# background (the loop does not wait), then matches.
+sed -i 's/fd.sip.name = "\([^"]*\)"/fd.sip.name in ("\1", other.k8s.test)/' "$TMP/names.yaml"
+kill -HUP "$daemon"
+dns_stats() { # a fresh dns statistics line, after SIGUSR2
+	_n=$(grep -c 'stats (requested)' "$TMP/sakerd.err")
+	kill -USR2 "$daemon"
+	_i=0
+	while [ "$(grep -c 'stats (requested)' "$TMP/sakerd.err")" -le "$_n" ] && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	sleep 0.1
+	grep 'sakerd: dns: names=' "$TMP/sakerd.err" | tail -1
+}
+i=0
+until grep -q 'reloaded' "$TMP/sakerd.err" && dns_stats | grep -q 'names=2 answered=2 unanswered=0' ||
+	[ $i -ge 50 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+ok "after the reload both names are resolved" \
+	sh -c "grep 'sakerd: dns: names=' '$TMP/sakerd.err' | tail -1 | grep -q 'names=2 answered=2 unanswered=0'"
+python3 "$TMP/connect.py" 127.0.0.78
+i=0
+while ! grep -q '"fd.sip.name":"other.k8s.test"' "$TMP/alerts.json" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 kill "$daemon"
 wait "$daemon"
 is "sakerd exits 0" "$?" 0
@@ -112,9 +143,13 @@ verdict(to77 != [] and all(a["output_fields"].get("fd.rport") == 443 for a in to
         "the alert names port 443", json.dumps([a["output_fields"] for a in to77]))
 verdict(not [a for a in mine if "127.0.0.78" in a["output"]],
         "a connection to another address raises nothing")
-names = [a for a in alerts if a["rule"] == "K8S API name"]
+named = [a for a in alerts if a["rule"] == "K8S API name"]
+names = [a for a in named if "127.0.0.77" in a["output"]]
 verdict(len(names) == 2, "our rule sees both connections to the name (host and container)",
         "got %d" % len(names))
+other = [a for a in named if "127.0.0.78" in a["output"]]
+verdict(len(other) == 1 and other[0]["output_fields"].get("fd.sip.name") == "other.k8s.test",
+        "after the reload it matches the new name", json.dumps([a["output_fields"] for a in other]))
 verdict(all(a["output_fields"].get("fd.sip.name") == "kubernetes.default.svc.cluster.local" and
             a["output_fields"].get("fd.rip.name") == "kubernetes.default.svc.cluster.local"
             for a in names) and names != [],
