@@ -28,15 +28,13 @@ uint64_t dns_next_interval(const struct dns_opts *o, uint64_t cur, bool changed)
 	return cur >= o->refresh_max_ns / 2 ? o->refresh_max_ns : cur * 2;
 }
 
-/* qsort_r is a GNU extension; the names ride in a file-local pointer instead. */
-static const char *const *sort_names;
-
-static int entry_cmp(const void *pa, const void *pb)
+static int entry_cmp(const void *pa, const void *pb, void *names)
 {
 	const struct dns_entry *a = pa, *b = pb;
+	const char *const *n = names;
 	int c = dns_addr_cmp(&a->addr, &b->addr);
 
-	return c ? c : strcmp(sort_names[a->id], sort_names[b->id]);
+	return c ? c : strcmp(n[a->id], n[b->id]);
 }
 
 void dns_snap_free(struct dns_snap *s)
@@ -79,9 +77,8 @@ struct dns_snap *dns_snap_build(uint64_t gen, const char *const *names, size_t n
 		for (unsigned j = 0; sets && sets[i].a && j < sets[i].n; j++)
 			s->e[k++] = (struct dns_entry){ .addr = sets[i].a[j], .id = (uint32_t)i };
 	}
-	sort_names = s->names;
-	qsort(s->e, s->n, sizeof(*s->e), entry_cmp);
-	sort_names = NULL;
+	/* Both threads build snapshots: qsort_r, no shared state. */
+	qsort_r(s->e, s->n, sizeof(*s->e), entry_cmp, s->names);
 	return s;
 }
 
@@ -228,24 +225,41 @@ void dns_free(struct dns *d)
 static struct dns_snap *carry_over(const struct dns_snap *cur, uint64_t gen,
 				   const char *const *names, size_t n)
 {
+	size_t nold = cur ? cur->nnames : 0, nent = cur ? cur->n : 0;
+	int32_t *to = calloc(nold ? nold : 1, sizeof(*to)); /* old id -> new id, or -1 */
 	struct dns_addrset *sets = calloc(n ? n : 1, sizeof(*sets));
-	struct dns_addr *addrs = calloc(cur && cur->n ? cur->n : 1, sizeof(*addrs));
+	struct dns_addr *addrs = calloc(nent ? nent : 1, sizeof(*addrs));
+	unsigned *fill = calloc(n ? n : 1, sizeof(*fill));
 	struct dns_snap *s = NULL;
 	size_t used = 0;
 
-	if (!sets || !addrs)
+	if (!to || !sets || !addrs || !fill)
 		goto out;
-	for (size_t i = 0; cur && i < n; i++) {
+	for (size_t j = 0; j < nold; j++) {
+		to[j] = -1;
+		for (size_t i = 0; i < n && to[j] < 0; i++)
+			if (!strcmp(cur->names[j], names[i]))
+				to[j] = (int32_t)i;
+	}
+	for (size_t k = 0; k < nent; k++)
+		if (to[cur->e[k].id] >= 0)
+			sets[to[cur->e[k].id]].n++;
+	for (size_t i = 0; i < n; i++) {
 		sets[i].a = addrs + used;
-		for (size_t k = 0; k < cur->n; k++)
-			if (used < cur->n && !strcmp(cur->names[cur->e[k].id], names[i]))
-				addrs[used++] = cur->e[k].addr;
-		sets[i].n = (unsigned)(addrs + used - sets[i].a);
+		used += sets[i].n;
+	}
+	for (size_t k = 0; k < nent; k++) {
+		int32_t i = to[cur->e[k].id];
+
+		if (i >= 0)
+			addrs[sets[i].a - addrs + fill[i]++] = cur->e[k].addr;
 	}
 	s = dns_snap_build(gen, names, n, sets);
 out:
+	free(to);
 	free(sets);
 	free(addrs);
+	free(fill);
 	return s;
 }
 

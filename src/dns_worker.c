@@ -198,7 +198,8 @@ static int reconcile(struct dns *d)
 	return 0;
 }
 
-static void publish(struct dns *d)
+/* False on ENOMEM: the event thread keeps its answers and the next pass retries. */
+static bool publish(struct dns *d)
 {
 	const char **names = calloc(d->nrecs ? d->nrecs : 1, sizeof(*names));
 	struct dns_addrset *sets = calloc(d->nrecs ? d->nrecs : 1, sizeof(*sets));
@@ -213,9 +214,10 @@ static void publish(struct dns *d)
 	}
 	free(names);
 	free(sets);
-	/* On ENOMEM the event thread keeps its answers; the next change retries. */
-	if (s)
-		dns_snap_free(atomic_exchange_explicit(&d->published, s, memory_order_acq_rel));
+	if (!s)
+		return false;
+	dns_snap_free(atomic_exchange_explicit(&d->published, s, memory_order_acq_rel));
+	return true;
 }
 
 static void reap(struct dns *d)
@@ -275,23 +277,31 @@ static uint64_t pass(struct dns *d, uint64_t now, bool *changed)
 void *dns_worker_main(void *arg)
 {
 	struct dns *d = arg;
+	bool unpublished = false;
 
 	pthread_mutex_lock(&d->lock);
 	while (!d->stop) {
 		uint64_t now = clock_ns(CLOCK_MONOTONIC), next;
+		bool retry = false;
 		struct timespec ts;
-		bool changed = false;
 
-		if (d->have_gen != d->want_gen)
-			changed = reconcile(d) == 0;
-		next = pass(d, now, &changed);
-		if (changed)
-			publish(d);
+		if (d->have_gen != d->want_gen) {
+			if (reconcile(d) == 0)
+				unpublished = true;
+			else
+				retry = true; /* ENOMEM: try again shortly */
+		}
+		next = pass(d, now, &unpublished);
+		if (unpublished)
+			unpublished = !publish(d);
+		if (retry || unpublished)
+			next = now + POLL_NS < next ? now + POLL_NS : next;
 		d->st.answered = (unsigned)d->nrecs - d->st.ignored - d->pending;
 		pthread_cond_broadcast(&d->done);
 		ts = (struct timespec){ .tv_sec = (time_t)(next / 1000000000ull),
 					.tv_nsec = (long)(next % 1000000000ull) };
-		if (!d->stop && d->have_gen == d->want_gen)
+		/* set_names() needs the lock, so it cannot signal between the pass and here. */
+		if (!d->stop)
 			pthread_cond_timedwait(&d->wake, &d->lock, &ts);
 	}
 	pthread_mutex_unlock(&d->lock);
