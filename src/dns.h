@@ -26,6 +26,12 @@
 #define DNS_MAX_NAMES 1024 /* names resolved; further ones never match */
 #define DNS_MAX_ADDRS 64 /* addresses kept per name */
 #define DNS_NAME_MAX 253 /* longer names are not looked up */
+/*
+ * Lookups at once, not counting those past the timeout (at most one per
+ * name anyway), so as not to flood the resolver. Below glibc's 20 helper
+ * threads, so that a few hung lookups leave room for the others.
+ */
+#define DNS_MAX_INFLIGHT 16
 
 #define DNS_REFRESH_NS 10000000000ull /* Falco's base refresh */
 #define DNS_REFRESH_MAX_NS 320000000000ull /* and its ceiling */

@@ -233,32 +233,44 @@ static void reap(struct dns *d)
 	d->nzombies = k;
 }
 
+/* Take the outcome of r's lookup if it has one; count it late past the timeout. */
+static void check(struct dns *d, struct dns_rec *r, uint64_t now, bool *changed)
+{
+	int err = gai_error(&r->cb);
+
+	if (err != EAI_INPROGRESS) {
+		*changed |= harvest(d, r, err, now);
+	} else if (!r->late && now - r->started >= d->o.timeout_ns) {
+		r->late = true;
+		r->answered = true; /* what it had stands; the answer may still come */
+		d->st.timeouts++;
+	}
+}
+
 /* One pass over the names; returns when the next one is due. Caller holds the lock. */
 static uint64_t pass(struct dns *d, uint64_t now, bool *changed)
 {
 	uint64_t next = now + IDLE_NS;
-	unsigned pending = 0, unanswered = 0;
+	unsigned pending = 0, unanswered = 0, active = 0;
 
+	for (size_t i = 0; i < d->nrecs; i++) {
+		struct dns_rec *r = d->recs[i];
+
+		if (r->inflight)
+			check(d, r, now, changed);
+		active += r->inflight && !r->late;
+	}
 	for (size_t i = 0; i < d->nrecs; i++) {
 		struct dns_rec *r = d->recs[i];
 
 		if (r->skip)
 			continue;
-		if (r->inflight) {
-			int err = gai_error(&r->cb);
-
-			if (err != EAI_INPROGRESS) {
-				*changed |= harvest(d, r, err, now);
-			} else if (!r->late && now - r->started >= d->o.timeout_ns) {
-				r->late = true;
-				r->answered =
-					true; /* what it had stands; the answer may still come */
-				d->st.timeouts++;
-			}
-		}
-		if (!r->inflight && now >= r->next_at)
+		/* Late lookups do not hold a slot: at most one per name is in flight anyway. */
+		if (!r->inflight && now >= r->next_at && active < DNS_MAX_INFLIGHT) {
 			start(d, r, now);
-		if (r->inflight)
+			active += r->inflight;
+		}
+		if (r->inflight || now >= r->next_at)
 			next = now + POLL_NS < next ? now + POLL_NS : next;
 		else if (r->next_at < next)
 			next = r->next_at;

@@ -4,9 +4,9 @@
 # mount namespace, /etc/resolv.conf names a DNS server on 127.0.0.1:53 (a
 # socket that reads queries and drops them; glibc would wait 30 s). sakerd
 # replaying a capture must not wait for it past its own bound (the 5 s
-# lookup timeout), must say which names have no answer, count the timeout,
-# and not match the name, while a name from /etc/hosts in the same rules
-# matches and shows in %fd.sip.name.
+# lookup timeout), must say which names have no answer, count the timeouts,
+# not match the names, and start no more than 16 lookups at once, while a
+# name from /etc/hosts in the same rules matches and shows in %fd.sip.name.
 . "$(dirname "$0")/lib.sh"
 SAKERD=$abs_top_builddir/src/sakerd
 CAPGEN=$abs_top_builddir/tests/helpers/capgen
@@ -24,13 +24,23 @@ printf '127.0.0.1 localhost\n10.2.0.9 api.hosts.test\n' > "$TMP/hosts"
 mount --bind "$TMP/resolv.conf" /etc/resolv.conf && mount --bind "$TMP/hosts" /etc/hosts ||
 	skip_all "cannot bind-mount a private resolv.conf and hosts"
 
-python3 - "$TMP/bound" <<'PY' &
+# Reads every query, answers none, and logs "SECONDS NAME" for each.
+python3 - "$TMP/bound" "$TMP/queries" <<'PY' &
 import socket, sys, time
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 53))
-t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-t.bind(("127.0.0.1", 53)); t.listen(8)
 open(sys.argv[1], "w").write("ok")
-time.sleep(120)  # queries are read by nobody: the kernel queues them
+log = open(sys.argv[2], "w", buffering=1)
+u.settimeout(120)
+while True:
+    try:
+        q, _ = u.recvfrom(512)
+    except OSError:
+        break
+    i, labels = 12, []
+    while i < len(q) and q[i]:
+        labels.append(q[i + 1:i + 1 + q[i]].decode("ascii", "replace"))
+        i += 1 + q[i]
+    log.write("%.3f %s\n" % (time.monotonic(), ".".join(labels)))
 PY
 sink=$!
 trap 'kill $sink 2>/dev/null; rm -rf "$TMP"' EXIT
@@ -45,16 +55,19 @@ cat > "$TMP/case.txt" <<'EOF'
 EOF
 "$CAPGEN" "$TMP/case.txt" "$TMP/case.cap" > "$TMP/capgen.log" 2>&1
 is "capgen writes the capture" "$?" 0
-cat > "$TMP/rules.yaml" <<'EOF'
-- rule: slow name
-  desc: the name's lookup never ends
-  condition: evt.type = connect and fd.sip.name = "slow.example"
-  output: "slow %fd.name %fd.sip.name"
-  priority: NOTICE
+# Twenty names the silent server is asked for: 16 lookups at once at most.
+# The name from /etc/hosts comes first, so that it is looked up at once.
+slow=$(seq -f 'slow%g.example' 1 20 | paste -sd, -)
+cat > "$TMP/rules.yaml" <<EOF
 - rule: hosts name
   desc: the name is in /etc/hosts
   condition: evt.type = connect and fd.sip.name = "api.hosts.test"
   output: "hosts %fd.name %fd.sip.name"
+  priority: NOTICE
+- rule: slow name
+  desc: the names' lookups never end
+  condition: evt.type = connect and fd.sip.name in ($slow)
+  output: "slow %fd.name %fd.sip.name"
   priority: NOTICE
 EOF
 
@@ -65,8 +78,14 @@ rc=$?
 took=$(($(date +%s) - start))
 is "sakerd replays the capture" "$rc" 0
 ok "it waited for the silent resolver no longer than its bound (took ${took}s)" test "$took" -le 12
-ok "it says the name has no answer" grep -q '1 of 2 names have no answer yet' "$TMP/err"
-ok "the timeout is counted" grep -q 'sakerd: dns: names=2 .* timeouts=1 ' "$TMP/err"
+ok "it says which names have no answer" grep -q '20 of 21 names have no answer yet' "$TMP/err"
+ok "the timeouts are counted (the first 16; the last 4 started 5 s later)" \
+	grep -q 'sakerd: dns: names=21 .* lookups=21 .* timeouts=16 ' "$TMP/err"
+# The server saw 16 names queried in the first 4 s (the timeout is 5 s), 20 in all.
+first=$(awk 'NR == 1 { t0 = $1 } !seen[$2]++ && $1 < t0 + 4 { n++ } END { print n + 0 }' "$TMP/queries")
+is "16 lookups at most are in flight at once" "$first" 16
+is "the other names are asked once those time out" \
+	"$(awk '{ print $2 }' "$TMP/queries" | sort -u | grep -c '^slow')" 20
 ok "the unanswered name matches nothing" sh -c "! grep -q '\"rule\":\"slow name\"' '$TMP/out.json'"
 ok "the name from /etc/hosts matches meanwhile" grep -q '"fd.sip.name":"api.hosts.test"' "$TMP/out.json"
 grep 'sakerd: dns' "$TMP/err" | sed 's/^/# /'
