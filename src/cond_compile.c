@@ -301,8 +301,12 @@ static bool dns_check(struct cctx *x, struct cond_expr *c, const struct cond_nod
 	    (c->op != OP_EQ && c->op != OP_NE && c->op != OP_IN))
 		return true;
 	r = cond_env_slot(x->env, &ip, x->src, err, sizeof(err));
+	if (r < 0) {
+		x->diag(x->ud, n->lhs.pos, "%s", err);
+		return false;
+	}
 	c->dns_ids = calloc(n->nvals ? n->nvals : 1, sizeof(*c->dns_ids));
-	if (r < 0 || !c->dns_ids)
+	if (!c->dns_ids)
 		return false;
 	c->addr_slot = r;
 	for (unsigned i = 0; i < n->nvals; i++) {

@@ -266,43 +266,45 @@ out:
 int dns_set_names(struct dns *d, const char *const *names, size_t n)
 {
 	char **copy = calloc(n ? n : 1, sizeof(*copy));
-	struct dns_snap *s;
-	int r;
+	struct dns_snap *s = NULL;
+	int r = -ENOMEM;
 
-	if (!copy)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; copy && i < n; i++)
 		if (!(copy[i] = strdup(names[i]))) {
 			free_names(copy, i);
-			return -ENOMEM;
+			copy = NULL;
 		}
-	s = carry_over(d->cur, d->gen + 1, names, n);
-	if (!s) {
-		free_names(copy, n);
-		return -ENOMEM;
-	}
-	d->gen++;
-	dns_snap_free(d->cur);
-	d->cur = s;
-
+	if (copy)
+		s = carry_over(d->cur, d->gen + 1, names, n);
+	if (!s)
+		goto fail;
 	pthread_mutex_lock(&d->lock);
-	free_names(d->want, d->nwant);
-	d->want = copy;
-	d->nwant = n;
-	d->want_gen = d->gen;
+	/* Nothing changes unless the worker runs: it waits for the lock meanwhile. */
 	if (!d->started && n) {
 		r = -pthread_create(&d->thread, NULL, dns_worker_main, d);
 		if (r < 0) {
 			pthread_mutex_unlock(&d->lock);
-			return r;
+			goto fail;
 		}
 		d->started = true;
-	} else if (!d->started) {
-		d->have_gen = d->want_gen; /* nothing to look up */
 	}
+	d->gen++;
+	dns_snap_free(d->cur);
+	d->cur = s;
+	free_names(d->want, d->nwant);
+	d->want = copy;
+	d->nwant = n;
+	d->want_gen = d->gen;
+	if (!d->started)
+		d->have_gen = d->want_gen; /* nothing to look up */
 	pthread_cond_broadcast(&d->wake);
 	pthread_mutex_unlock(&d->lock);
 	return 0;
+fail:
+	dns_snap_free(s);
+	if (copy)
+		free_names(copy, n);
+	return r;
 }
 
 bool dns_wait(struct dns *d, uint64_t timeout_ns)
