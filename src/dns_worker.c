@@ -159,43 +159,56 @@ static struct dns_rec *new_rec(const char *name, bool skip)
 	return r;
 }
 
-/* Follow a new name list: keep what is known of names still wanted. */
+/* Follow a new name list: keep what is known of names still wanted. All or nothing. */
 static int reconcile(struct dns *d)
 {
 	struct dns_rec **recs = calloc(d->nwant ? d->nwant : 1, sizeof(*recs));
+	bool *kept = calloc(d->nrecs ? d->nrecs : 1, sizeof(*kept));
+	bool *fresh = calloc(d->nwant ? d->nwant : 1, sizeof(*fresh));
 	unsigned ignored = 0;
+	size_t i;
 
-	if (!recs)
-		return -ENOMEM;
-	for (size_t i = 0; i < d->nwant; i++) {
+	if (!recs || !kept || !fresh)
+		goto fail;
+	for (i = 0; i < d->nwant; i++) {
 		size_t len = strlen(d->want[i]);
 		bool skip = i >= DNS_MAX_NAMES || !len || len > DNS_NAME_MAX;
 
 		for (size_t k = 0; k < d->nrecs && !recs[i]; k++)
-			if (d->recs[k] && !strcmp(d->recs[k]->name, d->want[i])) {
+			if (!kept[k] && !strcmp(d->recs[k]->name, d->want[i])) {
 				recs[i] = d->recs[k];
-				d->recs[k] = NULL;
+				kept[k] = true;
 			}
-		if (!recs[i])
-			recs[i] = new_rec(d->want[i], skip);
 		if (!recs[i]) {
-			for (size_t k = 0; k < i; k++)
-				drop(d, recs[k]);
-			free(recs);
-			return -ENOMEM;
+			recs[i] = new_rec(d->want[i], skip);
+			fresh[i] = true;
 		}
+		if (!recs[i])
+			goto fail;
+		recs[i]->skip = skip;
 		ignored += skip;
 	}
 	for (size_t k = 0; k < d->nrecs; k++)
-		if (d->recs[k])
+		if (!kept[k])
 			drop(d, d->recs[k]);
 	free(d->recs);
+	free(kept);
+	free(fresh);
 	d->recs = recs;
 	d->nrecs = d->nwant;
 	d->have_gen = d->want_gen;
 	d->st.names = (unsigned)d->nrecs - ignored;
 	d->st.ignored = ignored;
 	return 0;
+fail:
+	/* The old list stays as it was; only the new records (never started) go. */
+	for (size_t k = 0; recs && fresh && k < d->nwant; k++)
+		if (fresh[k])
+			dns_rec_free(recs[k]);
+	free(recs);
+	free(kept);
+	free(fresh);
+	return -ENOMEM;
 }
 
 /* False on ENOMEM: the event thread keeps its answers and the next pass retries. */
