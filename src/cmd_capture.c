@@ -200,7 +200,8 @@ static void replay_usage(FILE *f)
 		   "Read a capture file and print its events, one per line; with -r, run the\n"
 		   "rules over it (state seeded from the capture's snapshot) and print the\n"
 		   "alerts instead, as text or Falco's JSON. The same capture and rules give the\n"
-		   "same alerts.\n\n"
+		   "same alerts, except that the names rules compare fd.*ip.name with are looked\n"
+		   "up on this host, now (as Falco does).\n\n"
 		   "  -e, --events TYPES   only these event types (comma-separated)\n"
 		   "  -r, --rules FILE     rules file or directory (repeatable)\n"
 		   "  -j, --json           alerts as JSON\n");

@@ -142,6 +142,8 @@ int cond_env_slot(struct cond_env *env, const struct cond_operand *o, enum field
 enum field_type cond_env_slot_type(const struct cond_env *env, unsigned slot);
 const struct field_req *cond_env_slot_req(const struct cond_env *env, unsigned slot);
 unsigned cond_env_nslots(const struct cond_env *env);
+/* Domain names the compiled checks compare fd.*ip.name with; name i has id i. */
+const char *const *cond_env_names(const struct cond_env *env, size_t *ret_n);
 
 struct cond_expr;
 /*

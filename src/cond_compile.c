@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cond_int.h"
+#include "util.h"
 
 struct cctx {
 	struct cond_env *env;
@@ -267,6 +268,58 @@ static bool evttype_check(struct cond_expr *c, const struct cond_node *n)
 	return true;
 }
 
+static int id_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * fd.sip.name = "name" (and !=, in): Falco's meaning is "the address is
+ * one of the name's", whatever name the address would show. The check
+ * reads the address field and the names get ids for the resolver.
+ * Other operators compare the name the address shows, as text.
+ */
+static bool dns_check(struct cctx *x, struct cond_expr *c, const struct cond_node *n)
+{
+	static const char *const ipfield[][2] = {
+		{ "fd.cip.name", "fd.cip" },
+		{ "fd.sip.name", "fd.sip" },
+		{ "fd.lip.name", "fd.lip" },
+		{ "fd.rip.name", "fd.rip" },
+	};
+	struct cond_operand ip = { .pos = n->lhs.pos };
+	char err[256];
+	unsigned k = 0;
+	int r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ipfield) && !ip.name; i++)
+		if (!strcmp(n->lhs.name, ipfield[i][0]))
+			ip.name = (char *)ipfield[i][1];
+	if (!ip.name || n->lhs.nxf || n->rhs_is_field ||
+	    (c->op != OP_EQ && c->op != OP_NE && c->op != OP_IN))
+		return true;
+	r = cond_env_slot(x->env, &ip, x->src, err, sizeof(err));
+	if (r < 0) {
+		x->diag(x->ud, n->lhs.pos, "%s", err);
+		return false;
+	}
+	c->dns_ids = calloc(n->nvals ? n->nvals : 1, sizeof(*c->dns_ids));
+	if (!c->dns_ids)
+		return false;
+	c->addr_slot = r;
+	for (unsigned i = 0; i < n->nvals; i++) {
+		r = cond_env_name(x->env, n->vals[i].s);
+		if (r < 0)
+			return false;
+		c->dns_ids[k++] = (uint32_t)r;
+	}
+	qsort(c->dns_ids, k, sizeof(*c->dns_ids), id_cmp);
+	c->ndns = k;
+	return true;
+}
+
 static struct cond_expr *compile_check(struct cctx *x, const struct cond_node *n)
 {
 	struct cond_expr *c = calloc(1, sizeof(*c));
@@ -295,7 +348,7 @@ static struct cond_expr *compile_check(struct cctx *x, const struct cond_node *n
 	}
 	c->subset = (req->def->flags & FIELD_LIST) && !(req->def->flags & FIELD_ANY) &&
 		    req->index < 0 && c->op == OP_IN;
-	if (!compile_rhs(x, c, n) || !evttype_check(c, n) ||
+	if (!compile_rhs(x, c, n) || !evttype_check(c, n) || !dns_check(x, c, n) ||
 	    cond_memo_assign(x->env, c, n, x->src) < 0)
 		goto err;
 	return c;
@@ -358,5 +411,6 @@ void cond_expr_free(struct cond_expr *e)
 	pcre2_match_data_free(e->md);
 	pcre2_code_free(e->re);
 	free(e->types);
+	free(e->dns_ids);
 	free(e);
 }

@@ -23,6 +23,9 @@ void cond_env_free(struct cond_env *env)
 		free(env->slots[i].key);
 	}
 	free(env->slots);
+	for (unsigned i = 0; i < env->nnames; i++)
+		free(env->names[i]);
+	free(env->names);
 	cond_memo_free(env->memo);
 	free(env);
 }
@@ -30,6 +33,32 @@ void cond_env_free(struct cond_env *env)
 unsigned cond_env_nslots(const struct cond_env *env)
 {
 	return env->n;
+}
+
+const char *const *cond_env_names(const struct cond_env *env, size_t *ret_n)
+{
+	*ret_n = env->nnames;
+	return (const char *const *)env->names;
+}
+
+int cond_env_name(struct cond_env *env, const char *name)
+{
+	for (unsigned i = 0; i < env->nnames; i++)
+		if (!strcmp(env->names[i], name))
+			return (int)i;
+	if (env->nnames == env->capnames) {
+		unsigned ncap = env->capnames ? env->capnames * 2 : 16;
+		char **nn = realloc(env->names, ncap * sizeof(*nn));
+
+		if (!nn)
+			return -ENOMEM;
+		env->names = nn;
+		env->capnames = ncap;
+	}
+	env->names[env->nnames] = strdup(name);
+	if (!env->names[env->nnames])
+		return -ENOMEM;
+	return (int)env->nnames++;
 }
 
 enum field_type cond_env_slot_type(const struct cond_env *env, unsigned slot)

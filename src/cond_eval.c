@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cond_int.h"
+#include "dns.h"
 
 #define RUN_POOL 4096 /* values per event */
 #define RUN_ARENA (256 * 1024) /* bytes of rendered text per event */
@@ -382,10 +383,25 @@ static bool match_one(const struct cond_expr *c, const struct field_val *v,
 	}
 }
 
+/* fd.*ip.name =, != or in: is the address one of the names'? */
+static bool eval_dns(const struct cond_expr *c, struct cond_run *r)
+{
+	const struct field_val *ip;
+	bool hit;
+
+	if (cond_run_get(r, (unsigned)c->addr_slot, &ip) <= 0)
+		return false;
+	hit = dns_match(r->ctx.dns, c->dns_ids, c->ndns, ip);
+	return c->op == OP_NE ? !hit : hit;
+}
+
 static bool eval_check(const struct cond_expr *c, struct cond_run *r)
 {
 	const struct field_val *vals, *k = &c->val;
 	int n;
+
+	if (c->dns_ids)
+		return eval_dns(c, r);
 
 	/* evt.type against the names given: compare type numbers. */
 	if (c->types && r->ctx.evt) {

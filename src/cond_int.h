@@ -21,6 +21,8 @@ struct cond_env {
 	struct cond_slot *slots;
 	unsigned n, cap;
 	struct cond_memo *memo; /* structural ids of compiled subtrees */
+	char **names; /* domain names compared with fd.*ip.name; the index is the id */
+	unsigned nnames, capnames;
 };
 
 /*
@@ -56,6 +58,10 @@ struct cond_expr {
 	pcre2_code *re;
 	pcre2_match_data *md;
 	struct src_interest *types; /* plain evt.type checks: the named types */
+	/* fd.*ip.name =, != or in names: the address slot and the names' ids (sorted) */
+	int addr_slot;
+	uint32_t *dns_ids;
+	unsigned ndns;
 };
 
 bool cond_set_has(const struct cond_set *s, const struct field_val *v);
@@ -68,6 +74,7 @@ int cond_memo_assign(struct cond_env *env, struct cond_expr *c, const struct con
 unsigned cond_memo_count(const struct cond_env *env);
 bool cond_memo_shared(const struct cond_env *env, unsigned id);
 void cond_memo_free(struct cond_memo *m);
+int cond_env_name(struct cond_env *env, const char *name);
 bool cond_ip_in(const struct field_val *net, const struct field_val *ip);
 
 #endif /* SAKER_COND_INT_H */

@@ -14,6 +14,7 @@
 
 #include "container.h"
 #include "daemon_int.h"
+#include "dns.h"
 #include "fields.h"
 #include "fields_container.h"
 #include "fields_state.h"
@@ -109,6 +110,11 @@ static int set_rules(struct daemon *d, struct ruleset *rs)
 		return -ENOMEM;
 	}
 	rules_runner_set_hostname(runner, d->hostname);
+	if (rules_runner_set_dns(runner, d->dns) < 0) {
+		rules_runner_free(runner);
+		free(hits);
+		return -ENOMEM;
+	}
 	daemon_interest(rs, &want);
 	if (d->src)
 		src_set_interest(d->src, &want);
@@ -361,6 +367,7 @@ static void teardown(struct daemon *d)
 	rules_free(d->rs);
 	state_free(d->st);
 	container_meta_free(d->containers);
+	dns_free(d->dns);
 	config_free(d->cfg);
 	free(d->rule_hits);
 }
@@ -391,9 +398,10 @@ static int setup(struct daemon *d, struct ruleset **rs)
 		return SAKERD_EXIT_OSERR;
 	if (strcmp(d->src->driver, "replay") != 0 && strcmp(d->src->driver, "ptrace") != 0)
 		state_seed(d->st);
-	if (set_rules(d, *rs) < 0)
+	if (daemon_dns_open(d) < 0 || set_rules(d, *rs) < 0)
 		return SAKERD_EXIT_OSERR;
 	*rs = NULL;
+	daemon_dns_wait(d);
 	if (open_outputs(d, &d->q) < 0)
 		return SAKERD_EXIT_CONFIG;
 	if (daemon_k8s_open(d) < 0)

@@ -46,6 +46,7 @@ struct daemon {
 	uint64_t ctr_err_held; /* not logged since the last line that was */
 
 	struct daemon_k8s *k8s; /* the Kubernetes audit source; NULL when off */
+	struct dns *dns; /* answers for fd.*ip.name */
 };
 
 extern volatile sig_atomic_t daemon_sig_stop, daemon_sig_hup, daemon_sig_usr1, daemon_sig_usr2;
@@ -68,6 +69,11 @@ void daemon_containers_log_stats(struct daemon *d, const char *why);
 /* daemon_rules.c */
 int daemon_load_rules(const struct daemon_opts *o, const struct config *cfg, struct ruleset **ret);
 void daemon_interest(const struct ruleset *rs, struct src_interest *ret);
+
+/* daemon_dns.c */
+int daemon_dns_open(struct daemon *d);
+void daemon_dns_wait(struct daemon *d);
+void daemon_dns_log_stats(struct daemon *d);
 
 /* daemon_k8saudit.c: the audit source beside the driver (no-ops when not configured). */
 int daemon_k8s_open(struct daemon *d);

@@ -57,6 +57,7 @@ void daemon_log_stats(struct daemon *d, const char *why)
 		d->below_prio, qs.depth, qs.dropped_full, qs.dropped_rate, ss.threads, ss.procs,
 		ss.fds, ss.threads_evicted + ss.procs_evicted, ss.lookups_failed, top);
 	daemon_containers_log_stats(d, why);
+	daemon_dns_log_stats(d);
 	daemon_k8s_log_stats(d);
 }
 

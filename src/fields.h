@@ -119,11 +119,14 @@ struct field_out {
 	size_t used, size;
 };
 
+struct dns;
+
 /* What an extractor sees: the event and the provider's per-event data. */
 struct field_ctx {
 	const struct evt *evt; /* NULL for events of other sources */
 	void *data; /* opaque, passed through from rules_eval() */
 	const char *hostname;
+	const struct dns *dns; /* answers for fd.*ip.name; NULL: none */
 	enum field_source source;
 };
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "dns.h"
 #include "fields_state_int.h"
 #include "util.h"
 
@@ -42,7 +43,18 @@ static const char *l4name(uint8_t proto)
 	}
 }
 
-static int fd_sock(const struct state_fd *fd, enum sf what, struct field_out *out)
+/* fd.sip.name and co: the name (among those the rules compare with) the address has. */
+static int out_ipname(const struct field_ctx *c, uint8_t family, const uint8_t *a,
+		      struct field_out *out)
+{
+	struct field_val ip = { .ip = { .fam = family == AF_INET ? 4 : 6 } };
+
+	memcpy(ip.ip.a, a, family == AF_INET ? 4 : 16);
+	return fs_out_cstr(out, dns_name_of(c->dns, &ip));
+}
+
+static int fd_sock(const struct field_ctx *c, const struct state_fd *fd, enum sf what,
+		   struct field_out *out)
 {
 	const struct state_sock *s = fd->sock;
 	const uint8_t *cip, *sip;
@@ -67,6 +79,14 @@ static int fd_sock(const struct state_fd *fd, enum sf what, struct field_out *ou
 		return out_ip(out, s->family, s->laddr);
 	case SF_FD_RIP:
 		return out_ip(out, s->family, s->raddr);
+	case SF_FD_CIP_NAME:
+		return out_ipname(c, s->family, cip, out);
+	case SF_FD_SIP_NAME:
+		return out_ipname(c, s->family, sip, out);
+	case SF_FD_LIP_NAME:
+		return out_ipname(c, s->family, s->laddr, out);
+	case SF_FD_RIP_NAME:
+		return out_ipname(c, s->family, s->raddr, out);
 	case SF_FD_PORT:
 		k = fs_out_u64(out, cport);
 		return k < 0 ? k : k + fs_out_u64(out, sport);
@@ -208,6 +228,6 @@ int fs_fd_extract(const struct field_req *req, const struct field_ctx *c, struct
 		out->used += (size_t)n + 1;
 		return field_out_str(out, buf, (size_t)n) ? 1 : -ENOSPC;
 	default:
-		return fd_sock(fd, m->f, out);
+		return fd_sock(c, fd, m->f, out);
 	}
 }

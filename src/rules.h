@@ -119,6 +119,11 @@ struct rules_runner;
 struct rules_runner *rules_runner_new(const struct ruleset *rs);
 void rules_runner_free(struct rules_runner *r);
 void rules_runner_set_hostname(struct rules_runner *r, const char *hostname);
+/*
+ * Answer fd.*ip.name from dns (NULL: no names resolve), and make dns resolve
+ * the names this ruleset compares them with (replacing any it had).
+ */
+int rules_runner_set_dns(struct rules_runner *r, struct dns *dns);
 
 #define RULES_EVAL_ALL 1u /* every matching rule, not just the first */
 

@@ -6,7 +6,8 @@ src_libsaker_a_SOURCES += \
 	src/cond_set.c src/cond_memo.c src/cond_compile.c src/cond_eval.c src/cond_evttype.c \
 	src/outfmt.c src/outfmt.h \
 	src/rules.h src/rules_int.h src/rules.c src/rules_text.c src/rules_items.c \
-	src/rules_rule.c src/rules_exc.c src/rules_build.c src/rules_eval.c
+	src/rules_rule.c src/rules_exc.c src/rules_build.c src/rules_eval.c \
+	src/dns.h src/dns_int.h src/dns.c src/dns_worker.c
 
 src_saker_SOURCES += src/cmd_rules.c
 
@@ -29,6 +30,12 @@ TESTS += $(rules_bad_tests)
 tests_unit_test_rules_bad_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_rules_bad_LDADD = $(TEST_LDADD)
 EXTRA_DIST += tests/rules-bad
+
+dns_tests = tests/unit/test_dns
+check_PROGRAMS += $(dns_tests)
+TESTS += $(dns_tests)
+tests_unit_test_dns_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_dns_LDADD = $(TEST_LDADD)
 
 fields_tests = tests/unit/test_fields
 check_PROGRAMS += $(fields_tests)
@@ -62,7 +69,8 @@ rules_fuzz_lib = src/event.c src/evtfmt.c src/flagnames.c src/util.c src/recbuil
 	src/fields.c src/fields_table.c src/fields_evt.c src/fields_errno.c \
 	src/cond_parse.c src/cond_expand.c src/cond_env.c src/cond_set.c src/cond_memo.c src/cond_compile.c \
 	src/cond_eval.c src/cond_evttype.c src/outfmt.c src/rules.c src/rules_text.c \
-	src/rules_items.c src/rules_rule.c src/rules_exc.c src/rules_build.c src/rules_eval.c
+	src/rules_items.c src/rules_rule.c src/rules_exc.c src/rules_build.c src/rules_eval.c \
+	src/dns.c src/dns_worker.c
 rules_fuzz_flags = -g -O1 -fsanitize=fuzzer,address -DHAVE_CONFIG_H -I$(top_builddir) \
 	-I$(top_srcdir)/src -I$(top_srcdir)/drivers/common $(YAML_CFLAGS) $(JSONC_CFLAGS) \
 	$(PCRE2_CFLAGS)

@@ -4,12 +4,14 @@
 
 #include <string.h>
 
+#include "dns.h"
 #include "rules_int.h"
 
 struct rules_runner {
 	const struct ruleset *rs;
 	struct cond_run *run;
 	const char *hostname;
+	struct dns *dns;
 };
 
 size_t rules_count(const struct ruleset *rs)
@@ -97,6 +99,18 @@ void rules_runner_set_hostname(struct rules_runner *r, const char *hostname)
 	r->hostname = hostname;
 }
 
+int rules_runner_set_dns(struct rules_runner *r, struct dns *dns)
+{
+	size_t n;
+	const char *const *names = cond_env_names(r->rs->env, &n);
+	int k = dns ? dns_set_names(dns, names, n) : 0;
+
+	if (k < 0)
+		return k;
+	r->dns = dns;
+	return 0;
+}
+
 static int run_list(struct rules_runner *r, const unsigned *idx, unsigned n, unsigned flags,
 		    const struct rules_rule **ret, size_t max)
 {
@@ -117,11 +131,14 @@ static int run_list(struct rules_runner *r, const unsigned *idx, unsigned n, uns
 int rules_eval(struct rules_runner *r, const struct evt *e, void *data, unsigned flags,
 	       const struct rules_rule **ret, size_t max)
 {
-	struct field_ctx ctx = {
-		.evt = e, .data = data, .hostname = r->hostname, .source = FSRC_SYSCALL
-	};
+	struct field_ctx ctx = { .evt = e,
+				 .data = data,
+				 .hostname = r->hostname,
+				 .dns = r->dns,
+				 .source = FSRC_SYSCALL };
 	unsigned t = e->hdr.type;
 
+	dns_poll(r->dns);
 	cond_run_begin(r->run, &ctx);
 	if (t >= SAKER_EV_MAX)
 		return 0;
@@ -131,9 +148,12 @@ int rules_eval(struct rules_runner *r, const struct evt *e, void *data, unsigned
 int rules_eval_source(struct rules_runner *r, enum field_source src, void *data, unsigned flags,
 		      const struct rules_rule **ret, size_t max)
 {
-	struct field_ctx ctx = { .data = data, .hostname = r->hostname, .source = src };
+	struct field_ctx ctx = {
+		.data = data, .hostname = r->hostname, .dns = r->dns, .source = src
+	};
 	size_t found = 0;
 
+	dns_poll(r->dns);
 	cond_run_begin(r->run, &ctx);
 	for (unsigned i = 0; i < r->rs->nother && found < max; i++) {
 		const struct rules_rule *rule = &r->rs->rules[r->rs->other[i]];

@@ -40,6 +40,8 @@ integration_tests = \
 	tests/integration/cli.sh \
 	tests/integration/daemon.sh \
 	tests/integration/live_ebpf.sh \
+	tests/integration/live_ebpf_dns.sh \
+	tests/integration/dns.sh \
 	tests/integration/live_ptrace.sh \
 	tests/integration/replay.sh \
 	tests/integration/falco_stable.sh
@@ -68,11 +70,12 @@ tests_helpers_capgen_LDADD = $(SAKER_LIBS)
 TESTS += tests/integration/replay_cases.sh
 EXTRA_DIST += tests/integration/replay_cases.sh tests/replay/README.md \
 	tests/replay/run_cases.py tests/replay/world.txt tests/replay/rules/probe.yaml \
+	tests/replay/rules/dns.yaml \
 	tests/replay/cases/proc.txt tests/replay/cases/fd.txt tests/replay/cases/net.txt \
 	tests/replay/cases/evt.txt tests/replay/cases/capgen_errors.txt \
 	tests/replay/cases/saker_shells.txt tests/replay/cases/saker_files.txt \
 	tests/replay/cases/saker_kernel_net.txt tests/replay/cases/falco_stable.txt \
-	tests/replay/cases/unknown.txt
+	tests/replay/cases/unknown.txt tests/replay/cases/dns.txt
 tests_helpers_scenario_SOURCES = tests/helpers/scenario.c tests/helpers/scenario.h \
 	tests/helpers/scenario_env.c tests/helpers/scenario_acts.c
 EXTRA_DIST += tests/scenarios/defaults.yaml
