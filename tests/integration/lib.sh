@@ -48,17 +48,19 @@ wait_ready() {
 	[ -e "$1" ]
 }
 
-# sakerd_stats PID ERRFILE: a fresh containers statistics line from sakerd
-# PID (SIGUSR2), as it writes it to ERRFILE (its stderr); waits up to 5 s.
+# sakerd_stats PID ERRFILE [PATTERN]: a fresh statistics line matching
+# PATTERN (default: the containers line) from sakerd PID (SIGUSR2), as it
+# writes it to ERRFILE (its stderr); waits up to 5 s.
 sakerd_stats() {
-	_n=$(grep -c 'stats (requested): containers' "$2")
+	_p=${3:-stats (requested): containers}
+	_n=$(grep -c "$_p" "$2")
 	kill -USR2 "$1"
 	_i=0
-	while [ "$(grep -c 'stats (requested): containers' "$2")" -le "$_n" ] && [ $_i -lt 50 ]; do
+	while [ "$(grep -c "$_p" "$2")" -le "$_n" ] && [ $_i -lt 50 ]; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done
-	grep 'stats (requested): containers' "$2" | tail -1
+	grep "$_p" "$2" | tail -1
 }
 
 # stat_num NAME LINE: the number NAME=N of a statistics line.

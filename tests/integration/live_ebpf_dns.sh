@@ -99,17 +99,7 @@ sleep 0.5 # the alerts of the earlier connections, had there been any
 # background (the loop does not wait), then matches.
 sed -i 's/fd.sip.name = "\([^"]*\)"/fd.sip.name in ("\1", other.k8s.test)/' "$TMP/names.yaml"
 kill -HUP "$daemon"
-dns_stats() { # a fresh dns statistics line, after SIGUSR2
-	_n=$(grep -c 'stats (requested)' "$TMP/sakerd.err")
-	kill -USR2 "$daemon"
-	_i=0
-	while [ "$(grep -c 'stats (requested)' "$TMP/sakerd.err")" -le "$_n" ] && [ $_i -lt 50 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	sleep 0.1
-	grep 'sakerd: dns: names=' "$TMP/sakerd.err" | tail -1
-}
+dns_stats() { sakerd_stats "$daemon" "$TMP/sakerd.err" 'sakerd: dns: names='; }
 i=0
 until grep -q 'reloaded' "$TMP/sakerd.err" && dns_stats | grep -q 'names=2 answered=2 unanswered=0' ||
 	[ $i -ge 50 ]; do
