@@ -60,32 +60,18 @@ void saker_ia32_init(const u16 *sys_to_event, unsigned int nr)
 #undef SAKER_EV_OF
 }
 
-/* 16-bit ids: 0xffff is -1 ("unchanged"), as the kernel's high2lowuid reverse. */
-static unsigned long uid16(unsigned long v)
-{
-	v &= 0xffff;
-	return v == 0xffff ? (unsigned long)(u32)-1 : v;
-}
-
-/* The i386 call's arguments put where the x86-64 call has them. */
-static void ia32_fixup(u16 type, u8 flags, unsigned long *args)
+/* The i386 call's arguments as the kernel reads them, where x86-64 has them. */
+static void ia32_fixup(u8 flags, unsigned long *args)
 {
 	unsigned long tls;
 	unsigned int i;
 
-	if (flags & SAKER_IA32_ARGS1)
-		for (i = 1; i < 6; i++)
-			args[i] = 0;
+	for (i = 0; i < 6; i++)
+		args[i] = saker_ia32_arg(flags, i, args[i]);
 	if (flags & SAKER_IA32_CLONE_TLS4) {
 		tls = args[3];
 		args[3] = args[4];
 		args[4] = tls;
-	}
-	if (flags & SAKER_IA32_UID16) {
-		/* chown(path, uid, gid) and its kin: the ids follow the file. */
-		i = type == SAKER_EV_CHOWN || type == SAKER_EV_LCHOWN || type == SAKER_EV_FCHOWN;
-		for (; i < 3; i++)
-			args[i] = uid16(args[i]);
 	}
 }
 
@@ -145,6 +131,6 @@ u16 saker_ia32_decode(struct pt_regs *regs, long nr, unsigned long *args)
 	if (nr == SAKER_IA32_NR_SOCKETCALL)
 		return ia32_socketcall(args);
 	type = ia32_event[nr];
-	ia32_fixup(type, ia32_flags[nr], args);
+	ia32_fixup(ia32_flags[nr], args);
 	return type;
 }

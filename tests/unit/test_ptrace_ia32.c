@@ -245,8 +245,28 @@ static uint32_t lo(const void *p)
 	return (uint32_t)(uintptr_t)p;
 }
 
+/* i386 call nr entered with 0xffff in every register: only its id arguments are -1. */
+static bool ids_widened(uint64_t nr, unsigned int flags)
+{
+	struct ptr_task k = task(nr, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff);
+	bool ok = ptr_abi_entry(&k) > 0;
+
+	k.args[5] = 0xffff;
+	for (unsigned int i = 0; i < 6 && ok; i++) {
+		uint64_t want = i < 3 && (flags & SAKER_IA32_ID(i)) ? 0xffffffffu : 0xffff;
+
+		ok = i == 5 || k.args[i] == want;
+		if (!ok)
+			tap_diag("i386 %llu: argument %u is %#llx, not %#llx",
+				 (unsigned long long)nr, i, (unsigned long long)k.args[i],
+				 (unsigned long long)want);
+	}
+	return ok;
+}
+
 static void test_entry(struct low *m)
 {
+	size_t n16 = 0, bad16 = 0;
 	struct ptr_task k;
 	int type;
 
@@ -292,6 +312,20 @@ static void test_entry(struct low *m)
 	tap_ok(type == SAKER_EV_LCHOWN && k.args[0] == 0x1234 && k.args[1] == 0xffffffffu &&
 		       k.args[2] == 0xffffffffu,
 	       "lchown16: the path untouched, both ids widened");
+#define X(nr, name, flags)                            \
+	if ((flags)&SAKER_IA32_IDS) {                 \
+		n16++;                                \
+		bad16 += !ids_widened((nr), (flags)); \
+	}
+	SAKER_IA32_SYSCALLS(X)
+#undef X
+	tap_ok(n16 > 0 && bad16 == 0,
+	       "every 16-bit id call (%zu): its id arguments widened, the others as given", n16);
+	k = task(23 /* setuid16 */, 0xffff, 0xffff, 0xffff, 0, 0);
+	type = ptr_abi_entry(&k);
+	tap_ok(type == SAKER_EV_SETUID && k.args[0] == 0xffffffffu && k.args[1] == 0xffff &&
+		       k.args[2] == 0xffff,
+	       "setuid16: only its one argument is an id");
 	k = task(22 /* umount */, 0x1234, 0x99, 0x99, 0, 0);
 	type = ptr_abi_entry(&k);
 	tap_ok(type == SAKER_EV_UMOUNT2 && k.args[0] == 0x1234 && k.args[1] == 0,
@@ -398,7 +432,7 @@ static void test_records(struct low *m)
 	if (!t || ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, 4) < 0 ||
 	    getsockname(ls, (struct sockaddr *)&sa, &sl) < 0) {
 		tap_diag("setup: %s", strerror(errno));
-		tap_skip(8, "no loopback listener");
+		tap_skip(9, "no loopback listener");
 		free(t);
 		return;
 	}
@@ -459,6 +493,11 @@ static void test_records(struct low *m)
 	tap_ok(build(t, &k, 0, &e) && e.hdr.type == SAKER_EV_SETRESUID &&
 		       pnum(&e, "ruid") == 0xffffffffLL && pnum(&e, "suid") == 3,
 	       "record: setresuid16(-1, -1, 3)");
+
+	k = task(95 /* fchown16 */, (uint32_t)fd, 0xffff, 0x10007, 0, 0);
+	tap_ok(build(t, &k, 0, &e) && e.hdr.type == SAKER_EV_FCHOWN && pnum(&e, "fd") == fd &&
+		       pnum(&e, "uid") == 0xffffffffLL && pnum(&e, "gid") == 7,
+	       "record: fchown16(fd, -1, 0x10007): the fd as given, uid -1, gid 7");
 
 	snprintf(m->path, sizeof(m->path), "/nonexistent/ptr-ia32");
 	snprintf(m->arg, sizeof(m->arg), "ia32-arg");
@@ -657,7 +696,7 @@ int main(void)
 	test_filter();
 	test_mapping();
 	if (m == MAP_FAILED) {
-		tap_skip(18, "no memory below 4 GiB (MAP_32BIT)");
+		tap_skip(21, "no memory below 4 GiB (MAP_32BIT)");
 	} else {
 		test_entry(m);
 		test_records(m);
