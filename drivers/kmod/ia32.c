@@ -33,7 +33,7 @@ static u16 x32_event[X32_NR_MAX];
 void saker_ia32_init(const u16 *sys_to_event, unsigned int nr)
 {
 #define SAKER_EV_OF(name) (__NR_##name < nr ? sys_to_event[__NR_##name] : 0)
-#define SAKER_IA32_SET(n, name, fl)                \
+#define SAKER_IA32_SET(n, name, fl, entry)         \
 	do {                                       \
 		BUILD_BUG_ON((n) >= IA32_NR_MAX);  \
 		ia32_event[n] = SAKER_EV_OF(name); \

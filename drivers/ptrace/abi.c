@@ -51,7 +51,7 @@ static void abi_init(void)
 			x32_ev[nr] = (int16_t)type;
 		}
 	}
-#define X(nr, name, flags)                      \
+#define X(nr, name, flags, entry)               \
 	do {                                    \
 		set_ev(i386_ev, nr, #name);     \
 		i386_fl[nr] = (uint8_t)(flags); \

@@ -21,10 +21,11 @@ struct entry {
 	int nr;
 	const char *name;
 	unsigned int flags;
+	const char *entry;
 };
 
 static const struct entry table[] = {
-#define X(nr, name, flags) { nr, #name, flags },
+#define X(nr, name, flags, entry) { nr, #name, flags, "" #entry },
 	SAKER_IA32_SYSCALLS(X)
 #undef X
 };
@@ -104,12 +105,21 @@ static void test_ids(void)
 {
 	static const uint64_t vals[] = { 0xffff, 0x1ffff, 0xffffffff, 0xffffffff0000ffffull,
 					 0,	 5,	  0xfffe,     0x12345678 };
-	size_t wrong = 0, unmapped = 0, bad_arg = 0, ids = 0;
+	size_t wrong = 0, unmapped = 0, bad_arg = 0, ids = 0, bad_entry = 0;
 
 	for (size_t i = 0; i < NTABLE; i++) {
 		unsigned int want = kernel_ids(table[i].nr), got = table[i].flags & SAKER_IA32_IDS;
 
 		ids += got != 0;
+		/* The kernel's uid16.c functions are NAME16, and only they. */
+		if ((got != 0) !=
+		    (strlen(table[i].entry) > 2 &&
+		     !strcmp(table[i].entry + strlen(table[i].entry) - 2, "16") &&
+		     !strncmp(table[i].entry, table[i].name, strlen(table[i].name)))) {
+			tap_diag("i386 %d (%s): entry '%s'", table[i].nr, table[i].name,
+				 table[i].entry);
+			bad_entry++;
+		}
 		if (got != want) {
 			tap_diag("i386 %d (%s): id mask %#x, the kernel's %#x", table[i].nr,
 				 table[i].name, got, want);
@@ -143,6 +153,8 @@ static void test_ids(void)
 	       "every entry's id mask is the kernel's: uid16.c's old_uid_t/old_gid_t arguments, "
 	       "none for any other call (%zu calls with ids)",
 	       ids);
+	tap_is_int((long)bad_entry, 0,
+		   "the 16-bit id calls' kernel entries are NAME16, no other entry is");
 	tap_is_int((long)unmapped, 0, "every 16-bit id call whose 32-bit twin is mapped is mapped");
 	tap_is_int((long)bad_arg, 0,
 		   "saker_ia32_arg() reads every argument of every entry as the kernel does");

@@ -110,7 +110,7 @@ static void test_filter(void)
 	n = ptr_filter_build(&set, true, &f);
 	if (!tap_ok(n > 0, "filter: builds (%d instructions)", n))
 		return;
-#define X(nr, name, flags)                                                                 \
+#define X(nr, name, flags, entry)                                                          \
 	do {                                                                               \
 		bool w = wanted(want, evt_type_by_name(#name));                            \
 		uint32_t v = verdict(f, n, AUDIT_ARCH_I386, nr, F_DUPFD);                  \
@@ -188,7 +188,7 @@ static void test_mapping(void)
 {
 	size_t bad = 0, n = 0;
 
-#define X(nr, name, flags)                                                               \
+#define X(nr, name, flags, entry)                                                        \
 	do {                                                                             \
 		int t = ptr_abi_event(PTR_ABI_I386, nr);                                 \
 		n++;                                                                     \
@@ -312,7 +312,7 @@ static void test_entry(struct low *m)
 	tap_ok(type == SAKER_EV_LCHOWN && k.args[0] == 0x1234 && k.args[1] == 0xffffffffu &&
 		       k.args[2] == 0xffffffffu,
 	       "lchown16: the path untouched, both ids widened");
-#define X(nr, name, flags)                            \
+#define X(nr, name, flags, entry)                     \
 	if ((flags)&SAKER_IA32_IDS) {                 \
 		n16++;                                \
 		bad16 += !ids_widened((nr), (flags)); \

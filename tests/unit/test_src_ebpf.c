@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 
 #include "event.h"
 #include "src_ebpf.h"
@@ -471,7 +472,7 @@ static void test_ia32_values(void)
 	for (int t = 0; t < SAKER_EV_MAX; t++)
 		on[t] = true;
 	tap_is_int(src_ebpf_abi_fill(fd, SAKER_BPF_KEYS, on), 0, "ia32: the interest map fills");
-#define X(nr, name, fl)                                                                   \
+#define X(nr, name, fl, entry)                                                            \
 	do {                                                                              \
 		__u32 key = SAKER_BPF_KEY_IA32 + (nr), v = 0, f;                          \
 		bool ok = bpf_map_lookup_elem(fd, &key, &v) == 0 &&                       \
@@ -501,6 +502,48 @@ static void test_ia32_values(void)
 	close(fd);
 }
 
+/*
+ * Trampoline mode attaches to the kernel's entry function of each i386
+ * call (saker_ia32.h's entry column): a name this kernel does not have
+ * would leave the call unhooked. Checked against this kernel's BTF, which
+ * has the i386 entries when IA-32 emulation is built in (even if it is off
+ * at boot).
+ */
+static void test_ia32_entries(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	size_t missing = 0;
+	int n = src_ebpf_abi_ia32_count();
+
+	if (!btf) {
+		tap_skip(1, "no kernel BTF");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name, *entry;
+		char a[128], b[128], c[128];
+		int nr;
+
+		/* __do_sys_: the one function behind the aliases of a call without arguments. */
+		src_ebpf_abi_ia32_at(i, &nr, &name, &entry);
+		snprintf(a, sizeof(a), "__ia32_sys_%s", entry);
+		snprintf(b, sizeof(b), "__ia32_compat_sys_%s", entry);
+		snprintf(c, sizeof(c), "__do_sys_%s", entry);
+		if (btf__find_by_name_kind(btf, a, BTF_KIND_FUNC) <= 0 &&
+		    btf__find_by_name_kind(btf, b, BTF_KIND_FUNC) <= 0 &&
+		    btf__find_by_name_kind(btf, c, BTF_KIND_FUNC) <= 0) {
+			tap_diag("i386 %d (%s): no %s, %s nor %s in BTF", nr, name, a, b, c);
+			missing++;
+		}
+	}
+	if (missing == (size_t)n)
+		tap_skip(1, "the kernel has no i386 entry functions (IA-32 emulation not built)");
+	else
+		tap_ok(missing == 0, "ia32: the kernel has the entry function of all %d i386 calls",
+		       n);
+	btf__free(btf);
+}
+
 int main(void)
 {
 	struct src_ebpf_opts o = { .trace_self = true };
@@ -513,6 +556,7 @@ int main(void)
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
 		tap_skip_all("kernel has no BTF (/sys/kernel/btf/vmlinux)");
 	test_ia32_values();
+	test_ia32_entries();
 	k = src_ebpf_open(&o, &s, err, sizeof(err));
 	if (k < 0)
 		tap_skip_all("probe does not load here: %s", err);
