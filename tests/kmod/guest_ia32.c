@@ -5,7 +5,10 @@
  * edx, socketcall's argument array), and a real i386 binary
  * (tests/kmod/ia32_probe.S, put in the initramfs as /ia32-probe). Both open
  * the scratch file, connect to 127.0.0.1:IA32_PORT through socketcall and
- * through connect, and execute "/init --child".
+ * through connect, and execute "/init --child"; the 64-bit one also sends
+ * through socketcall(SENDMSG), which is recorded only while sendmsg is of
+ * interest (the module checks interest on the subcall number before it
+ * reads the argument array from user memory).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,10 +42,12 @@
 #define NR32_CONNECT 362
 #define SYS_SOCKET_CALL 1
 #define SYS_CONNECT_CALL 3
+#define SYS_SENDMSG_CALL 16
+#define IA32_MSG "ia32-msg"
 
 struct ia32_seen {
 	pid_t pid;
-	int open, connects, execve;
+	int open, connects, execve, sends;
 };
 
 /* What int $0x80 reads must sit below 4 GiB. */
@@ -51,6 +56,8 @@ struct low {
 	uint32_t argv[3], envp[1];
 	struct sockaddr_in sa;
 	uint32_t args[6];
+	char msg[16];
+	uint32_t iov[2], mh[7]; /* compat iovec and msghdr */
 };
 
 static long int80(long nr, long a, long b, long c)
@@ -86,6 +93,9 @@ static void int80_child(struct low *m)
 	m->args[1] = low32(&m->sa);
 	m->args[2] = sizeof(m->sa);
 	int80(NR32_SOCKETCALL, SYS_CONNECT_CALL, low32(m->args), 0);
+	m->args[1] = low32(m->mh);
+	m->args[2] = 0;
+	int80(NR32_SOCKETCALL, SYS_SENDMSG_CALL, low32(m->args), 0);
 	fd = int80(NR32_SOCKET, AF_INET, SOCK_STREAM, 0);
 	int80(NR32_CONNECT, fd, low32(&m->sa), sizeof(m->sa));
 	int80(NR32_EXECVE, low32(m->init), low32(m->argv), low32(m->envp));
@@ -109,6 +119,11 @@ static struct low *low_setup(void)
 	m->sa.sin_family = AF_INET;
 	m->sa.sin_port = htons(IA32_PORT);
 	m->sa.sin_addr.s_addr = htonl(0x7f000001);
+	strcpy(m->msg, IA32_MSG);
+	m->iov[0] = low32(m->msg);
+	m->iov[1] = strlen(IA32_MSG);
+	m->mh[2] = low32(m->iov);
+	m->mh[3] = 1;
 	return m;
 }
 
@@ -168,6 +183,11 @@ static void inspect(struct ia32_seen *sn, const void *rec)
 	case SAKER_EV_EXECVE:
 		sn->execve += h.res == 0 && strcmp(pstr(&e, "filename"), "/init") == 0;
 		break;
+	case SAKER_EV_SENDMSG:
+		a = evt_param(&e, evt_param_index(h.type, "data"));
+		sn->sends += h.res == (int64_t)strlen(IA32_MSG) && a && a->val &&
+			     a->len == strlen(IA32_MSG) && !memcmp(a->val, IA32_MSG, a->len);
+		break;
 	}
 }
 
@@ -190,6 +210,29 @@ static void check(struct source *s, struct low *m, const char *path, const char 
 	tap_ok(sn.connects == 2, "%s: socketcall connect and connect recorded as connect (%d)",
 	       label, sn.connects);
 	tap_ok(sn.execve == 1, "%s: execve recorded as execve (%d)", label, sn.execve);
+	if (!path)
+		tap_ok(sn.sends == 1,
+		       "%s: socketcall sendmsg recorded as sendmsg with its data (%d)", label,
+		       sn.sends);
+}
+
+/* A socketcall subcall nobody wants leaves no record; the others still come. */
+static void check_interest(struct source *s, struct low *m)
+{
+	struct src_interest want = { { 0 } };
+	struct ia32_seen sn = { 0 };
+
+	src_interest_set(&want, SAKER_EV_OPEN);
+	if (!tap_is_int(src_set_interest(s, &want), 0, "ia32: interest set to open only"))
+		return;
+	sn.pid = run_child(m, NULL);
+	drain(s, &sn);
+	tap_ok(sn.pid > 0 && sn.open == 1 && sn.sends == 0,
+	       "int $0x80 with only open of interest: the open recorded (%d), socketcall sendmsg "
+	       "not (%d)",
+	       sn.open, sn.sends);
+	memset(&want, 0xff, sizeof(want));
+	src_set_interest(s, &want);
 }
 
 #define SAKERD "/opt/saker/sakerd"
@@ -295,6 +338,7 @@ void case_ia32(void)
 			check(s, m, IA32_PROBE, "i386 binary");
 		else
 			tap_skip(1, "no " IA32_PROBE " in the initramfs (see the harness log)");
+		check_interest(s, m);
 		src_close(s);
 	} else {
 		tap_diag("%s", err);
