@@ -546,7 +546,7 @@ static bool runs_i386(char *why, size_t len)
 			 "(IA-32 emulation off)");
 		return false;
 	}
-	snprintf(path, sizeof(path), "%s/ptr_ia32_static", helpers);
+	snprintf(path, sizeof(path), "%s/ia32_static", helpers);
 	if (access(path, X_OK) < 0) {
 		snprintf(why, len, "%s not built", path);
 		return false;
@@ -629,19 +629,19 @@ static void test_live(void)
 	int ls, fd, st;
 
 	if (!runs_i386(why, sizeof(why))) {
-		tap_skip(8, "%s", why);
+		tap_skip(10, "%s", why);
 		return;
 	}
 	fd = mkstemp(file);
 	ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    listen(ls, 8) < 0 || getsockname(ls, (struct sockaddr *)&sa, &sl) < 0) {
-		tap_skip(8, "setup: %s", strerror(errno));
+		tap_skip(10, "setup: %s", strerror(errno));
 		return;
 	}
 	close(fd);
 	snprintf(port, sizeof(port), "%u", ntohs(sa.sin_port));
-	snprintf(prog, sizeof(prog), "%s/ptr_ia32_int80", helpers);
+	snprintf(prog, sizeof(prog), "%s/ia32_int80", helpers);
 	{
 		char *argv[] = { prog, file, port, "/bin/true", NULL };
 
@@ -659,12 +659,18 @@ static void test_live(void)
 	       "int80: two sockets and connects (socketcall and direct)");
 	tap_ok(find(&rs, SAKER_EV_SETRESUID, 0, &e) && pnum(&e, "ruid") == 0xffffffffLL,
 	       "int80: setresuid16(-1, ...)");
+	tap_ok(find(&rs, SAKER_EV_FCHOWN, 0, &e) && pnum(&e, "uid") == 0xffffffffLL &&
+		       pnum(&e, "gid") == 0xffffffffLL && pnum(&e, "fd") >= 0,
+	       "int80: fchown16(fd, -1, -1): the fd as given, both ids -1");
+	tap_ok(find(&rs, SAKER_EV_SENDMSG, 0, &e) && e.hdr.res == 8 && param(&e, "data") &&
+		       !memcmp(param(&e, "data")->val, "ia32-msg", 8),
+	       "int80: socketcall(sendmsg) with its data");
 	tap_ok(find(&rs, SAKER_EV_EXECVE, 1, &e) && e.hdr.res == -ENOENT &&
 		       find(&rs, SAKER_EV_EXECVE, 2, &e) && e.hdr.res == 0 &&
 		       !strcmp(pstr(&e, "exepath"), "/usr/bin/true"),
 	       "int80: the failed and the real execve");
 	recs_free(&rs);
-	snprintf(prog, sizeof(prog), "%s/ptr_ia32_static", helpers);
+	snprintf(prog, sizeof(prog), "%s/ia32_static", helpers);
 	{
 		char *argv[] = { prog, file, port, "/bin/true", "from-i386", NULL };
 
@@ -672,8 +678,9 @@ static void test_live(void)
 	}
 	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "i386 binary: ran under trace (%#x)", st);
 	tap_ok(find_name(&rs, SAKER_EV_OPEN, file, &e) && e.hdr.res >= 0 &&
-		       find(&rs, SAKER_EV_CONNECT, 0, &e) && e.hdr.res == 0,
-	       "i386 binary: open and socketcall connect");
+		       find(&rs, SAKER_EV_CONNECT, 0, &e) && e.hdr.res == 0 &&
+		       find(&rs, SAKER_EV_CONNECT, 1, &e) && e.hdr.res == 0,
+	       "i386 binary: open, socketcall connect and direct connect");
 	tap_ok(find(&rs, SAKER_EV_EXECVE, 1, &e) && e.hdr.res == 0 &&
 		       !strcmp(pstr(&e, "exepath"), "/usr/bin/true"),
 	       "i386 binary: its execve of /bin/true");
