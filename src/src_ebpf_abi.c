@@ -20,10 +20,11 @@ struct ia32_entry {
 	uint8_t flags;
 	uint8_t nargs; /* socketcall subcalls: u32 arguments in the array */
 	const char *name;
+	const char *entry; /* i386: the kernel's entry function, "" when it is name */
 };
 
 static const struct ia32_entry ia32_calls[] = {
-#define X(nr, name, flags) { nr, flags, 0, #name },
+#define X(nr, name, flags, entry) { nr, flags, 0, #name, "" #entry },
 	SAKER_IA32_SYSCALLS(X)
 #undef X
 };
@@ -111,11 +112,15 @@ int src_ebpf_abi_ia32_count(void)
 	return (int)ARRAY_SIZE(ia32_calls);
 }
 
-int src_ebpf_abi_ia32_at(int i, int *ret_nr, const char **ret_name)
+int src_ebpf_abi_ia32_at(int i, int *ret_nr, const char **ret_name, const char **ret_entry)
 {
+	const struct ia32_entry *c;
+
 	if (i < 0 || i >= (int)ARRAY_SIZE(ia32_calls))
 		return -ENOENT;
-	*ret_nr = ia32_calls[i].nr;
-	*ret_name = ia32_calls[i].name;
+	c = &ia32_calls[i];
+	*ret_nr = c->nr;
+	*ret_name = c->name;
+	*ret_entry = c->entry[0] ? c->entry : c->name;
 	return 0;
 }

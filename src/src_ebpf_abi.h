@@ -15,8 +15,12 @@
  */
 int src_ebpf_abi_fill(int fd, uint32_t max_keys, const bool *on);
 
-/* The i386 entries of saker_ia32.h, one by one (for the trampolines). */
+/*
+ * The i386 entries of saker_ia32.h, one by one (for the trampolines): the
+ * number, the event's name and the kernel's entry function (without its
+ * __ia32_sys_ / __ia32_compat_sys_ prefix).
+ */
 int src_ebpf_abi_ia32_count(void);
-int src_ebpf_abi_ia32_at(int i, int *ret_nr, const char **ret_name);
+int src_ebpf_abi_ia32_at(int i, int *ret_nr, const char **ret_name, const char **ret_entry);
 
 #endif /* SAKER_SRC_EBPF_ABI_H */

@@ -53,19 +53,12 @@ struct ebpf_hooks {
 	int n, attached;
 };
 
-/* i386 entry functions whose name is not the x86-64 call's (syscall_32.tbl). */
-static const struct {
-	int nr;
-	const char *kname;
-} ia32_names[] = {
-	{ 16, "lchown16" },	{ 22, "oldumount" },	{ 23, "setuid16" },   { 46, "setgid16" },
-	{ 52, "umount" },	{ 70, "setreuid16" },	{ 71, "setregid16" }, { 95, "fchown16" },
-	{ 164, "setresuid16" }, { 170, "setresgid16" }, { 182, "chown16" },   { 221, "fcntl64" },
+/* The events of socketcall's subcalls: it is wanted with any of them. */
+static const char *const socketcall_events[] = {
+#define X(call, name, nargs) #name,
+	SAKER_IA32_SOCKETCALLS(X)
+#undef X
 };
-
-static const char *const socketcall_events[] = { "socket",  "bind",	  "connect", "listen",
-						 "accept",  "socketpair", "sendto",  "recvfrom",
-						 "sendmsg", "recvmsg",	  "accept4" };
 
 /* The FUNC_PROTO id of a function taking one struct pt_regs pointer, else 0. */
 static int regs_proto(const struct btf *btf, int func_id)
@@ -132,14 +125,6 @@ static int add_target(struct ebpf_hooks *h, int btf_id, int proto, int ev)
 	return 0;
 }
 
-static const char *ia32_kname(int nr, const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(ia32_names); i++)
-		if (ia32_names[i].nr == nr)
-			return ia32_names[i].kname;
-	return name;
-}
-
 static int find_targets(struct ebpf_hooks *h)
 {
 	static const char *const x64[] = { "__x64_sys_", "__do_sys_", NULL };
@@ -160,11 +145,11 @@ static int find_targets(struct ebpf_hooks *h)
 			k = add_target(h, id, proto, t);
 	}
 	for (int i = 0; i < src_ebpf_abi_ia32_count() && k == 0; i++) {
-		const char *name;
+		const char *name, *entry;
 		int nr;
 
-		src_ebpf_abi_ia32_at(i, &nr, &name);
-		id = find_entry(h->btf, ia32, ia32_kname(nr, name), &proto);
+		src_ebpf_abi_ia32_at(i, &nr, &name, &entry);
+		id = find_entry(h->btf, ia32, entry, &proto);
 		k = add_target(h, id, proto, evt_type_by_name(name));
 	}
 	if (k == 0 && (id = find_entry(h->btf, ia32, "socketcall", &proto)) > 0)

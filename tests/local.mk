@@ -36,6 +36,19 @@ tests_unit_test_ia32_SOURCES = tests/unit/test_ia32.c tests/unit/ia32_nr.c tests
 tests_unit_test_ia32_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_ia32_LDADD = $(TEST_LDADD)
 
+# The 32-bit programs every driver's 32-bit tests run: a 64-bit one making
+# its calls through int $0x80, and a real i386 static binary written in
+# assembly (as --32, ld -m elf_i386: no multilib needed).
+check_PROGRAMS += tests/helpers/ia32_int80
+tests_helpers_ia32_int80_SOURCES = tests/helpers/ia32_int80.c
+check_DATA += tests/helpers/ia32_static
+tests/helpers/ia32_static: tests/helpers/ia32_static.s
+	$(AM_V_GEN)$(MKDIR_P) tests/helpers && \
+	as --32 -o $@.o $(srcdir)/tests/helpers/ia32_static.s && \
+	ld -m elf_i386 -static -o $@ $@.o && rm -f $@.o
+CLEANFILES += tests/helpers/ia32_static tests/helpers/ia32_static.o
+EXTRA_DIST += tests/helpers/ia32_static.s
+
 integration_tests = \
 	tests/integration/cli.sh \
 	tests/integration/daemon.sh \

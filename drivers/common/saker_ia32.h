@@ -19,109 +19,154 @@
 #ifndef SAKER_IA32_H
 #define SAKER_IA32_H
 
-/* The call's uid/gid arguments are 16 bits wide: 0xffff means -1. */
-#define SAKER_IA32_UID16 0x1
-/* Only the first argument exists (the old umount(target)): the rest read as 0. */
-#define SAKER_IA32_ARGS1 0x2
-/* clone(flags, stack, parent_tid, tls, child_tid): CLONE_BACKWARDS order. */
-#define SAKER_IA32_CLONE_TLS4 0x4
+#if !defined(__KERNEL__) && !defined(__VMLINUX_H__)
+#include <linux/types.h>
+#endif
 
 /*
- * X(i386 number, x86-64 call name, flags). A name may appear more than
+ * An entry's flags (one byte). Bits 0-2 name the arguments that are 16-bit
+ * uids or gids (old_uid_t/old_gid_t in the kernel's kernel/uid16.c), bit N
+ * for argument N: the kernel cuts such an argument to 16 bits and reads
+ * 0xffff as -1, "unchanged" (low2highuid). chown16(path, uid, gid) has
+ * them in arguments 1 and 2, setuid16(uid) in 0 only: the mask is per
+ * call, never "the first three". The 32-bit-id calls (chown32, ...) have
+ * none. Bits 0x20-0x80 are left for a driver's own use (the eBPF probe's
+ * interest values, drivers/ebpf/saker_bpf.h).
+ */
+#define SAKER_IA32_ID(n) (1u << (n))
+#define SAKER_IA32_IDS 0x07u
+/* Only the first argument exists (the old umount(target)): the rest read as 0. */
+#define SAKER_IA32_ARGS1 0x08u
+/* clone(flags, stack, parent_tid, tls, child_tid): CLONE_BACKWARDS order. */
+#define SAKER_IA32_CLONE_TLS4 0x10u
+
+#define SAKER_IA32_ID0 SAKER_IA32_ID(0)
+#define SAKER_IA32_ID12 (SAKER_IA32_ID(1) | SAKER_IA32_ID(2))
+#define SAKER_IA32_ID01 (SAKER_IA32_ID(0) | SAKER_IA32_ID(1))
+#define SAKER_IA32_ID012 (SAKER_IA32_ID(0) | SAKER_IA32_ID(1) | SAKER_IA32_ID(2))
+
+/*
+ * Argument i (0-5, in the x86-64 call's order) of an i386 call whose entry
+ * has these flags, as the kernel's entry code hands it on: 32 bits wide,
+ * 0 past the first where only one exists, a 16-bit id widened. The one
+ * rule every driver decodes with (kernel module, eBPF probe, ptrace
+ * tracer); clone's argument order (CLONE_TLS4) is the caller's to swap.
+ */
+static inline __u64 saker_ia32_arg(__u32 flags, __u32 i, __u64 v)
+{
+	v = (__u32)v;
+	if ((flags & SAKER_IA32_ARGS1) && i > 0)
+		return 0;
+	if (i < 3 && (flags & SAKER_IA32_ID(i))) {
+		v &= 0xffff;
+		if (v == 0xffff)
+			v = 0xffffffffu;
+	}
+	return v;
+}
+
+/*
+ * X(i386 number, x86-64 call name, flags, entry), entry being the name of
+ * the kernel's entry function (syscall_32.tbl: __ia32_sys_ENTRY or
+ * __ia32_compat_sys_ENTRY) where it is not the call's name, else empty:
+ * the eBPF probe attaches to it. A name may appear more than
  * once (the 16-bit and 32-bit id calls, fcntl and fcntl64, umount and
  * umount2); i386 has no accept(2) and no other call the table names.
+ * The other uid16 calls have no event here: setfsuid16 and setfsgid16
+ * (ids in argument 0), setgroups16 (its ids are an array in memory, none
+ * in its arguments) and the getters.
  */
 /* clang-format off */
 #define SAKER_IA32_SYSCALLS(X) \
-	X(2, fork, 0) \
-	X(3, read, 0) \
-	X(4, write, 0) \
-	X(5, open, 0) \
-	X(6, close, 0) \
-	X(8, creat, 0) \
-	X(9, link, 0) \
-	X(10, unlink, 0) \
-	X(11, execve, 0) \
-	X(12, chdir, 0) \
-	X(15, chmod, 0) \
-	X(16, lchown, SAKER_IA32_UID16) \
-	X(21, mount, 0) \
-	X(22, umount2, SAKER_IA32_ARGS1) \
-	X(23, setuid, SAKER_IA32_UID16) \
-	X(26, ptrace, 0) \
-	X(37, kill, 0) \
-	X(38, rename, 0) \
-	X(39, mkdir, 0) \
-	X(40, rmdir, 0) \
-	X(41, dup, 0) \
-	X(42, pipe, 0) \
-	X(46, setgid, SAKER_IA32_UID16) \
-	X(52, umount2, 0) \
-	X(55, fcntl, 0) \
-	X(57, setpgid, 0) \
-	X(61, chroot, 0) \
-	X(63, dup2, 0) \
-	X(66, setsid, 0) \
-	X(70, setreuid, SAKER_IA32_UID16) \
-	X(71, setregid, SAKER_IA32_UID16) \
-	X(83, symlink, 0) \
-	X(94, fchmod, 0) \
-	X(95, fchown, SAKER_IA32_UID16) \
-	X(120, clone, SAKER_IA32_CLONE_TLS4) \
-	X(128, init_module, 0) \
-	X(129, delete_module, 0) \
-	X(133, fchdir, 0) \
-	X(164, setresuid, SAKER_IA32_UID16) \
-	X(170, setresgid, SAKER_IA32_UID16) \
-	X(172, prctl, 0) \
-	X(182, chown, SAKER_IA32_UID16) \
-	X(185, capset, 0) \
-	X(190, vfork, 0) \
-	X(198, lchown, 0) \
-	X(203, setreuid, 0) \
-	X(204, setregid, 0) \
-	X(207, fchown, 0) \
-	X(208, setresuid, 0) \
-	X(210, setresgid, 0) \
-	X(212, chown, 0) \
-	X(213, setuid, 0) \
-	X(214, setgid, 0) \
-	X(221, fcntl, 0) \
-	X(295, openat, 0) \
-	X(296, mkdirat, 0) \
-	X(298, fchownat, 0) \
-	X(301, unlinkat, 0) \
-	X(302, renameat, 0) \
-	X(303, linkat, 0) \
-	X(304, symlinkat, 0) \
-	X(306, fchmodat, 0) \
-	X(310, unshare, 0) \
-	X(322, timerfd_create, 0) \
-	X(327, signalfd4, 0) \
-	X(328, eventfd2, 0) \
-	X(329, epoll_create1, 0) \
-	X(330, dup3, 0) \
-	X(331, pipe2, 0) \
-	X(332, inotify_init1, 0) \
-	X(346, setns, 0) \
-	X(350, finit_module, 0) \
-	X(353, renameat2, 0) \
-	X(356, memfd_create, 0) \
-	X(357, bpf, 0) \
-	X(358, execveat, 0) \
-	X(359, socket, 0) \
-	X(360, socketpair, 0) \
-	X(361, bind, 0) \
-	X(362, connect, 0) \
-	X(363, listen, 0) \
-	X(364, accept4, 0) \
-	X(369, sendto, 0) \
-	X(370, sendmsg, 0) \
-	X(371, recvfrom, 0) \
-	X(372, recvmsg, 0) \
-	X(374, userfaultfd, 0) \
-	X(435, clone3, 0) \
-	X(437, openat2, 0)
+	X(2, fork, 0, ) \
+	X(3, read, 0, ) \
+	X(4, write, 0, ) \
+	X(5, open, 0, ) \
+	X(6, close, 0, ) \
+	X(8, creat, 0, ) \
+	X(9, link, 0, ) \
+	X(10, unlink, 0, ) \
+	X(11, execve, 0, ) \
+	X(12, chdir, 0, ) \
+	X(15, chmod, 0, ) \
+	X(16, lchown, SAKER_IA32_ID12, lchown16) \
+	X(21, mount, 0, ) \
+	X(22, umount2, SAKER_IA32_ARGS1, oldumount) \
+	X(23, setuid, SAKER_IA32_ID0, setuid16) \
+	X(26, ptrace, 0, ) \
+	X(37, kill, 0, ) \
+	X(38, rename, 0, ) \
+	X(39, mkdir, 0, ) \
+	X(40, rmdir, 0, ) \
+	X(41, dup, 0, ) \
+	X(42, pipe, 0, ) \
+	X(46, setgid, SAKER_IA32_ID0, setgid16) \
+	X(52, umount2, 0, umount) \
+	X(55, fcntl, 0, ) \
+	X(57, setpgid, 0, ) \
+	X(61, chroot, 0, ) \
+	X(63, dup2, 0, ) \
+	X(66, setsid, 0, ) \
+	X(70, setreuid, SAKER_IA32_ID01, setreuid16) \
+	X(71, setregid, SAKER_IA32_ID01, setregid16) \
+	X(83, symlink, 0, ) \
+	X(94, fchmod, 0, ) \
+	X(95, fchown, SAKER_IA32_ID12, fchown16) \
+	X(120, clone, SAKER_IA32_CLONE_TLS4, ) \
+	X(128, init_module, 0, ) \
+	X(129, delete_module, 0, ) \
+	X(133, fchdir, 0, ) \
+	X(164, setresuid, SAKER_IA32_ID012, setresuid16) \
+	X(170, setresgid, SAKER_IA32_ID012, setresgid16) \
+	X(172, prctl, 0, ) \
+	X(182, chown, SAKER_IA32_ID12, chown16) \
+	X(185, capset, 0, ) \
+	X(190, vfork, 0, ) \
+	X(198, lchown, 0, ) \
+	X(203, setreuid, 0, ) \
+	X(204, setregid, 0, ) \
+	X(207, fchown, 0, ) \
+	X(208, setresuid, 0, ) \
+	X(210, setresgid, 0, ) \
+	X(212, chown, 0, ) \
+	X(213, setuid, 0, ) \
+	X(214, setgid, 0, ) \
+	X(221, fcntl, 0, fcntl64) \
+	X(295, openat, 0, ) \
+	X(296, mkdirat, 0, ) \
+	X(298, fchownat, 0, ) \
+	X(301, unlinkat, 0, ) \
+	X(302, renameat, 0, ) \
+	X(303, linkat, 0, ) \
+	X(304, symlinkat, 0, ) \
+	X(306, fchmodat, 0, ) \
+	X(310, unshare, 0, ) \
+	X(322, timerfd_create, 0, ) \
+	X(327, signalfd4, 0, ) \
+	X(328, eventfd2, 0, ) \
+	X(329, epoll_create1, 0, ) \
+	X(330, dup3, 0, ) \
+	X(331, pipe2, 0, ) \
+	X(332, inotify_init1, 0, ) \
+	X(346, setns, 0, ) \
+	X(350, finit_module, 0, ) \
+	X(353, renameat2, 0, ) \
+	X(356, memfd_create, 0, ) \
+	X(357, bpf, 0, ) \
+	X(358, execveat, 0, ) \
+	X(359, socket, 0, ) \
+	X(360, socketpair, 0, ) \
+	X(361, bind, 0, ) \
+	X(362, connect, 0, ) \
+	X(363, listen, 0, ) \
+	X(364, accept4, 0, ) \
+	X(369, sendto, 0, ) \
+	X(370, sendmsg, 0, ) \
+	X(371, recvfrom, 0, ) \
+	X(372, recvmsg, 0, ) \
+	X(374, userfaultfd, 0, ) \
+	X(435, clone3, 0, ) \
+	X(437, openat2, 0, )
 /* clang-format on */
 
 /* The multiplexer: socketcall(call, unsigned int *args). */

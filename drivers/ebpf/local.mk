@@ -76,11 +76,9 @@ src_libsaker_a_SOURCES += src/src_ebpf_hook.c src/src_ebpf_hook.h src/src_ebpf_a
 endif
 EXTRA_DIST += src/src_ebpf_hook.c src/src_ebpf_hook.h src/src_ebpf_abi.c src/src_ebpf_abi.h
 
-# 32-bit system calls (tests/integration/ebpf_ia32.sh): a 64-bit program
-# entering through int $0x80; the real i386 binary is assembled by the test.
-check_PROGRAMS += tests/helpers/int80
-tests_helpers_int80_SOURCES = tests/helpers/int80.c
-EXTRA_DIST += tests/helpers/i386_static.S tests/integration/need_fexit.sh tests/integration/ebpf_ia32.sh tests/integration/live_ebpf_fexit.sh tests/integration/ebpf_unit_fexit.sh
+# 32-bit system calls (tests/integration/ebpf_ia32.sh) run the shared
+# tests/helpers/ia32_int80 and ia32_static (tests/local.mk).
+EXTRA_DIST += tests/integration/need_fexit.sh tests/integration/ebpf_ia32.sh tests/integration/live_ebpf_fexit.sh tests/integration/ebpf_unit_fexit.sh
 if HAVE_EBPF
 TESTS += tests/integration/ebpf_ia32.sh tests/integration/live_ebpf_fexit.sh tests/integration/ebpf_unit_fexit.sh
 endif

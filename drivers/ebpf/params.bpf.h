@@ -343,13 +343,6 @@ static __always_inline bool src_num(struct fillctx *fc, const struct psrc *ps, _
 		/* int arguments (fds, pids) arrive zero-extended: restore the sign. */
 		if (pt == SAKER_PT_FD || pt == SAKER_PT_PID)
 			*v = (__u64)(__s64)(__s32)*v;
-		/* i386's 16-bit id calls: (u16)-1 is -1 ("unchanged"). */
-		if ((fc->abi_flags & SAKER_IA32_UID16) &&
-		    (pt == SAKER_PT_UID || pt == SAKER_PT_GID)) {
-			*v &= 0xffff;
-			if (*v == 0xffff)
-				*v = 0xffffffffu;
-		}
 		return true;
 	case K_CONST:
 		*v = ps->aux;

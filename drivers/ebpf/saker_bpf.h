@@ -39,8 +39,11 @@
 #define SAKER_BPF_VAL_EV1(v) ((v)&0xffff)
 #define SAKER_BPF_VAL_FLAGS(v) (((v) >> 16) & 0xff)
 #define SAKER_BPF_VAL_NARGS(v) ((v) >> 24)
-#define SAKER_BPF_VAL_COMPAT 0x10 /* user structures in the compat layout (msghdr, iovec) */
-#define SAKER_BPF_VAL_SOCKETCALL 0x20 /* i386 socketcall: look up the subcall */
+#define SAKER_BPF_VAL_COMPAT 0x40 /* user structures in the compat layout (msghdr, iovec) */
+#define SAKER_BPF_VAL_SOCKETCALL 0x80 /* i386 socketcall: look up the subcall */
+_Static_assert(((SAKER_BPF_VAL_COMPAT | SAKER_BPF_VAL_SOCKETCALL) &
+		(SAKER_IA32_IDS | SAKER_IA32_ARGS1 | SAKER_IA32_CLONE_TLS4)) == 0,
+	       "the probe's flags share a byte with saker_ia32.h's");
 
 /* The one entry of the "config" map, written by userspace after load. */
 struct saker_bpf_config {

@@ -68,7 +68,7 @@ static __always_inline __u32 interest_at(__u32 key)
 	return v ? *v : 0;
 }
 
-/* An i386 call's arguments, 32 bits each, in the x86-64 call's order. */
+/* An i386 call's arguments as the kernel reads them, in the x86-64 call's order. */
 static __always_inline void ia32_args(struct pt_regs *regs, __u32 val, __u64 *args)
 {
 	REG_INTO(args[0], regs, bx);
@@ -78,9 +78,7 @@ static __always_inline void ia32_args(struct pt_regs *regs, __u32 val, __u64 *ar
 	REG_INTO(args[4], regs, di);
 	REG_INTO(args[5], regs, bp);
 	for (int i = 0; i < 6; i++)
-		args[i] = (__u32)args[i];
-	if (SAKER_BPF_VAL_FLAGS(val) & SAKER_IA32_ARGS1)
-		args[1] = args[2] = args[3] = args[4] = args[5] = 0;
+		args[i] = saker_ia32_arg(SAKER_BPF_VAL_FLAGS(val), i, args[i]);
 	if (SAKER_BPF_VAL_FLAGS(val) & SAKER_IA32_CLONE_TLS4) {
 		__u64 tls = args[3];
 

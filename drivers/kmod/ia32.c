@@ -33,7 +33,7 @@ static u16 x32_event[X32_NR_MAX];
 void saker_ia32_init(const u16 *sys_to_event, unsigned int nr)
 {
 #define SAKER_EV_OF(name) (__NR_##name < nr ? sys_to_event[__NR_##name] : 0)
-#define SAKER_IA32_SET(n, name, fl)                \
+#define SAKER_IA32_SET(n, name, fl, entry)         \
 	do {                                       \
 		BUILD_BUG_ON((n) >= IA32_NR_MAX);  \
 		ia32_event[n] = SAKER_EV_OF(name); \
@@ -60,91 +60,82 @@ void saker_ia32_init(const u16 *sys_to_event, unsigned int nr)
 #undef SAKER_EV_OF
 }
 
-/* 16-bit ids: 0xffff is -1 ("unchanged"), as the kernel's high2lowuid reverse. */
-static unsigned long uid16(unsigned long v)
-{
-	v &= 0xffff;
-	return v == 0xffff ? (unsigned long)(u32)-1 : v;
-}
-
-/* The i386 call's arguments put where the x86-64 call has them. */
-static void ia32_fixup(u16 type, u8 flags, unsigned long *args)
+/* The i386 call's arguments as the kernel reads them, where x86-64 has them. */
+static void ia32_fixup(u8 flags, unsigned long *args)
 {
 	unsigned long tls;
 	unsigned int i;
 
-	if (flags & SAKER_IA32_ARGS1)
-		for (i = 1; i < 6; i++)
-			args[i] = 0;
+	for (i = 0; i < 6; i++)
+		args[i] = saker_ia32_arg(flags, i, args[i]);
 	if (flags & SAKER_IA32_CLONE_TLS4) {
 		tls = args[3];
 		args[3] = args[4];
 		args[4] = tls;
 	}
-	if (flags & SAKER_IA32_UID16) {
-		/* chown(path, uid, gid) and its kin: the ids follow the file. */
-		i = type == SAKER_EV_CHOWN || type == SAKER_EV_LCHOWN || type == SAKER_EV_FCHOWN;
-		for (; i < 3; i++)
-			args[i] = uid16(args[i]);
-	}
 }
 
 /*
- * socketcall(call, args): the call's u32 arguments from user memory,
- * bounded by the call's count. A fault leaves them 0 (the call itself
- * failed with EFAULT then).
+ * socketcall(call, args): the subcall's u32 arguments from user memory,
+ * bounded by its count. A fault leaves them 0 (the call itself failed with
+ * EFAULT then). Only for a subcall saker_ia32_event() named.
  */
-static u16 ia32_socketcall(unsigned long *args)
+static void ia32_socketcall_args(unsigned long *args)
 {
-	unsigned long call = args[0], uargs = args[1];
+	u32 call = (u32)args[0], uargs = (u32)args[1];
 	u32 a[SOCKETCALL_ARGS_MAX] = {};
-	unsigned int i, n;
-	u16 type;
+	unsigned int i;
 
-	if (call >= SAKER_IA32_SOCKETCALL_MAX || !socketcall_event[call])
-		return 0;
-	type = socketcall_event[call];
-	n = socketcall_nargs[call];
-	if (copy_from_user_nofault(a, (const void __user *)uargs, n * sizeof(u32)))
+	if (call >= SAKER_IA32_SOCKETCALL_MAX)
+		return;
+	if (copy_from_user_nofault(a, (const void __user *)(unsigned long)uargs,
+				   socketcall_nargs[call] * sizeof(u32)))
 		memset(a, 0, sizeof(a));
 	for (i = 0; i < 6; i++)
 		args[i] = a[i];
-	return type;
 }
 
 /*
  * The event of the current compat call (in_compat_syscall()), nr being
- * its number as the entry code saw it; 0 when the table has none. args
- * are filled only when an event is returned.
+ * its number as the entry code saw it; 0 when the table has none. Reads
+ * registers only: socketcall's subcall number is its first argument, so
+ * the caller can check interest before any user memory is touched.
  */
-u16 saker_ia32_decode(struct pt_regs *regs, long nr, unsigned long *args)
+u16 saker_ia32_event(struct pt_regs *regs, long nr)
 {
-	unsigned int i;
-	u16 type;
+	unsigned long args[6];
+	u32 call;
 
 	if (nr < 0)
 		return 0;
 	if (in_x32_syscall()) {
 		nr &= ~(long)SAKER_X32_SYSCALL_BIT;
 		if (nr >= X32_FIRST && nr < X32_FIRST + X32_NR_MAX)
-			type = x32_event[nr - X32_FIRST];
-		else
-			type = saker_sys_event(nr);
-		if (type)
-			syscall_get_arguments(current, regs, args);
-		return type;
+			return x32_event[nr - X32_FIRST];
+		return saker_sys_event(nr);
 	}
 	if (nr >= IA32_NR_MAX)
 		return 0;
-	if (nr != SAKER_IA32_NR_SOCKETCALL && !ia32_event[nr])
-		return 0;
+	if (nr != SAKER_IA32_NR_SOCKETCALL)
+		return ia32_event[nr];
 	/* In a compat call these are ebx, ecx, edx, esi, edi, ebp. */
 	syscall_get_arguments(current, regs, args);
-	for (i = 0; i < 6; i++)
-		args[i] = (u32)args[i];
+	call = (u32)args[0];
+	return call < SAKER_IA32_SOCKETCALL_MAX ? socketcall_event[call] : 0;
+}
+
+/*
+ * The arguments of the current compat call, whose event
+ * saker_ia32_event(regs, nr) gave, in the x86-64 call's order and
+ * meaning; for socketcall, the subcall's, read from the caller's array.
+ */
+void saker_ia32_args(struct pt_regs *regs, long nr, unsigned long *args)
+{
+	syscall_get_arguments(current, regs, args);
+	if (in_x32_syscall())
+		return;
 	if (nr == SAKER_IA32_NR_SOCKETCALL)
-		return ia32_socketcall(args);
-	type = ia32_event[nr];
-	ia32_fixup(type, ia32_flags[nr], args);
-	return type;
+		ia32_socketcall_args(args);
+	else if (nr >= 0 && nr < IA32_NR_MAX)
+		ia32_fixup(ia32_flags[nr], args);
 }

@@ -57,4 +57,4 @@ tests_kmod_saker_kmod_guest_SOURCES = tests/kmod/guest.c tests/kmod/guest.h \
 tests_kmod_saker_kmod_guest_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_kmod_saker_kmod_guest_LDADD = $(TEST_LDADD) -lpthread
 TESTS += tests/integration/kmod.sh
-EXTRA_DIST += tests/integration/kmod.sh tests/kmod/run.sh tests/kmod/lib.sh tests/kmod/ia32_probe.S
+EXTRA_DIST += tests/integration/kmod.sh tests/kmod/run.sh tests/kmod/lib.sh

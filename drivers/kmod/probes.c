@@ -86,21 +86,23 @@ u16 saker_sys_event(long nr)
 /*
  * The event of the current system call and its arguments in x86-64
  * order; 0 when no event is wanted. 32-bit calls (int $0x80, i386
- * binaries, x32) are decoded by ia32.c into the same event.
+ * binaries, x32) are decoded by ia32.c into the same event. Interest is
+ * checked on the event alone, from registers: arguments (socketcall's
+ * array is user memory) are read only for a wanted event.
  */
 static u16 decode(struct pt_regs *regs, unsigned long *args)
 {
 	long nr = syscall_get_nr(current, regs);
+	bool compat = in_compat_syscall();
 	u16 type;
 
-	if (in_compat_syscall()) {
-		type = saker_ia32_decode(regs, nr, args);
-		return type && wanted(type) ? type : 0;
-	}
-	type = saker_sys_event(nr);
+	type = compat ? saker_ia32_event(regs, nr) : saker_sys_event(nr);
 	if (!type || !wanted(type))
 		return 0;
-	syscall_get_arguments(current, regs, args);
+	if (compat)
+		saker_ia32_args(regs, nr, args);
+	else
+		syscall_get_arguments(current, regs, args);
 	return type;
 }
 

@@ -81,7 +81,8 @@ void saker_set_capturing(bool on);
 
 /* ia32.c: 32-bit calls (int $0x80, i386, x32) as their x86-64 event. */
 void saker_ia32_init(const u16 *sys_to_event, unsigned int nr);
-u16 saker_ia32_decode(struct pt_regs *regs, long nr, unsigned long *args);
+u16 saker_ia32_event(struct pt_regs *regs, long nr);
+void saker_ia32_args(struct pt_regs *regs, long nr, unsigned long *args);
 
 /* device.c and ioctl.c: /dev/saker. */
 int saker_device_init(void);

@@ -51,7 +51,7 @@ static void abi_init(void)
 			x32_ev[nr] = (int16_t)type;
 		}
 	}
-#define X(nr, name, flags)                      \
+#define X(nr, name, flags, entry)               \
 	do {                                    \
 		set_ev(i386_ev, nr, #name);     \
 		i386_fl[nr] = (uint8_t)(flags); \
@@ -119,28 +119,6 @@ void ptr_filter_syscalls(const uint8_t *want, struct ptr_sysset *ret)
 			set_bit(ret->i386, SAKER_IA32_NR_SOCKETCALL);
 }
 
-/* The id arguments of the 16-bit id calls, by event: bit N is argument N. */
-static unsigned uid16_args(int type)
-{
-	switch (type) {
-	case SAKER_EV_SETUID:
-	case SAKER_EV_SETGID:
-		return 0x1;
-	case SAKER_EV_SETREUID:
-	case SAKER_EV_SETREGID:
-		return 0x3;
-	case SAKER_EV_SETRESUID:
-	case SAKER_EV_SETRESGID:
-		return 0x7;
-	case SAKER_EV_CHOWN:
-	case SAKER_EV_LCHOWN:
-	case SAKER_EV_FCHOWN:
-		return 0x6;
-	default:
-		return 0;
-	}
-}
-
 /*
  * socketcall(call, u32 *args): the subcall's arguments are an array in the
  * caller's memory, read here (the kernel copies them at entry too). A read
@@ -164,7 +142,7 @@ static int socketcall(struct ptr_task *k)
 
 int ptr_abi_entry(struct ptr_task *k)
 {
-	unsigned flags, ids;
+	unsigned flags;
 	int type;
 
 	init();
@@ -176,23 +154,14 @@ int ptr_abi_entry(struct ptr_task *k)
 	if (type < 0)
 		return type;
 	flags = i386_fl[k->nr];
-	if (flags & SAKER_IA32_ARGS1)
-		memset(&k->args[1], 0, 5 * sizeof(k->args[0]));
+	for (int i = 0; i < 6; i++)
+		k->args[i] = saker_ia32_arg(flags, i, k->args[i]);
 	if (flags & SAKER_IA32_CLONE_TLS4) {
 		/* i386 clone(flags, stack, parent_tid, tls, child_tid). */
 		uint64_t tls = k->args[3];
 
 		k->args[3] = k->args[4];
 		k->args[4] = tls;
-	}
-	ids = flags & SAKER_IA32_UID16 ? uid16_args(type) : 0;
-	for (int i = 0; i < 6; i++) {
-		/* The kernel's low2highuid: a 16-bit -1 is -1. */
-		if (!((ids >> i) & 1))
-			continue;
-		k->args[i] &= 0xffff;
-		if (k->args[i] == 0xffff)
-			k->args[i] = 0xffffffffu;
 	}
 	return type;
 }

@@ -16,18 +16,11 @@ tests_unit_test_ptrace_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_ptrace_LDADD = $(TEST_LDADD)
 
 # The 32-bit ABIs: filter, mapping, compat layouts; real i386 tracees where
-# the kernel runs them (a 64-bit program using int $0x80, an i386 static
-# binary written in assembly: no multilib needed).
-check_PROGRAMS += tests/unit/test_ptrace_ia32 tests/helpers/ptr_ia32_int80
+# the kernel runs them (tests/helpers/ia32_int80 and ia32_static, shared
+# with the other drivers' 32-bit tests: tests/local.mk).
+check_PROGRAMS += tests/unit/test_ptrace_ia32
 TESTS += tests/unit/test_ptrace_ia32 tests/integration/ptrace_ia32.sh
 tests_unit_test_ptrace_ia32_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_ptrace_ia32_LDADD = $(TEST_LDADD)
-EXTRA_tests_unit_test_ptrace_ia32_DEPENDENCIES = tests/helpers/ptr_ia32_static
-tests_helpers_ptr_ia32_int80_SOURCES = tests/helpers/ptr_ia32_int80.c
-tests/helpers/ptr_ia32_static: tests/helpers/ptr_ia32_static.s
-	$(AM_V_GEN)$(MKDIR_P) tests/helpers && \
-	as --32 -o $@.o $(srcdir)/tests/helpers/ptr_ia32_static.s && \
-	ld -m elf_i386 -static -o $@ $@.o && rm -f $@.o
-CLEANFILES += tests/helpers/ptr_ia32_static tests/helpers/ptr_ia32_static.o
-EXTRA_DIST += tests/helpers/ptr_ia32_static.s tests/integration/ptrace_ia32.sh \
-	tests/integration/ptrace_ia32_guest.sh
+EXTRA_tests_unit_test_ptrace_ia32_DEPENDENCIES = tests/helpers/ia32_static
+EXTRA_DIST += tests/integration/ptrace_ia32.sh tests/integration/ptrace_ia32_guest.sh

@@ -1,25 +1,23 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # 32-bit system calls through the eBPF driver, in both hook modes: a
-# 64-bit process entering through int $0x80 (tests/helpers/int80) and a
-# real i386 binary (tests/helpers/i386_static.S) must come out as the
-# x86-64 events with the same parameters, and their rules must alert.
+# 64-bit process entering through int $0x80 (tests/helpers/ia32_int80) and
+# a real i386 binary (tests/helpers/ia32_static), the programs every
+# driver's 32-bit tests run, must come out as the x86-64 events with the
+# same parameters, and their rules must alert.
 # Needs root, BTF and a kernel that runs 32-bit code (IA-32 emulation).
 . "$(dirname "$0")/lib.sh"
 SAKERD=${SAKERD:-$abs_top_builddir/src/sakerd}
-INT80=$abs_top_builddir/tests/helpers/int80
+INT80=$abs_top_builddir/tests/helpers/ia32_int80
+I386=$abs_top_builddir/tests/helpers/ia32_static
 [ "$(id -u)" = 0 ] || skip_all "needs root to load BPF programs"
 [ -r /sys/kernel/btf/vmlinux ] || skip_all "kernel has no BTF"
 [ "$(uname -m)" = x86_64 ] || skip_all "32-bit system calls of x86-64 only"
 "$SAKERD" --help 2>&1 | grep -q ebpf || skip_all "sakerd built without the eBPF driver"
-"$INT80" setreuid16 > /dev/null 2>&1
+[ -x "$INT80" ] && [ -x "$I386" ] || skip_all "the ia32 helpers are not built"
+# Its first int $0x80 (an open that fails: exit 2) faults without IA-32 emulation.
+"$INT80" /nonexistent 1 /bin/true > /dev/null 2>&1
 [ $? -lt 128 ] || skip_all "this kernel runs no 32-bit code (int \$0x80 faults: IA-32 emulation is off)"
-
-I386=
-if as --32 -o "$TMP/i386.o" "$abs_top_srcdir/tests/helpers/i386_static.S" 2> /dev/null &&
-	ld -m elf_i386 -static -o "$TMP/i386_static" "$TMP/i386.o" 2> /dev/null; then
-	I386=$TMP/i386_static
-fi
 
 echo secret > "$TMP/secret"
 python3 -c '
@@ -51,11 +49,8 @@ EOF
 
 # The same behaviours, in one run per mode.
 behave() {
-	"$INT80" open "$TMP/secret"
-	"$INT80" connect "$PORT"
-	"$INT80" setreuid16
-	"$INT80" execve /bin/echo ia32-marker-int80
-	[ -z "$I386" ] || "$I386" "$TMP/secret" /bin/echo ia32-marker-i386
+	"$INT80" "$TMP/secret" "$PORT" /bin/echo ia32-marker-int80
+	"$I386" "$TMP/secret" "$PORT" /bin/echo ia32-marker-i386
 }
 
 # count FILE REGEX: matching lines.
@@ -65,7 +60,7 @@ count() {
 
 for hook in tracepoint fexit; do
 	export SAKER_EBPF_HOOK=$hook
-	"$SAKER" capture --driver ebpf -e open,openat,socket,connect,setreuid,execve \
+	"$SAKER" capture --driver ebpf -e open,openat,socket,connect,sendmsg,setreuid,setresuid,fchown,execve \
 		-w "$TMP/$hook.cap" 2> "$TMP/$hook.err" &
 	cap=$!
 	for i in $(seq 100); do [ -s "$TMP/$hook.cap" ] || ! kill -0 $cap 2> /dev/null && break; sleep 0.2; done
@@ -85,22 +80,24 @@ for hook in tracepoint fexit; do
 	ok "$hook: int \$0x80 open(5) is an open of the file" \
 		grep -Eq " open fd=[0-9]+ name=$TMP/secret flags=0\(O_RDONLY\)" "$t"
 	ok "$hook: ... not a missing record nor an fstat" test "$(count "$t" " open fd=[0-9]+ name=$TMP/secret")" -ge 1
-	ok "$hook: socketcall(SOCKET) and socket(359) are socket records" \
-		test "$(count "$t" " socket fd=[0-9]+ domain=2\(AF_INET\) type=1\(SOCK_STREAM\) proto=0")" -ge 2
-	ok "$hook: socketcall(CONNECT) and connect(362) are connect records with the address" \
-		test "$(count "$t" " connect res=0 fd=[0-9]+ addr=127.0.0.1:$PORT tuple=127.0.0.1:[0-9]+->127.0.0.1:$PORT")" -ge 2
+	ok "$hook: socketcall(SOCKET) and socket(359) are socket records (both programs)" \
+		test "$(count "$t" " socket fd=[0-9]+ domain=2\(AF_INET\) type=1\(SOCK_STREAM\) proto=0")" -ge 4
+	ok "$hook: socketcall(CONNECT) and connect(362) are connect records with the address (both programs)" \
+		test "$(count "$t" " connect res=0 fd=[0-9]+ addr=127.0.0.1:$PORT tuple=127.0.0.1:[0-9]+->127.0.0.1:$PORT")" -ge 4
+	ok "$hook: socketcall(SENDMSG) is a sendmsg with its data (compat msghdr)" \
+		grep -Eq " sendmsg res=8 fd=[0-9]+[^ ]* size=8 data=[^ ]*ia32-msg" "$t"
 	ok "$hook: setreuid16(0xffff, 0xffff) is setreuid(-1, -1)" \
 		grep -q " setreuid res=0 ruid=-1(<NONE>) euid=-1(<NONE>)" "$t"
+	ok "$hook: setresuid16(0xffff, 0xffff, 0xffff) is setresuid(-1, -1, -1)" \
+		grep -q " setresuid res=0 ruid=-1(<NONE>) euid=-1(<NONE>) suid=-1(<NONE>)" "$t"
+	ok "$hook: fchown16(fd, 0xffff, 0xffff): the fd as given, both ids -1" \
+		grep -Eq " fchown res=0 fd=[0-9]+[^ ]* uid=-1[^ ]* gid=-1" "$t"
 	ok "$hook: int \$0x80 execve(11) is an execve with its argv" \
 		grep -q " execve res=0 filename=/bin/echo argv=/bin/echo ia32-marker-int80 " "$t"
-	if [ -n "$I386" ]; then
-		ok "$hook: the i386 binary's open is there" \
-			test "$(count "$t" " open fd=[0-9]+ name=$TMP/secret")" -ge 2
-		ok "$hook: ... its socketcall connect, refused, with the address" \
-			grep -Eq " connect res=-111[^ ]* fd=[0-9]+ addr=127.0.0.1:1 " "$t"
-		ok "$hook: ... its execve" \
-			grep -q " execve res=0 filename=/bin/echo argv=/bin/echo ia32-marker-i386 " "$t"
-	fi
+	ok "$hook: the i386 binary's open is there" \
+		test "$(count "$t" " open fd=[0-9]+ name=$TMP/secret")" -ge 2
+	ok "$hook: ... its execve" \
+		grep -q " execve res=0 filename=/bin/echo argv=/bin/echo ia32-marker-i386 " "$t"
 
 	# The same through sakerd and the rules.
 	: > "$TMP/alerts.log"
@@ -117,17 +114,17 @@ for hook in tracepoint fexit; do
 	wait $d
 	a=$TMP/alerts.log
 	ok "$hook: the rule on the secret alerts for int80's open" \
-		grep -q "secret opened (proc.name=int80 evt.type=open fd.name=$TMP/secret)" "$a"
+		grep -q "secret opened (proc.name=ia32_int80 evt.type=open fd.name=$TMP/secret)" "$a"
 	ok "$hook: the connect rule alerts for both of int80's connects" \
-		test "$(grep -c "connect (proc.name=int80 " "$a")" -ge 2
+		test "$(grep -c "connect (proc.name=ia32_int80 " "$a")" -ge 2
 	ok "$hook: the exec rule alerts for int80's execve" \
 		grep -q "exec (proc.name=echo proc.cmdline=echo ia32-marker-int80" "$a"
-	if [ -n "$I386" ]; then
-		ok "$hook: ... and for the i386 binary's" \
-			grep -q "exec (proc.name=echo proc.cmdline=echo ia32-marker-i386" "$a"
-		ok "$hook: the secret rule alerts for the i386 binary's open" \
-			grep -q "secret opened (proc.name=i386_static evt.type=open" "$a"
-	fi
+	ok "$hook: ... and for the i386 binary's" \
+		grep -q "exec (proc.name=echo proc.cmdline=echo ia32-marker-i386" "$a"
+	ok "$hook: the secret rule alerts for the i386 binary's open" \
+		grep -q "secret opened (proc.name=ia32_static evt.type=open" "$a"
+	ok "$hook: the connect rule alerts for both of the i386 binary's connects" \
+		test "$(grep -c "connect (proc.name=ia32_static " "$a")" -ge 2
 done
 kill $listener 2> /dev/null
 done_testing

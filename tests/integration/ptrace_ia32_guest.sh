@@ -15,7 +15,7 @@ B=$abs_top_builddir
 
 [ "$(id -u)" = 0 ] || skip_all "needs root"
 command -v qemu-system-x86_64 >/dev/null 2>&1 || skip_all "qemu-system-x86_64 missing"
-for f in src/sakerd tests/unit/test_ptrace_ia32 tests/helpers/ptr_ia32_int80 tests/helpers/ptr_ia32_static; do
+for f in src/sakerd tests/unit/test_ptrace_ia32 tests/helpers/ia32_int80 tests/helpers/ia32_static; do
 	[ -x "$B/$f" ] || skip_all "$f not built"
 done
 kver=${SAKER_KMOD_KERNEL:-$(guest_default_kver)}
@@ -31,8 +31,8 @@ mkdir -p "$r/opt/saker/build/tests/unit" "$r/opt/saker/build/tests/helpers" \
 	"$r/opt/saker/build/src" "$r/opt/saker/src/tests/integration" "$r/opt/saker/src/tests/kmod"
 guest_bin "$r" "$B/tests/unit/test_ptrace_ia32" /opt/saker/build/tests/unit/test_ptrace_ia32
 guest_bin "$r" "$B/src/sakerd" /opt/saker/build/src/sakerd
-cp "$B/tests/helpers/ptr_ia32_int80" "$B/tests/helpers/ptr_ia32_static" "$r/opt/saker/build/tests/helpers/"
-guest_libs "$r" "$B/tests/helpers/ptr_ia32_int80"
+cp "$B/tests/helpers/ia32_int80" "$B/tests/helpers/ia32_static" "$r/opt/saker/build/tests/helpers/"
+guest_libs "$r" "$B/tests/helpers/ia32_int80"
 cp "$abs_top_srcdir/tests/integration/lib.sh" "$abs_top_srcdir/tests/integration/ptrace_ia32.sh" \
 	"$r/opt/saker/src/tests/integration/"
 _conf=$("$B/src/sakerd" --help 2>&1 | sed -n 's/.*(default \(\/[^)]*\)).*/\1/p' | head -n 1)

@@ -130,8 +130,10 @@ int main(int argc, char **argv)
 	}
 	if (!only || strstr(only, "kmod"))
 		case_scenarios_kmod();
-	if (!only || strstr(only, "ebpf"))
+	if (!only || strstr(only, "ebpf")) {
+		case_ia32_ebpf();
 		case_scenarios_ebpf();
+	}
 	case_kernel_log();
 	failed = tap_done();
 	report(failed);

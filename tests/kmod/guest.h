@@ -24,6 +24,7 @@ void case_bench(void);
 void case_hotplug(void);
 void case_exe_flags(void);
 void case_ia32(void);
+void case_ia32_ebpf(void);
 void case_scenarios_kmod(void);
 void case_scenarios_ebpf(void);
 

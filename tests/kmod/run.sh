@@ -168,14 +168,13 @@ guest_root "$root"
 guest_bin "$root" "$builddir/tests/kmod/saker-kmod-guest" /init
 cp "$ko" "$root/saker.ko"
 [ -s "$cache/overlay-$kver.ko" ] && cp "$cache/overlay-$kver.ko" "$root/overlay.ko"
-# A real i386 program for the 32-bit system call case: no multilib, just
-# the assembler and the linker (binutils).
-if cpp -P -x assembler-with-cpp "$srcdir/tests/kmod/ia32_probe.S" -o "$work/ia32_probe.s" 2>>"$log" &&
-	as --32 "$work/ia32_probe.s" -o "$work/ia32_probe.o" 2>>"$log" &&
-	ld -m elf_i386 -static "$work/ia32_probe.o" -o "$root/ia32-probe" 2>>"$log"; then
-	:
+# The 32-bit programs every driver's 32-bit tests run (tests/local.mk):
+# int $0x80 from a 64-bit process, and a real i386 binary.
+if [ -x "$builddir/tests/helpers/ia32_int80" ] && [ -x "$builddir/tests/helpers/ia32_static" ]; then
+	guest_bin "$root" "$builddir/tests/helpers/ia32_int80" /ia32_int80
+	cp "$builddir/tests/helpers/ia32_static" "$root/ia32_static"
 else
-	echo "# no i386 probe built (see $log)"
+	echo "# no tests/helpers/ia32_int80 or ia32_static built: the ia32 case fails (make check builds them)"
 fi
 if [ -n "$suites" ]; then
 	t0=$(date +%s)

@@ -43,6 +43,9 @@ int ia32_nr_of(const char *name)
 											N(userfaultfd) N(
 												clone3)
 												N(openat2)
+		/* The other 16-bit id calls (kernel/uid16.c), and their 32-bit twins. */
+		N(setfsuid) N(setfsgid) N(setfsuid32) N(setfsgid32) N(getresuid) N(getresgid)
+			N(getgroups) N(setgroups) N(getuid) N(getgid) N(geteuid) N(getegid)
 #undef N
 	};
 

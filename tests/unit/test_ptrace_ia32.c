@@ -110,7 +110,7 @@ static void test_filter(void)
 	n = ptr_filter_build(&set, true, &f);
 	if (!tap_ok(n > 0, "filter: builds (%d instructions)", n))
 		return;
-#define X(nr, name, flags)                                                                 \
+#define X(nr, name, flags, entry)                                                          \
 	do {                                                                               \
 		bool w = wanted(want, evt_type_by_name(#name));                            \
 		uint32_t v = verdict(f, n, AUDIT_ARCH_I386, nr, F_DUPFD);                  \
@@ -188,7 +188,7 @@ static void test_mapping(void)
 {
 	size_t bad = 0, n = 0;
 
-#define X(nr, name, flags)                                                               \
+#define X(nr, name, flags, entry)                                                        \
 	do {                                                                             \
 		int t = ptr_abi_event(PTR_ABI_I386, nr);                                 \
 		n++;                                                                     \
@@ -245,8 +245,28 @@ static uint32_t lo(const void *p)
 	return (uint32_t)(uintptr_t)p;
 }
 
+/* i386 call nr entered with 0xffff in every register: only its id arguments are -1. */
+static bool ids_widened(uint64_t nr, unsigned int flags)
+{
+	struct ptr_task k = task(nr, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff);
+	bool ok = ptr_abi_entry(&k) > 0;
+
+	k.args[5] = 0xffff;
+	for (unsigned int i = 0; i < 6 && ok; i++) {
+		uint64_t want = i < 3 && (flags & SAKER_IA32_ID(i)) ? 0xffffffffu : 0xffff;
+
+		ok = i == 5 || k.args[i] == want;
+		if (!ok)
+			tap_diag("i386 %llu: argument %u is %#llx, not %#llx",
+				 (unsigned long long)nr, i, (unsigned long long)k.args[i],
+				 (unsigned long long)want);
+	}
+	return ok;
+}
+
 static void test_entry(struct low *m)
 {
+	size_t n16 = 0, bad16 = 0;
 	struct ptr_task k;
 	int type;
 
@@ -292,6 +312,20 @@ static void test_entry(struct low *m)
 	tap_ok(type == SAKER_EV_LCHOWN && k.args[0] == 0x1234 && k.args[1] == 0xffffffffu &&
 		       k.args[2] == 0xffffffffu,
 	       "lchown16: the path untouched, both ids widened");
+#define X(nr, name, flags, entry)                     \
+	if ((flags)&SAKER_IA32_IDS) {                 \
+		n16++;                                \
+		bad16 += !ids_widened((nr), (flags)); \
+	}
+	SAKER_IA32_SYSCALLS(X)
+#undef X
+	tap_ok(n16 > 0 && bad16 == 0,
+	       "every 16-bit id call (%zu): its id arguments widened, the others as given", n16);
+	k = task(23 /* setuid16 */, 0xffff, 0xffff, 0xffff, 0, 0);
+	type = ptr_abi_entry(&k);
+	tap_ok(type == SAKER_EV_SETUID && k.args[0] == 0xffffffffu && k.args[1] == 0xffff &&
+		       k.args[2] == 0xffff,
+	       "setuid16: only its one argument is an id");
 	k = task(22 /* umount */, 0x1234, 0x99, 0x99, 0, 0);
 	type = ptr_abi_entry(&k);
 	tap_ok(type == SAKER_EV_UMOUNT2 && k.args[0] == 0x1234 && k.args[1] == 0,
@@ -398,7 +432,7 @@ static void test_records(struct low *m)
 	if (!t || ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, 4) < 0 ||
 	    getsockname(ls, (struct sockaddr *)&sa, &sl) < 0) {
 		tap_diag("setup: %s", strerror(errno));
-		tap_skip(8, "no loopback listener");
+		tap_skip(9, "no loopback listener");
 		free(t);
 		return;
 	}
@@ -460,6 +494,11 @@ static void test_records(struct low *m)
 		       pnum(&e, "ruid") == 0xffffffffLL && pnum(&e, "suid") == 3,
 	       "record: setresuid16(-1, -1, 3)");
 
+	k = task(95 /* fchown16 */, (uint32_t)fd, 0xffff, 0x10007, 0, 0);
+	tap_ok(build(t, &k, 0, &e) && e.hdr.type == SAKER_EV_FCHOWN && pnum(&e, "fd") == fd &&
+		       pnum(&e, "uid") == 0xffffffffLL && pnum(&e, "gid") == 7,
+	       "record: fchown16(fd, -1, 0x10007): the fd as given, uid -1, gid 7");
+
 	snprintf(m->path, sizeof(m->path), "/nonexistent/ptr-ia32");
 	snprintf(m->arg, sizeof(m->arg), "ia32-arg");
 	m->argv[0] = lo(m->path);
@@ -507,7 +546,7 @@ static bool runs_i386(char *why, size_t len)
 			 "(IA-32 emulation off)");
 		return false;
 	}
-	snprintf(path, sizeof(path), "%s/ptr_ia32_static", helpers);
+	snprintf(path, sizeof(path), "%s/ia32_static", helpers);
 	if (access(path, X_OK) < 0) {
 		snprintf(why, len, "%s not built", path);
 		return false;
@@ -590,19 +629,19 @@ static void test_live(void)
 	int ls, fd, st;
 
 	if (!runs_i386(why, sizeof(why))) {
-		tap_skip(8, "%s", why);
+		tap_skip(10, "%s", why);
 		return;
 	}
 	fd = mkstemp(file);
 	ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    listen(ls, 8) < 0 || getsockname(ls, (struct sockaddr *)&sa, &sl) < 0) {
-		tap_skip(8, "setup: %s", strerror(errno));
+		tap_skip(10, "setup: %s", strerror(errno));
 		return;
 	}
 	close(fd);
 	snprintf(port, sizeof(port), "%u", ntohs(sa.sin_port));
-	snprintf(prog, sizeof(prog), "%s/ptr_ia32_int80", helpers);
+	snprintf(prog, sizeof(prog), "%s/ia32_int80", helpers);
 	{
 		char *argv[] = { prog, file, port, "/bin/true", NULL };
 
@@ -620,12 +659,18 @@ static void test_live(void)
 	       "int80: two sockets and connects (socketcall and direct)");
 	tap_ok(find(&rs, SAKER_EV_SETRESUID, 0, &e) && pnum(&e, "ruid") == 0xffffffffLL,
 	       "int80: setresuid16(-1, ...)");
+	tap_ok(find(&rs, SAKER_EV_FCHOWN, 0, &e) && pnum(&e, "uid") == 0xffffffffLL &&
+		       pnum(&e, "gid") == 0xffffffffLL && pnum(&e, "fd") >= 0,
+	       "int80: fchown16(fd, -1, -1): the fd as given, both ids -1");
+	tap_ok(find(&rs, SAKER_EV_SENDMSG, 0, &e) && e.hdr.res == 8 && param(&e, "data") &&
+		       !memcmp(param(&e, "data")->val, "ia32-msg", 8),
+	       "int80: socketcall(sendmsg) with its data");
 	tap_ok(find(&rs, SAKER_EV_EXECVE, 1, &e) && e.hdr.res == -ENOENT &&
 		       find(&rs, SAKER_EV_EXECVE, 2, &e) && e.hdr.res == 0 &&
 		       !strcmp(pstr(&e, "exepath"), "/usr/bin/true"),
 	       "int80: the failed and the real execve");
 	recs_free(&rs);
-	snprintf(prog, sizeof(prog), "%s/ptr_ia32_static", helpers);
+	snprintf(prog, sizeof(prog), "%s/ia32_static", helpers);
 	{
 		char *argv[] = { prog, file, port, "/bin/true", "from-i386", NULL };
 
@@ -633,8 +678,9 @@ static void test_live(void)
 	}
 	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "i386 binary: ran under trace (%#x)", st);
 	tap_ok(find_name(&rs, SAKER_EV_OPEN, file, &e) && e.hdr.res >= 0 &&
-		       find(&rs, SAKER_EV_CONNECT, 0, &e) && e.hdr.res == 0,
-	       "i386 binary: open and socketcall connect");
+		       find(&rs, SAKER_EV_CONNECT, 0, &e) && e.hdr.res == 0 &&
+		       find(&rs, SAKER_EV_CONNECT, 1, &e) && e.hdr.res == 0,
+	       "i386 binary: open, socketcall connect and direct connect");
 	tap_ok(find(&rs, SAKER_EV_EXECVE, 1, &e) && e.hdr.res == 0 &&
 		       !strcmp(pstr(&e, "exepath"), "/usr/bin/true"),
 	       "i386 binary: its execve of /bin/true");
@@ -657,7 +703,7 @@ int main(void)
 	test_filter();
 	test_mapping();
 	if (m == MAP_FAILED) {
-		tap_skip(18, "no memory below 4 GiB (MAP_32BIT)");
+		tap_skip(21, "no memory below 4 GiB (MAP_32BIT)");
 	} else {
 		test_entry(m);
 		test_records(m);

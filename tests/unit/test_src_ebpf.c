@@ -23,8 +23,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+
 #include "event.h"
 #include "src_ebpf.h"
+#include "src_ebpf_abi.h"
 #include "tap.h"
 #include "util.h"
 
@@ -447,6 +451,99 @@ static void test_overflow(const char *dir, const char *buffer)
 	src_close(s);
 }
 
+/*
+ * The loader's side of the 32-bit calls: the interest values it writes for
+ * every i386 entry, read back from a real map and decoded as the probe
+ * does (SAKER_BPF_VAL_FLAGS, then the shared saker_ia32_arg()): the event,
+ * the compat flag, and exactly the entry's 16-bit ids widened (no probe
+ * flag may read as an id bit). The probe itself cannot be made to see an
+ * i386 call on a kernel without IA-32 emulation (tests/integration/ebpf_ia32.sh).
+ */
+static void test_ia32_values(void)
+{
+	static bool on[SAKER_EV_MAX];
+	size_t bad = 0, n16 = 0;
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "saker_test", 4, 4, SAKER_BPF_KEYS, NULL);
+
+	if (fd < 0) {
+		tap_skip(2, "cannot create an array map: %s", strerror(errno));
+		return;
+	}
+	for (int t = 0; t < SAKER_EV_MAX; t++)
+		on[t] = true;
+	tap_is_int(src_ebpf_abi_fill(fd, SAKER_BPF_KEYS, on), 0, "ia32: the interest map fills");
+#define X(nr, name, fl, entry)                                                            \
+	do {                                                                              \
+		__u32 key = SAKER_BPF_KEY_IA32 + (nr), v = 0, f;                          \
+		bool ok = bpf_map_lookup_elem(fd, &key, &v) == 0 &&                       \
+			  (int)SAKER_BPF_VAL_EV1(v) == evt_type_by_name(#name) + 1;       \
+                                                                                          \
+		f = SAKER_BPF_VAL_FLAGS(v);                                               \
+		ok = ok && (f & SAKER_BPF_VAL_COMPAT) && !(f & SAKER_BPF_VAL_SOCKETCALL); \
+		for (__u32 i = 0; i < 6 && ok; i++) {                                     \
+			__u64 want = (fl)&SAKER_IA32_ARGS1 && i > 0 ? 0 : 0xffff;         \
+                                                                                          \
+			if (i < 3 && ((fl)&SAKER_IA32_ID(i)))                             \
+				want = 0xffffffffu;                                       \
+			ok = saker_ia32_arg(f, i, 0xffff) == want;                        \
+		}                                                                         \
+		n16 += ((fl)&SAKER_IA32_IDS) != 0;                                        \
+		if (!ok) {                                                                \
+			tap_diag("i386 %d (%s): value %#x", (nr), #name, v);              \
+			bad++;                                                            \
+		}                                                                         \
+	} while (0);
+	SAKER_IA32_SYSCALLS(X)
+#undef X
+	tap_ok(bad == 0 && n16 > 0,
+	       "ia32: every i386 entry's value: its event, compat, and exactly its 16-bit ids "
+	       "widened when decoded (%zu id calls)",
+	       n16);
+	close(fd);
+}
+
+/*
+ * Trampoline mode attaches to the kernel's entry function of each i386
+ * call (saker_ia32.h's entry column): a name this kernel does not have
+ * would leave the call unhooked. Checked against this kernel's BTF, which
+ * has the i386 entries when IA-32 emulation is built in (even if it is off
+ * at boot).
+ */
+static void test_ia32_entries(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	size_t missing = 0;
+	int n = src_ebpf_abi_ia32_count();
+
+	if (!btf) {
+		tap_skip(1, "no kernel BTF");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name, *entry;
+		char a[128], b[128], c[128];
+		int nr;
+
+		/* __do_sys_: the one function behind the aliases of a call without arguments. */
+		src_ebpf_abi_ia32_at(i, &nr, &name, &entry);
+		snprintf(a, sizeof(a), "__ia32_sys_%s", entry);
+		snprintf(b, sizeof(b), "__ia32_compat_sys_%s", entry);
+		snprintf(c, sizeof(c), "__do_sys_%s", entry);
+		if (btf__find_by_name_kind(btf, a, BTF_KIND_FUNC) <= 0 &&
+		    btf__find_by_name_kind(btf, b, BTF_KIND_FUNC) <= 0 &&
+		    btf__find_by_name_kind(btf, c, BTF_KIND_FUNC) <= 0) {
+			tap_diag("i386 %d (%s): no %s, %s nor %s in BTF", nr, name, a, b, c);
+			missing++;
+		}
+	}
+	if (missing == (size_t)n)
+		tap_skip(1, "the kernel has no i386 entry functions (IA-32 emulation not built)");
+	else
+		tap_ok(missing == 0, "ia32: the kernel has the entry function of all %d i386 calls",
+		       n);
+	btf__free(btf);
+}
+
 int main(void)
 {
 	struct src_ebpf_opts o = { .trace_self = true };
@@ -458,6 +555,8 @@ int main(void)
 		tap_skip_all("needs root to load BPF programs");
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
 		tap_skip_all("kernel has no BTF (/sys/kernel/btf/vmlinux)");
+	test_ia32_values();
+	test_ia32_entries();
 	k = src_ebpf_open(&o, &s, err, sizeof(err));
 	if (k < 0)
 		tap_skip_all("probe does not load here: %s", err);

@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# ptr_ia32_static FILE PORT EXEC: a real i386 program (as --32,
-# ld -m elf_i386 -static; no C library). It opens FILE, connects to
-# 127.0.0.1:PORT through socketcall, then executes EXEC with the arguments
-# that follow it ("EXEC ARGS..."). Exits 2 (open), 3 (socket), 4 (connect),
-# 5 (execve) when a call fails.
+# ia32_static FILE PORT EXEC [ARG...]: a real i386 program (as --32,
+# ld -m elf_i386 -static; no C library, no multilib), making its calls the
+# way 32-bit binaries do. The 32-bit tests of all three drivers run it
+# (with tests/helpers/ia32_int80.c, its 64-bit twin). It opens FILE,
+# connects to 127.0.0.1:PORT through socketcall and again through the
+# direct socket and connect calls, then executes EXEC with the arguments
+# that follow it ("EXEC ARGS..."). Exits 64 (usage), 2 (open), 3 (socket),
+# 4 (connect), 5 (execve), 6 (direct socket or connect) when a call fails.
 	.text
 	.globl _start
 _start:
@@ -52,6 +55,25 @@ _start:
 	movl	conn_args, %ebx
 	int	$0x80
 
+	movl	$359, %eax		# socket(AF_INET, SOCK_STREAM, 0)
+	movl	$2, %ebx
+	movl	$1, %ecx
+	xorl	%edx, %edx
+	int	$0x80
+	testl	%eax, %eax
+	js	fail_direct
+	movl	%eax, conn_args
+	movl	%eax, %ebx		# connect(fd, &sa, 16)
+	movl	$362, %eax
+	movl	$sa, %ecx
+	movl	$16, %edx
+	int	$0x80
+	testl	%eax, %eax
+	js	fail_direct
+	movl	$6, %eax		# close(fd)
+	movl	conn_args, %ebx
+	int	$0x80
+
 	movl	$11, %eax		# execve(argv[3], &argv[3], envp)
 	movl	16(%ebp), %ebx
 	leal	16(%ebp), %ecx
@@ -72,6 +94,9 @@ fail_socket:
 	jmp	exit
 fail_connect:
 	movl	$4, %ebx
+	jmp	exit
+fail_direct:
+	movl	$6, %ebx
 exit:
 	movl	$1, %eax
 	int	$0x80
