@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Benchmarks: built on demand by `make bench`, never part of make check.
-EXTRA_PROGRAMS = bench/workload bench/mkbigcap
+EXTRA_PROGRAMS = bench/workload bench/mkbigcap bench/notif_cost
 bench_workload_SOURCES = bench/workload.c
+# What one seccomp stop costs, ptrace against user notification (run by hand).
+bench_notif_cost_SOURCES = bench/notif_cost.c
 bench_mkbigcap_SOURCES = bench/mkbigcap.c
 bench_mkbigcap_LDADD = $(SAKER_LIBS)
-CLEANFILES += bench/workload bench/mkbigcap
+CLEANFILES += bench/workload bench/mkbigcap bench/notif_cost
 EXTRA_DIST += bench/run bench/README.md
 
 bench: bench/workload bench/mkbigcap bench/bench_state src/saker src/sakerd

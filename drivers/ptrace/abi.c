@@ -70,14 +70,14 @@ static void abi_init(void)
 #undef X
 }
 
-static void init(void)
+void ptr_abi_init(void)
 {
 	pthread_once(&once, abi_init);
 }
 
-int ptr_abi_event(enum ptr_abi abi, uint64_t nr)
+/* The lookup alone: the tables are built (ptr_abi_init). */
+static int event_of(enum ptr_abi abi, uint64_t nr)
 {
-	init();
 	switch (abi) {
 	case PTR_ABI_X86_64:
 		return nr < 512 ? x64_ev[nr] : -1;
@@ -89,6 +89,12 @@ int ptr_abi_event(enum ptr_abi abi, uint64_t nr)
 	default:
 		return -1;
 	}
+}
+
+int ptr_abi_event(enum ptr_abi abi, uint64_t nr)
+{
+	ptr_abi_init();
+	return event_of(abi, nr);
 }
 
 static bool wanted(const uint8_t *want, int type)
@@ -104,7 +110,7 @@ static void set_bit(uint8_t *bits, unsigned nr)
 
 void ptr_filter_syscalls(const uint8_t *want, struct ptr_sysset *ret)
 {
-	init();
+	ptr_abi_init();
 	memset(ret, 0, sizeof(*ret));
 	for (unsigned nr = 0; nr < NR_MAX; nr++) {
 		if (wanted(want, x64_ev[nr]))
@@ -145,12 +151,11 @@ int ptr_abi_entry(struct ptr_task *k)
 	unsigned flags;
 	int type;
 
-	init();
 	if (k->abi != PTR_ABI_I386)
-		return ptr_abi_event(k->abi, k->nr);
+		return event_of(k->abi, k->nr);
 	if (k->nr == SAKER_IA32_NR_SOCKETCALL)
 		return socketcall(k);
-	type = ptr_abi_event(k->abi, k->nr);
+	type = event_of(k->abi, k->nr);
 	if (type < 0)
 		return type;
 	flags = i386_fl[k->nr];

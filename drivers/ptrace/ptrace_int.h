@@ -104,9 +104,14 @@ int ptr_filter_build(const struct ptr_sysset *set, bool fcntl_state_only,
 		     struct sock_filter **ret_prog);
 
 /* abi.c: i386/x32/x86-64 numbers -> event types (drivers/common/saker_ia32.h). */
+/* Build the tables (once; ptr_tracer_new does it): before ptr_abi_entry. */
+void ptr_abi_init(void);
 void ptr_filter_syscalls(const uint8_t *want, struct ptr_sysset *ret);
 int ptr_abi_event(enum ptr_abi abi, uint64_t nr);
-/* At entry: the event type of k's call, k->args rewritten in x86-64 order and meaning. */
+/*
+ * At entry: the event type of k's call, k->args rewritten in x86-64 order and
+ * meaning. Called at every stop, so it leaves the tables to ptr_abi_init.
+ */
 int ptr_abi_entry(struct ptr_task *k);
 /* Pointers inside user structures are 32 bits wide (i386, x32). */
 bool ptr_abi_compat(enum ptr_abi abi);

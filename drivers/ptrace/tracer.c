@@ -84,6 +84,7 @@ int ptr_tracer_new(const struct ptr_config *cfg, ptr_emit_fn emit, void *ctx,
 			 "the ptrace driver needs a command to launch or pids to attach");
 		return -EINVAL;
 	}
+	ptr_abi_init();
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;

@@ -700,6 +700,7 @@ int main(void)
 		self[n] = '\0';
 		snprintf(helpers, sizeof(helpers), "%s/../helpers", dirname(self));
 	}
+	ptr_abi_init(); /* what ptr_tracer_new does: ptr_abi_entry needs the tables */
 	test_filter();
 	test_mapping();
 	if (m == MAP_FAILED) {
