@@ -261,8 +261,9 @@ static bool contains(const char *h, size_t hn, const char *nd, size_t nn)
 
 static bool glob(const struct field_val *pat, const struct field_val *v, int flags)
 {
-	char buf[4096];
-	size_t n = v->s.len < sizeof(buf) - 1 ? v->s.len : sizeof(buf) - 1, lit = 0;
+	char buf[4096], *text = buf;
+	size_t lit = 0;
+	bool r;
 
 	/*
 	 * The text before the first special character must open the value:
@@ -276,10 +277,19 @@ static bool glob(const struct field_val *pat, const struct field_val *v, int fla
 	if (lit && (lit > v->s.len || memcmp(pat->s.p, v->s.p, lit)))
 		return false;
 
-	/* fnmatch wants NUL-terminated text; values need not be. */
-	memcpy(buf, v->s.p, n);
-	buf[n] = 0;
-	return fnmatch(pat->s.p, buf, flags) == 0;
+	/*
+	 * fnmatch wants NUL-terminated text; values need not be. A long one
+	 * (a command line, an environment) is copied whole: a cut would make
+	 * "*suffix" patterns miss and "prefix*" ones match text never seen.
+	 */
+	if (v->s.len >= sizeof(buf) && !(text = malloc(v->s.len + 1)))
+		return false;
+	memcpy(text, v->s.p, v->s.len);
+	text[v->s.len] = 0;
+	r = fnmatch(pat->s.p, text, flags) == 0;
+	if (text != buf)
+		free(text);
+	return r;
 }
 
 static int memcmp_len(const struct field_val *a, const struct field_val *b)

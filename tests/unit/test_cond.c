@@ -26,6 +26,16 @@ static int provide(const struct field_req *req, const struct field_ctx *ctx, str
 		return field_out_cstr(out, "Bash-Shell");
 	if (!strcmp(n, "proc.cmdline"))
 		return field_out_cstr(out, "bash -c \"ls /tmp\"");
+	if (!strcmp(n, "proc.pcmdline")) {
+		/* Longer than glob()'s stack copy: 6,000 'a's, then "TAIL". */
+		static char lng[6005];
+
+		if (!lng[0]) {
+			memset(lng, 'a', 6000);
+			memcpy(lng + 6000, "TAIL", 5);
+		}
+		return field_out_cstr(out, lng);
+	}
 	if (!strcmp(n, "proc.args"))
 		return field_out_cstr(out, "12abc");
 	if (!strcmp(n, "proc.exepath"))
@@ -122,6 +132,12 @@ static const struct tcase cases[] = {
 	{ "fd.name glob /etc/ssh/sshd_config", true },
 	{ "fd.name glob /etc/ssh/sshd_config*", true },
 	{ "fd.name glob /etc/ssh/sshd", false },
+	/* a value longer than any stack copy is matched whole */
+	{ "proc.pcmdline glob *TAIL", true },
+	{ "proc.pcmdline glob *aTAIL", true },
+	{ "proc.pcmdline glob aaaa*", true },
+	{ "proc.pcmdline glob *TAILX", false },
+	{ "proc.pcmdline iglob *tail", true },
 	{ "fd.name glob /etc/ssl/*", false },
 	{ "fd.name glob /etc/ssh/sshd_config/*", false },
 	{ "fd.name glob *sshd_config", true },
