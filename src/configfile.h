@@ -57,6 +57,7 @@ struct config {
 	unsigned syscall_buf_size_preset; /* 0 = the driver's default, 1..10 */
 	char *ebpf_buffer; /* ebpf.buffer: auto, ringbuf, perf */
 	char *ebpf_hook; /* ebpf.hook: auto, fexit, tracepoint */
+	bool ebpf_defer_close; /* ebpf.defer_close: closes only the state needs wait */
 
 	/* The alert queue. */
 	double outputs_rate; /* alerts/s; 0 = unlimited */

@@ -290,6 +290,7 @@ static int open_source(struct daemon *d)
 				 .npids = d->o->npids,
 				 .ebpf_buffer = d->cfg->ebpf_buffer,
 				 .ebpf_hook = d->cfg->ebpf_hook,
+				 .ebpf_no_defer_close = !d->cfg->ebpf_defer_close,
 				 /* Falco's presets: 1 = 1 MiB ... 4 = 8 MiB ... 10 = 512 MiB. */
 				 .buffer_bytes =
 					 d->cfg->syscall_buf_size_preset ?

@@ -17,7 +17,8 @@ static int open_ebpf(const struct src_config *cfg, struct source **ret, char *er
 #ifdef HAVE_EBPF
 	struct src_ebpf_opts o = { .ring_bytes = cfg->buffer_bytes,
 				   .buffer = cfg->ebpf_buffer,
-				   .hook = cfg->ebpf_hook };
+				   .hook = cfg->ebpf_hook,
+				   .no_defer_close = cfg->ebpf_no_defer_close };
 
 	return src_ebpf_open(&o, ret, err, errlen);
 #else

@@ -104,6 +104,7 @@ struct src_config {
 	size_t buffer_bytes; /* kernel ring size; 0: the driver's default */
 	const char *ebpf_buffer; /* ebpf: auto (NULL), ringbuf or perf */
 	const char *ebpf_hook; /* ebpf: auto (NULL), fexit or tracepoint */
+	bool ebpf_no_defer_close; /* ebpf: write every close when it returns */
 };
 
 /*

@@ -42,6 +42,7 @@ struct src_ebpf {
 	struct ebpf_hooks *hooks; /* fexit mode; NULL in tracepoint mode */
 	uint32_t interest_keys; /* entries of the interest map */
 	bool on[SAKER_EV_MAX]; /* the interest set */
+	bool can_defer; /* the probe can hold back closes (ring buffer, pending map, fork hook) */
 };
 
 enum hook_mode { HOOK_AUTO, HOOK_FEXIT, HOOK_TRACEPOINT };
@@ -163,9 +164,12 @@ int src_ebpf_counters(struct source *s, struct saker_bpf_counters *ret)
 		sum.sent += one.sent;
 		for (int i = 0; i < SAKER_DROP_MAX; i++)
 			sum.drops[i] += one.drops[i];
+		sum.deferred += one.deferred;
+		sum.implied += one.implied;
+		sum.late += one.late;
 	}
 	/* One increment fewer on every system call: seen is the sum of the outcomes. */
-	sum.seen = sum.filtered + sum.sent;
+	sum.seen = sum.filtered + sum.sent + sum.deferred;
 	for (int i = 0; i < SAKER_DROP_MAX; i++)
 		sum.seen += sum.drops[i];
 	*ret = sum;
@@ -191,17 +195,22 @@ static int ebpf_stats(struct source *s, struct src_stats *ret)
 
 /*
  * Event types -> syscall numbers of every ABI, plus what state tracking
- * always needs; in fexit mode also the trampolines.
+ * always needs; in fexit mode also the trampolines. A close no rule reads
+ * is there for the state alone: the probe may hold it back
+ * (drivers/ebpf/pending.bpf.h).
  */
 static int ebpf_set_interest(struct source *s, const struct src_interest *want)
 {
 	struct src_ebpf *e = (struct src_ebpf *)s;
+	uint8_t xflags[SAKER_EV_MAX] = { 0 };
 	int k;
 
 	for (int t = 0; t < SAKER_EV_MAX; t++)
 		e->on[t] = !want || src_interest_has(want, (unsigned)t) ||
 			   (evt_table[t].flags & SAKER_EF_STATE);
-	k = src_ebpf_abi_fill(e->interest_fd, e->interest_keys, e->on);
+	if (e->can_defer && want && !src_interest_has(want, SAKER_EV_CLOSE))
+		xflags[SAKER_EV_CLOSE] = SAKER_BPF_VAL_DEFER;
+	k = src_ebpf_abi_fill(e->interest_fd, e->interest_keys, e->on, xflags);
 	if (k == 0 && e->hooks)
 		k = src_ebpf_hooks_set(e->hooks, e->on, s->error, sizeof(s->error));
 	return k;
@@ -317,6 +326,10 @@ static int start(struct src_ebpf *e, const struct src_ebpf_opts *o, enum src_ebp
 			return k;
 		}
 	}
+	/* Without its fork hook a held-back close could miss a child's copy of the table. */
+	e->can_defer = !e->perf && !o->no_defer_close &&
+		       bpf_object__find_map_by_name(e->obj, "saker_pending") &&
+		       bpf_object__find_program_by_name(e->obj, "saker_sched_fork");
 	k = configure(e, o);
 	if (k < 0) {
 		snprintf(err, errlen, "ebpf: cannot configure the probe: %s",
@@ -413,6 +426,8 @@ static int ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char
 		o.buffer = getenv("SAKER_EBPF_BUFFER");
 	if (!o.hook || !*o.hook)
 		o.hook = getenv("SAKER_EBPF_HOOK");
+	if (getenv("SAKER_EBPF_DEFER_CLOSE") && !strcmp(getenv("SAKER_EBPF_DEFER_CLOSE"), "0"))
+		o.no_defer_close = true;
 	if (o.ring_bytes < 4096 || (o.ring_bytes & (o.ring_bytes - 1))) {
 		snprintf(err, errlen, "ebpf: buffer size %zu is not a power of two >= 4096",
 			 o.ring_bytes);

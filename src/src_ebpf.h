@@ -25,6 +25,7 @@ struct src_ebpf_opts {
 	bool trace_self; /* also record the reading process (tests); default: never */
 	const char *hook; /* "auto" (NULL): fexit trampolines where they work, else "tracepoint" */
 	bool exec_enter_hook; /* save exec arguments at sys_enter even where sched_prepare_exec exists (tests) */
+	bool no_defer_close; /* write every close record when the call returns (see pending.bpf.h) */
 };
 
 /*
@@ -32,7 +33,8 @@ struct src_ebpf_opts {
  * until src_set_interest(). On failure err says what and how to fix it.
  * On success err says which hook mode was chosen and why.
  * Environment: SAKER_EBPF_OBJECT, SAKER_EBPF_RING_BYTES, SAKER_EBPF_BUFFER and SAKER_EBPF_HOOK override opts
- * when opts leaves them unset (the daemon's and the driver loader's hook).
+ * when opts leaves them unset (the daemon's and the driver loader's hook);
+ * SAKER_EBPF_DEFER_CLOSE=0 sets no_defer_close.
  */
 int src_ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char *err, size_t errlen);
 

@@ -47,16 +47,17 @@ static int put(int fd, uint32_t key, uint32_t val)
 }
 
 /* The value for the event named name: 0 when unknown or not wanted. */
-static uint32_t val_of(const char *name, const bool *on, unsigned flags, unsigned nargs)
+static uint32_t val_of(const char *name, const bool *on, const uint8_t *xflags, unsigned flags,
+		       unsigned nargs)
 {
 	int t = evt_type_by_name(name);
 
 	if (t < 0 || !on[t])
 		return 0;
-	return SAKER_BPF_VAL(t + 1, flags, nargs);
+	return SAKER_BPF_VAL(t + 1, flags | (xflags ? xflags[t] : 0), nargs);
 }
 
-static int fill_compat(int fd, const bool *on)
+static int fill_compat(int fd, const bool *on, const uint8_t *xflags)
 {
 	bool any_socketcall = false;
 	int k = 0;
@@ -65,11 +66,11 @@ static int fill_compat(int fd, const bool *on)
 		const struct ia32_entry *c = &ia32_calls[i];
 
 		k = put(fd, SAKER_BPF_KEY_IA32 + c->nr,
-			val_of(c->name, on, c->flags | SAKER_BPF_VAL_COMPAT, 0));
+			val_of(c->name, on, xflags, c->flags | SAKER_BPF_VAL_COMPAT, 0));
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(socketcalls) && k == 0; i++) {
 		const struct ia32_entry *c = &socketcalls[i];
-		uint32_t v = val_of(c->name, on, SAKER_BPF_VAL_COMPAT, c->nargs);
+		uint32_t v = val_of(c->name, on, xflags, SAKER_BPF_VAL_COMPAT, c->nargs);
 
 		any_socketcall |= v != 0;
 		k = put(fd, SAKER_BPF_KEY_SOCKETCALL + c->nr, v);
@@ -81,11 +82,11 @@ static int fill_compat(int fd, const bool *on)
 	/* x32's own calls read compat structures; its others are x86-64's. */
 	for (size_t i = 0; i < ARRAY_SIZE(x32_calls) && k == 0; i++)
 		k = put(fd, x32_calls[i].nr,
-			val_of(x32_calls[i].name, on, SAKER_BPF_VAL_COMPAT, 0));
+			val_of(x32_calls[i].name, on, xflags, SAKER_BPF_VAL_COMPAT, 0));
 	return k;
 }
 
-int src_ebpf_abi_fill(int fd, uint32_t max_keys, const bool *on)
+int src_ebpf_abi_fill(int fd, uint32_t max_keys, const bool *on, const uint8_t *xflags)
 {
 	int k = 0;
 
@@ -99,11 +100,11 @@ int src_ebpf_abi_fill(int fd, uint32_t max_keys, const bool *on)
 			key = (uint32_t)in->syscall_nr;
 		else
 			continue;
-		k = put(fd, key, on[t] ? SAKER_BPF_VAL(t + 1, 0, 0) : 0);
+		k = put(fd, key, on[t] ? SAKER_BPF_VAL(t + 1, xflags ? xflags[t] : 0, 0) : 0);
 	}
 	/* An object built before the 32-bit keys existed has no room for them. */
 	if (k == 0 && max_keys >= SAKER_BPF_KEYS)
-		k = fill_compat(fd, on);
+		k = fill_compat(fd, on, xflags);
 	return k;
 }
 

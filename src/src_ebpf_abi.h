@@ -11,9 +11,10 @@
 /*
  * Write the interest map (fd, max_keys entries) for the events on[]
  * (indexed by event type): x86-64 numbers, then, when the map has room,
- * i386 numbers, socketcall subcalls and x32's own numbers.
+ * i386 numbers, socketcall subcalls and x32's own numbers. xflags (NULL:
+ * none) adds per-event flags to every ABI's value (SAKER_BPF_VAL_DEFER).
  */
-int src_ebpf_abi_fill(int fd, uint32_t max_keys, const bool *on);
+int src_ebpf_abi_fill(int fd, uint32_t max_keys, const bool *on, const uint8_t *xflags);
 
 /*
  * The i386 entries of saker_ia32.h, one by one (for the trampolines): the

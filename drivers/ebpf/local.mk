@@ -3,7 +3,8 @@
 # skeleton that embeds the object into libsaker) lives in the build tree.
 EBPF_SRC = drivers/ebpf/saker.bpf.c drivers/ebpf/saker_bpf.h drivers/ebpf/compat.bpf.h \
 	drivers/ebpf/record.bpf.h drivers/ebpf/paths.bpf.h drivers/ebpf/net.bpf.h \
-	drivers/ebpf/proc.bpf.h drivers/ebpf/params.bpf.h drivers/ebpf/sysabi.bpf.h
+	drivers/ebpf/proc.bpf.h drivers/ebpf/params.bpf.h drivers/ebpf/sysabi.bpf.h \
+	drivers/ebpf/pending.bpf.h
 EXTRA_DIST += $(EBPF_SRC)
 
 BPF_CFLAGS = -target bpf -D__TARGET_ARCH_x86 -g -O2 -Wall -Werror \

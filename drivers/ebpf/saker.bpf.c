@@ -89,6 +89,8 @@ static __always_inline void drop(struct saker_bpf_counters *cnt, __u32 why)
 		cnt->drops[why]++;
 }
 
+#include "pending.bpf.h"
+
 /*
  * Header, then out to the buffer. The ring wakes the reader only past the
  * threshold; perf buffers do the same through their watermark.
@@ -197,6 +199,11 @@ static __always_inline int sys_exit_record(__u64 *ctx, __u32 key, __u32 val,
 				fc->args[1] = 0;
 		}
 	}
+	/* A close only the state needs waits for the next record that needs it. */
+	if (ev == SAKER_EV_CLOSE && (fc->abi_flags & SAKER_BPF_VAL_DEFER) && fc->res == 0 &&
+	    defer_close((__s64)(__s32)fc->args[0], cnt))
+		return 0;
+	saker_pending_settle(ev);
 	n = ev_nparams[ev];
 	fc->ev = ev;
 	fc->n = n;
@@ -385,6 +392,12 @@ int saker_sched_exit(__u64 *ctx)
 	struct task_struct *p = (void *)ctx[0];
 	struct fillctx *fc;
 
+	/* The group's table goes with its last thread, and its pending closes. */
+	if (!saker_use_perf && RD(p, signal, live.counter) == 0) {
+		__u32 tgid = RD(p, tgid);
+
+		bpf_map_delete_elem(&saker_pending, &tgid);
+	}
 	if (!interest_of(SAKER_BPF_KEY_PROCEXIT)) {
 		if (cnt)
 			cnt->filtered++;

@@ -31,7 +31,7 @@
 
 /*
  * An interest value: event type + 1 in bits 0-15 (0: not wanted), flags
- * in bits 16-23 (SAKER_IA32_* and the two below), the number of u32
+ * in bits 16-23 (SAKER_IA32_* and the three below), the number of u32
  * arguments of a socketcall subcall in bits 24-31.
  */
 #define SAKER_BPF_VAL(ev1, flags, nargs) \
@@ -39,9 +39,10 @@
 #define SAKER_BPF_VAL_EV1(v) ((v)&0xffff)
 #define SAKER_BPF_VAL_FLAGS(v) (((v) >> 16) & 0xff)
 #define SAKER_BPF_VAL_NARGS(v) ((v) >> 24)
+#define SAKER_BPF_VAL_DEFER 0x20 /* close: only the state needs it (drivers/ebpf/pending.bpf.h) */
 #define SAKER_BPF_VAL_COMPAT 0x40 /* user structures in the compat layout (msghdr, iovec) */
 #define SAKER_BPF_VAL_SOCKETCALL 0x80 /* i386 socketcall: look up the subcall */
-_Static_assert(((SAKER_BPF_VAL_COMPAT | SAKER_BPF_VAL_SOCKETCALL) &
+_Static_assert(((SAKER_BPF_VAL_DEFER | SAKER_BPF_VAL_COMPAT | SAKER_BPF_VAL_SOCKETCALL) &
 		(SAKER_IA32_IDS | SAKER_IA32_ARGS1 | SAKER_IA32_CLONE_TLS4)) == 0,
 	       "the probe's flags share a byte with saker_ia32.h's");
 
@@ -58,6 +59,9 @@ struct saker_bpf_counters {
 	__u64 filtered; /* outside the interest set, never left the kernel */
 	__u64 sent; /* records written to the ring */
 	__u64 drops[SAKER_DROP_MAX]; /* enum saker_drop_reason */
+	__u64 deferred; /* closes held back (pending.bpf.h) */
+	__u64 implied; /* ... that a new fd of the same number made unneeded */
+	__u64 late; /* ... written later, before a record that needed them */
 };
 
 /*

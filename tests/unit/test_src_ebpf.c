@@ -410,6 +410,192 @@ static void test_interest(struct source *s, const char *dir)
 	forget();
 }
 
+/*
+ * Index of the first kept record of type from pid (0: any) whose result
+ * (pname NULL) or s64 parameter pname is val; -1 when there is none.
+ */
+static int pos_of(int type, pid_t pid, const char *pname, int64_t val)
+{
+	for (int i = 0; i < nkept; i++) {
+		struct evt e;
+
+		if (evt_decode(&e, kept[i], SAKER_REC_MAX, NULL, NULL) < 0 || e.hdr.type != type ||
+		    (pid && (pid_t)e.hdr.pid != pid))
+			continue;
+		if (pname ? s64(&e, pname) == val : e.hdr.res == val)
+			return i;
+	}
+	return -1;
+}
+
+static int count_of(int type, pid_t pid)
+{
+	int n = 0;
+
+	for (int i = 0; i < nkept; i++) {
+		struct evt e;
+
+		n += evt_decode(&e, kept[i], SAKER_REC_MAX, NULL, NULL) == 0 &&
+		     e.hdr.type == type && (pid_t)e.hdr.pid == pid;
+	}
+	return n;
+}
+
+static pid_t run_child(void (*fn)(const char *), const char *arg)
+{
+	pid_t c = fork();
+
+	if (c == 0) {
+		fn(arg);
+		_exit(0);
+	}
+	waitpid(c, NULL, 0);
+	return c;
+}
+
+/* open, close, open again: the same number, so the close is implied. */
+static void child_reopen(const char *f)
+{
+	for (int i = 0; i < 20; i++)
+		close(open(f, O_RDONLY | O_CLOEXEC));
+}
+
+/* The fd of a closed file reused by a call outside the event table, then named. */
+static void child_reuse(const char *f)
+{
+	int fd = open(f, O_RDONLY | O_CLOEXEC), pfd;
+
+	close(fd);
+	pfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (pfd == fd)
+		fchmod(pfd, 0600);
+}
+
+static void child_fork(const char *f)
+{
+	pid_t c;
+
+	close(open(f, O_RDONLY | O_CLOEXEC));
+	c = fork();
+	if (c == 0)
+		_exit(0);
+	waitpid(c, NULL, 0);
+}
+
+static void child_exec(const char *f)
+{
+	char *argv[] = { "true", NULL };
+
+	close(open(f, O_RDONLY | O_CLOEXEC));
+	execv("/bin/true", argv);
+}
+
+static void child_stdio(const char *f)
+{
+	close(2);
+	unlinkat(AT_FDCWD, f, 0);
+}
+
+static int fchmod_pos(pid_t p, int fd)
+{
+	return pos_of(SAKER_EV_FCHMOD, p, "fd", fd);
+}
+
+static int execve_pos(pid_t p, int fd)
+{
+	return pos_of(SAKER_EV_EXECVE, p, NULL, 0);
+}
+
+/* The parent side of a fork (the child's own clone record has res 0). */
+static int clone_pos(pid_t p, int fd)
+{
+	for (int i = 0; i < nkept; i++) {
+		struct evt e;
+
+		if (evt_decode(&e, kept[i], SAKER_REC_MAX, NULL, NULL) == 0 &&
+		    (pid_t)e.hdr.pid == p && e.hdr.res > 0 &&
+		    (e.hdr.type == SAKER_EV_CLONE || e.hdr.type == SAKER_EV_CLONE3 ||
+		     e.hdr.type == SAKER_EV_FORK || e.hdr.type == SAKER_EV_VFORK))
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * Run child(f) in a process of its own, which opens f as fd and closes it:
+ * the close must come back after the open and before the record that
+ * next_pos() finds.
+ */
+static void ordered(struct source *s, void (*child)(const char *), const char *f, int fd,
+		    int (*next_pos)(pid_t, int), const char *what)
+{
+	pid_t p = run_child(child, f);
+	int o, c, x;
+
+	drain(s, 300, p, 0);
+	o = pos_of(SAKER_EV_OPENAT, p, NULL, fd);
+	c = pos_of(SAKER_EV_CLOSE, p, "fd", fd);
+	x = next_pos(p, fd);
+	tap_ok(o >= 0 && c > o && x > c, "defer: %s (open %d, close %d, then %d)", what, o, c, x);
+	forget();
+}
+
+/*
+ * Closes no rule reads wait in the kernel (drivers/ebpf/pending.bpf.h):
+ * none is written when a new fd of the same number follows, and each is
+ * written before the first record the state needs it for.
+ */
+static void test_defer(struct source *s, const char *dir)
+{
+	struct src_interest want = { 0 };
+	struct saker_bpf_counters before, after;
+	char f[256], gone[256];
+	int fd, c, x;
+	pid_t p;
+
+	snprintf(f, sizeof(f), "%s/defer", dir);
+	close(open(f, O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+	src_interest_set(&want, SAKER_EV_UNLINKAT);
+	src_interest_set(&want, SAKER_EV_FCHMOD);
+	tap_is_int(src_set_interest(s, &want), 0, "defer: interest without close");
+	fd = open(f, O_RDONLY | O_CLOEXEC);
+	close(fd);
+	drain(s, 100, 0, 0);
+
+	src_ebpf_counters(s, &before);
+	p = run_child(child_reopen, f);
+	drain(s, 300, p, 0);
+	src_ebpf_counters(s, &after);
+	tap_is_int(count_of(SAKER_EV_OPENAT, p), 20, "defer: 20 opens of one file come back");
+	tap_is_int(count_of(SAKER_EV_CLOSE, p), 0,
+		   "... and no close: each was implied by the next open, the last went "
+		   "with the process");
+	tap_ok(after.deferred >= before.deferred + 20 && after.implied >= before.implied + 19,
+	       "... counted deferred (+%llu) and implied (+%llu)",
+	       (unsigned long long)(after.deferred - before.deferred),
+	       (unsigned long long)(after.implied - before.implied));
+	forget();
+
+	ordered(s, child_reuse, f, fd, fchmod_pos,
+		"a closed fd reused outside the table: its close comes before the record that "
+		"names it");
+	ordered(s, child_fork, f, fd, clone_pos,
+		"a fork writes the parent's pending closes before its clone record");
+	ordered(s, child_exec, f, fd, execve_pos, "an execve writes the pending closes first");
+
+	snprintf(gone, sizeof(gone), "%s/no-such-file", dir);
+	p = run_child(child_stdio, gone);
+	drain(s, 300, p, 0);
+	c = pos_of(SAKER_EV_CLOSE, p, "fd", 2);
+	x = pos_of(SAKER_EV_UNLINKAT, p, NULL, -ENOENT);
+	tap_ok(c >= 0 && x > c,
+	       "defer: a pending close of fd 0-2 is written before the process's next record "
+	       "(close %d, unlinkat %d)",
+	       c, x);
+	forget();
+	unlink(f);
+}
+
 /* buffer: "ringbuf" (one shared 4 KiB ring) or "perf" (a 4 KiB buffer per CPU). */
 static void test_overflow(const char *dir, const char *buffer)
 {
@@ -471,7 +657,8 @@ static void test_ia32_values(void)
 	}
 	for (int t = 0; t < SAKER_EV_MAX; t++)
 		on[t] = true;
-	tap_is_int(src_ebpf_abi_fill(fd, SAKER_BPF_KEYS, on), 0, "ia32: the interest map fills");
+	tap_is_int(src_ebpf_abi_fill(fd, SAKER_BPF_KEYS, on, NULL), 0,
+		   "ia32: the interest map fills");
 #define X(nr, name, fl, entry)                                                            \
 	do {                                                                              \
 		__u32 key = SAKER_BPF_KEY_IA32 + (nr), v = 0, f;                          \
@@ -570,6 +757,7 @@ int main(void)
 	test_connect(s);
 	test_unix_and_data(s, dir);
 	test_interest(s, dir);
+	test_defer(s, dir);
 	tap_is_int(ds.bad[0] + ds.bad[1] + ds.bad[2] + ds.bad[3] + ds.bad[4] + ds.bad[5] +
 			   ds.bad[6] + ds.bad[7],
 		   0, "the decoder accepted every record");
