@@ -31,7 +31,7 @@
 struct src_ebpf {
 	struct source s;
 	struct bpf_object *obj;
-	struct bpf_link *links[8];
+	struct bpf_link *links[12];
 	int nlinks;
 	struct ebpf_buf *buf;
 	bool perf; /* perf buffers instead of the ring buffer */
