@@ -33,4 +33,13 @@ int procscan_all(const char *procroot, unsigned flags, procscan_emit_fn emit, vo
 int procscan_thread(const char *procroot, uint32_t tid, unsigned flags, procscan_emit_fn emit,
 		    void *opaque);
 
+/*
+ * The fds of thread tid's own table (process pid), read through /proc/TID/fd
+ * (exact for that thread while it is stopped): the FD_SNAPSHOT of fd alone
+ * (none if it is not open) or, fd < 0, of every fd. The records carry
+ * hdr.tid = tid, hdr.pid = pid. Returns records emitted or -errno.
+ */
+int procscan_thread_fds(const char *procroot, uint32_t tid, uint32_t pid, int64_t fd,
+			procscan_emit_fn emit, void *opaque);
+
 #endif /* SAKER_PROCSCAN_H */
