@@ -97,12 +97,6 @@ int ptr_abi_event(enum ptr_abi abi, uint64_t nr)
 	return event_of(abi, nr);
 }
 
-static bool wanted(const uint8_t *want, int type)
-{
-	return type > 0 &&
-	       (((want[type / 8] >> (type % 8)) & 1) || (evt_table[type].flags & SAKER_EF_STATE));
-}
-
 static void set_bit(uint8_t *bits, unsigned nr)
 {
 	bits[nr / 8] |= (uint8_t)(1u << (nr % 8));
@@ -113,15 +107,15 @@ void ptr_filter_syscalls(const uint8_t *want, struct ptr_sysset *ret)
 	ptr_abi_init();
 	memset(ret, 0, sizeof(*ret));
 	for (unsigned nr = 0; nr < NR_MAX; nr++) {
-		if (wanted(want, x64_ev[nr]))
+		if (ptr_traced(want, x64_ev[nr]))
 			set_bit(ret->x64, nr);
-		if (wanted(want, x32_ev[nr]))
+		if (ptr_traced(want, x32_ev[nr]))
 			set_bit(ret->x32, nr);
-		if (wanted(want, i386_ev[nr]))
+		if (ptr_traced(want, i386_ev[nr]))
 			set_bit(ret->i386, nr);
 	}
 	for (unsigned call = 0; call <= SAKER_IA32_SOCKETCALL_MAX; call++)
-		if (wanted(want, sock_ev[call]))
+		if (ptr_traced(want, sock_ev[call]))
 			set_bit(ret->i386, SAKER_IA32_NR_SOCKETCALL);
 }
 
