@@ -432,11 +432,12 @@ int procscan_thread(const char *procroot, uint32_t tid, unsigned flags, procscan
 }
 
 int procscan_thread_fds(const char *procroot, uint32_t tid, uint32_t pid, int64_t fd,
-			procscan_emit_fn emit, void *opaque)
+			unsigned flags, procscan_emit_fn emit, void *opaque)
 {
 	struct procscan_ctx c;
 	/* Files are not read here beyond fdinfo's first lines. */
-	int r = ctx_init(&c, procroot, PROCSCAN_FDS, emit, opaque, 1024);
+	int r = ctx_init(&c, procroot, PROCSCAN_FDS | (flags & PROCSCAN_NO_FDFLAGS), emit, opaque,
+			 1024);
 
 	if (r < 0)
 		return r;

@@ -263,7 +263,10 @@ static int emit_fd(struct procscan_ctx *c, uint32_t tid, uint32_t pid, const cha
 		 pid, 0);
 	rb_num(&b, strtoull(num, NULL, 10));
 	rb_num(&b, kind);
-	rb_num(&b, fd_flags(c, tid, num));
+	if (c->flags & PROCSCAN_NO_FDFLAGS)
+		rb_absent(&b);
+	else
+		rb_num(&b, fd_flags(c, tid, num));
 	rb_str(&b, name);
 	if (s && s->family == AF_UNIX)
 		rb_tuple_un(&b, 0, 0, s->path);

@@ -421,6 +421,8 @@ int ptr_decode_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint6
 	for (const char *c = spec; c[0] && c[1]; c += 2, pidx++)
 		put_param(t, &b, k, type, pidx, c, res, &ff);
 	r = ptr_emit(t, rb_end(&b));
-	ptr_fdsync_exit(t, k, res, ff.ok ? &ff.sb : NULL);
+	/* A record the consumer did not take changed nothing in the state. */
+	if (r == 0)
+		ptr_fdsync_exit(t, k, res, ff.ok ? &ff.sb : NULL);
 	return r;
 }

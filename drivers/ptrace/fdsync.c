@@ -322,7 +322,7 @@ static void check_fd(struct ptr_tracer *t, struct ptr_task *k, int64_t fd)
 		anon = link_hash(path);
 	if (e && e->st == FDS_OPEN && e->dev == dev && e->ino == sx.stx_ino && e->anon == anon)
 		return;
-	procscan_thread_fds(NULL, (uint32_t)k->tid, (uint32_t)k->tgid, fd, snap_emit, &s);
+	procscan_thread_fds(NULL, (uint32_t)k->tid, (uint32_t)k->tgid, fd, 0, snap_emit, &s);
 }
 
 /* What k's new fd is, read now: the state was just told of it. */
@@ -354,10 +354,13 @@ void ptr_fdsync_entry(struct ptr_tracer *t, struct ptr_task *k)
 
 static void copy_entry(struct ptr_task *k, int64_t from, int64_t to)
 {
-	struct fdent *a = slot(k, from), *b = slot(k, to);
+	const struct fdent *a = slot(k, from);
+	struct fdent v = a && a->st == FDS_OPEN ? *a : (struct fdent){ .st = FDS_UNKNOWN };
+	/* Taken by value first: reaching slot 'to' may move the table. */
+	struct fdent *b = slot(k, to);
 
 	if (b && from != to)
-		*b = a && a->st == FDS_OPEN ? *a : (struct fdent){ .st = FDS_UNKNOWN };
+		*b = v;
 }
 
 void ptr_fdsync_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res,
@@ -429,5 +432,10 @@ void ptr_fdsync_exec(struct ptr_tracer *t, struct ptr_task *k)
 		t->root_known = true;
 	}
 	emit_marker(t, k, SAKER_FD_TABLE, 0);
-	procscan_thread_fds(NULL, (uint32_t)k->tid, (uint32_t)k->tgid, -1, snap_emit, &s);
+	/*
+	 * Without open flags: what survives an exec has no close-on-exec, and
+	 * nothing else of them is read (the flags rules see are the records').
+	 */
+	procscan_thread_fds(NULL, (uint32_t)k->tid, (uint32_t)k->tgid, -1, PROCSCAN_NO_FDFLAGS,
+			    snap_emit, &s);
 }
