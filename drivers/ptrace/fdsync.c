@@ -110,6 +110,31 @@ bool ptr_traced(const uint8_t *want, int type)
 	return (evt_table[type].flags & SAKER_EF_STATE) && !ptr_fdtable_only(type);
 }
 
+/*
+ * close, dup2 and dup3 onto 0, 1 or 2 stop even when only the state needs
+ * them (the filter compares the fd argument): proc.stdin/stdout/stderr
+ * then follow redirections at every event, not only at exec.
+ */
+int ptr_stdfd_arg(int type)
+{
+	switch (type) {
+	case SAKER_EV_CLOSE:
+		return 0;
+	case SAKER_EV_DUP2:
+	case SAKER_EV_DUP3:
+		return 1;
+	default:
+		return -1;
+	}
+}
+
+bool ptr_stdfd_call(const uint8_t *want, const struct ptr_task *k, int type)
+{
+	int a = ptr_stdfd_arg(type);
+
+	return a >= 0 && !ptr_traced(want, type) && (uint32_t)k->args[a] <= 2;
+}
+
 /* ---- the cache ---- */
 
 static struct ptr_fdtab *fdtab_new(void)
@@ -350,6 +375,17 @@ void ptr_fdsync_entry(struct ptr_tracer *t, struct ptr_task *k)
 	n = ptr_decode_fdargs(k, fds, 6);
 	for (unsigned i = 0; i < n; i++)
 		check_fd(t, k, fds[i]);
+	/*
+	 * A standard fd closed (or not known) may have been reopened since by
+	 * a creator no rule names: it is looked at before every record until
+	 * it is known open (one statx each; only processes without it pay).
+	 */
+	for (int fd = 0; fd <= 2; fd++) {
+		const struct fdent *e = slot(k, fd);
+
+		if (!e || e->st != FDS_OPEN)
+			check_fd(t, k, fd);
+	}
 }
 
 static void copy_entry(struct ptr_task *k, int64_t from, int64_t to)

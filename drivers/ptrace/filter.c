@@ -6,10 +6,13 @@
  * binary), each with the numbers of the calls of interest (abi.c maps them);
  * any other arch stops unconditionally, so no ABI slips past unseen. The
  * verdict depends on arch and nr only, which lets the kernel's seccomp
- * action cache skip the filter for allowed calls.
+ * action cache skip the filter for allowed calls, but for close, dup2 and
+ * dup3 when no rule names them: they stop only when their fd argument is
+ * 0, 1 or 2 (fdsync.c, ptr_stdfd_arg).
  *
  * Layout: the arch dispatch, then one section per ABI, each a chain of
- * equality tests ending in ALLOW, and TRACE. BPF conditional jumps reach
+ * equality tests ending in ALLOW, the fd-argument blocks, and TRACE. BPF
+ * conditional jumps reach
  * 255 instructions, so sections are entered with BPF_JA (32-bit offset) and
  * every conditional jump stays in its section.
  */
@@ -55,20 +58,23 @@ static void emit(struct prog *p, struct sock_filter insn)
 
 /*
  * One ABI's section, with nr to be loaded: TRACE for the numbers in bits
- * (offset added: the x32 bit), ALLOW for the rest.
+ * (offset added: the x32 bit), for the std calls when their fd argument is
+ * 0, 1 or 2, ALLOW for the rest.
  */
-static int section(struct prog *p, const uint8_t *bits, uint32_t offset)
+static int section(struct prog *p, const uint8_t *bits, const struct ptr_stdcall *std,
+		   unsigned nstd, uint32_t offset)
 {
-	unsigned chain = 0, trace;
+	unsigned chain = nstd, trace, block;
 
 	for (size_t nr = 0; nr < PTR_NR_BITS; nr++)
 		chain += bit(bits, nr);
-	if (chain > FILTER_MAX_CHAIN)
+	if (chain + 3 * nstd > FILTER_MAX_CHAIN)
 		return -E2BIG;
 	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 					     offsetof(struct seccomp_data, nr)));
-	/* After the tests: ALLOW, then TRACE. */
-	trace = p->n + chain + 1;
+	/* After the tests: ALLOW, one block per std call (load, compare, ALLOW), TRACE. */
+	block = p->n + chain + 1;
+	trace = block + 3 * nstd;
 	for (size_t nr = 0; nr < PTR_NR_BITS; nr++) {
 		if (!bit(bits, nr))
 			continue;
@@ -76,7 +82,20 @@ static int section(struct prog *p, const uint8_t *bits, uint32_t offset)
 		     (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr + offset,
 						  (uint8_t)(trace - p->n - 1), 0));
 	}
+	for (unsigned i = 0; i < nstd; i++)
+		emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						     (uint32_t)std[i].nr + offset,
+						     (uint8_t)(block + 3 * i - p->n - 1), 0));
 	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	for (unsigned i = 0; i < nstd; i++) {
+		/* The fd is an int: the low half of the argument on little-endian x86. */
+		emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						     offsetof(struct seccomp_data, args[0]) +
+							     8 * std[i].arg));
+		emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 3, 0,
+						     (uint8_t)(trace - p->n - 1)));
+		emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	}
 	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
 	return 0;
 }
@@ -112,15 +131,15 @@ static int build(struct prog *p, const struct ptr_sysset *set)
 	     (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, SAKER_X32_SYSCALL_BIT, 0, 1));
 	ja_x32 = p->n;
 	emit(p, (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, 0));
-	r = section(p, set->x64, 0);
+	r = section(p, set->x64, set->x64_std, set->nx64_std, 0);
 	if (r < 0)
 		return r;
 	land(p, ja_x32);
-	r = section(p, set->x32, SAKER_X32_SYSCALL_BIT);
+	r = section(p, set->x32, NULL, 0, SAKER_X32_SYSCALL_BIT);
 	if (r < 0)
 		return r;
 	land(p, ja_i386);
-	r = section(p, set->i386, 0);
+	r = section(p, set->i386, set->i386_std, set->ni386_std, 0);
 	if (r < 0)
 		return r;
 	return p->full ? -E2BIG : 0;

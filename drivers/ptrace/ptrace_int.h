@@ -26,11 +26,23 @@ enum ptr_abi {
 /* Syscall numbers below this are mapped; above, none is of interest. */
 #define PTR_NR_BITS 1024
 
-/* The calls the filter stops, per ABI (x32: the number without its bit). */
+/* A call that stops only when its fd argument arg is 0, 1 or 2 (ptr_stdfd_arg). */
+struct ptr_stdcall {
+	uint16_t nr;
+	uint8_t arg;
+};
+#define PTR_STDCALLS_MAX 4
+
+/*
+ * The calls the filter stops, per ABI (x32: the number without its bit),
+ * and those that stop only on a standard fd (x32 stops them always).
+ */
 struct ptr_sysset {
 	uint8_t x64[PTR_NR_BITS / 8];
 	uint8_t x32[PTR_NR_BITS / 8];
 	uint8_t i386[PTR_NR_BITS / 8];
+	struct ptr_stdcall x64_std[PTR_STDCALLS_MAX], i386_std[PTR_STDCALLS_MAX];
+	unsigned nx64_std, ni386_std;
 };
 
 /* One traced thread. */
@@ -105,6 +117,10 @@ pid_t ptr_proc_ppid(pid_t tid);
  */
 bool ptr_fdtable_only(int type);
 bool ptr_traced(const uint8_t *want, int type);
+/* The fd argument of a call that also stops when it targets 0-2, or -1. */
+int ptr_stdfd_arg(int type);
+/* Does k's call stop (and get a record) only because it targets fd 0, 1 or 2? */
+bool ptr_stdfd_call(const uint8_t *want, const struct ptr_task *k, int type);
 struct ptr_fdtab;
 void ptr_fdtab_put(struct ptr_fdtab *d);
 /* child's table from creator's, as the state makes it (call before its first clone record). */

@@ -44,10 +44,10 @@ void ptr_resume(struct ptr_tracer *t, struct ptr_task *k, int sig)
  * or an unknown arch covers calls it did not ask for: ask again per call.
  * Attach mode builds the records of every call the state follows.
  */
-static bool reports(const struct ptr_tracer *t, int type)
+static bool reports(const struct ptr_tracer *t, const struct ptr_task *k, int type)
 {
 	if (t->launch)
-		return ptr_traced(t->want, type);
+		return ptr_traced(t->want, type) || ptr_stdfd_call(t->want, k, type);
 	return ptr_wants(t, type) || (type > 0 && (evt_table[type].flags & SAKER_EF_STATE));
 }
 
@@ -63,11 +63,20 @@ static void on_entry(struct ptr_tracer *t, struct ptr_task *k, const struct ptr_
 	if (si->abi != PTR_ABI_X86_64)
 		t->c.foreign_abi++;
 	type = ptr_abi_entry(k);
-	if (type > 0 && reports(t, type) && ptr_decode_known(type)) {
+	if (type > 0 && reports(t, k, type) && ptr_decode_known(type)) {
 		k->type = type;
 		ptr_decode_entry(t, k);
 		/* The fds the record will name, as the call finds them. */
 		ptr_fdsync_entry(t, k);
+		if (type == SAKER_EV_CLOSE && ptr_stdfd_call(t->want, k, type)) {
+			/*
+			 * For the state alone close is complete at entry: it
+			 * releases the fd whatever it returns (EBADF aside,
+			 * when there was none). res 0, and no exit stop.
+			 */
+			ptr_decode_exit(t, k, 0, clock_ns(CLOCK_BOOTTIME));
+			ptr_task_reset(k);
+		}
 	} else if (t->launch) {
 		/* Nothing to report at exit: let it run without the exit stop. */
 		k->in_syscall = false;

@@ -11,6 +11,8 @@
  *   fdsync files DIR        a CLONE_FILES child changes the shared table
  *   fdsync threads DIR      a thread changes the process's table
  *   fdsync exec PORT DIR    stdin/stdout on a socket, close-on-exec fds, exec
+ *   fdsync redirect PORT DIR  stdout onto a socket, closed, an eventfd, a file;
+ *                           DIR/probe written after each
  *   fdsync count FILE       (the exec'd image) writes its open fd count to FILE
  */
 #ifdef HAVE_CONFIG_H
@@ -175,6 +177,29 @@ static int role_exec(int port, const char *dir, const char *self)
 	return 53;
 }
 
+static int role_redirect(int port, const char *dir)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	char path[4200];
+	int s = socket(AF_INET, SOCK_STREAM, 0), p;
+
+	snprintf(path, sizeof(path), "%s/probe", dir);
+	p = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (s < 0 || p < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return 70;
+	if (dup2(s, 1) != 1 || named_write(p) != 8)
+		return 71;
+	if (close(1) || named_write(p) != 8)
+		return 72;
+	/* An untraced creator takes the lowest free fd: 1. */
+	if (eventfd(0, 0) != 1 || named_write(p) != 8)
+		return 74;
+	if (dup2(p, 1) != 1 || named_write(p) != 8)
+		return 73;
+	return 0;
+}
+
 static int role_count(const char *out)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -199,9 +224,9 @@ int main(int argc, char **argv)
 {
 	const char *role = argc > 1 ? argv[1] : "";
 
-	if (argc > 2 && strcmp(role, "exec") && strcmp(role, "count"))
+	if (argc > 2 && strcmp(role, "exec") && strcmp(role, "redirect") && strcmp(role, "count"))
 		snprintf(secret, sizeof(secret), "%s/secret", argv[2]);
-	if (argc > 3 && !strcmp(role, "exec"))
+	if (argc > 3 && (!strcmp(role, "exec") || !strcmp(role, "redirect")))
 		snprintf(secret, sizeof(secret), "%s/secret", argv[3]);
 	if (!strcmp(role, "stale"))
 		return role_stale();
@@ -221,9 +246,11 @@ int main(int argc, char **argv)
 		self[n] = '\0';
 		return role_exec(atoi(argv[2]), argv[3], self);
 	}
+	if (!strcmp(role, "redirect") && argc > 3)
+		return role_redirect(atoi(argv[2]), argv[3]);
 	if (!strcmp(role, "count") && argc > 2)
 		return role_count(argv[2]);
 	fprintf(stderr,
-		"usage: fdsync stale|fork|files|threads DIR | exec PORT DIR | count FILE\n");
+		"usage: fdsync stale|fork|files|threads DIR | exec|redirect PORT DIR | count FILE\n");
 	return 2;
 }

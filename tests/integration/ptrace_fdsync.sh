@@ -6,7 +6,8 @@
 # used (drivers/ptrace/fdsync.c). Here the rules name write, openat and
 # execve only, so close, dup2, fcntl, eventfd, memfd and pipe run untraced,
 # and tests/helpers/fdsync changes fds with them before a named call uses
-# them: every alert must name the object the fd really is. A capture made
+# them: every alert must name the object the fd really is, and
+# proc.stdout.type must follow dup2 and close onto 1. A capture made
 # the same way must replay to the same alerts.
 . "$(dirname "$0")/lib.sh"
 SAKERD=${SAKERD:-$abs_top_builddir/src/sakerd}
@@ -28,6 +29,11 @@ cat > "$D/rules.yaml" <<'Y'
   desc: the helper opens the secret
   condition: evt.type=openat and proc.name=fdsync and fd.name endswith /secret
   output: "open fd=%fd.num name=%fd.name"
+  priority: WARNING
+- rule: fdsync probe
+  desc: the helper writes its probe file
+  condition: evt.type=write and proc.name=fdsync and fd.name endswith /probe
+  output: "probe stdout=%proc.stdout.type"
   priority: WARNING
 - rule: fdsync exec
   desc: the helper's exec
@@ -59,6 +65,7 @@ cat > "$D/all.sh" <<SH
 "$FDSYNC" files "$D" || echo "fdsync files: status \$?" >&2
 "$FDSYNC" threads "$D" || echo "fdsync threads: status \$?" >&2
 "$FDSYNC" exec $PORT "$D" || echo "fdsync exec: status \$?" >&2
+"$FDSYNC" redirect $PORT "$D" || echo "fdsync redirect: status \$?" >&2
 SH
 
 common=(-r "$D/rules.yaml" -o json_output=true -o stdout_output.enabled=true
@@ -114,6 +121,12 @@ case $exec_line in
 *) r=1 ;;
 esac
 is "exec: stdin and stdout are the socket dup2 put there, the fd count is the new image's ($real): $exec_line" "$r" 0
+
+# close, dup2 and dup3 onto 0-2 stop though no rule names them, and a
+# closed standard fd is looked at before every record: the standard fds
+# are right at every event, not only at exec.
+is "proc.stdout.type after dup2 of a socket onto 1, close(1), an eventfd made as 1, dup2 of a file onto 1" \
+	"$(sed -n 's/^probe //p' "$D/live.txt" | tr '\n' ' ')" "stdout=ipv4 stdout=<NA> stdout=event stdout=file "
 
 # The same through a capture: record with the rules' event types only (so
 # the same calls run untraced), replay with the rules.

@@ -79,7 +79,8 @@ static uint32_t verdict(const struct sock_filter *f, int n, uint32_t arch, uint3
 {
 	struct seccomp_data d = { .nr = (int)nr, .arch = arch };
 
-	d.args[1] = arg1;
+	/* The fcntl command, the fd close takes, dup2's newfd. */
+	d.args[0] = d.args[1] = arg1;
 	return bpf_run(f, n, &d);
 }
 
@@ -107,7 +108,7 @@ static void test_filter(void)
 #define X(nr, name, flags, entry)                                                          \
 	do {                                                                               \
 		bool w = ptr_traced(want, evt_type_by_name(#name));                        \
-		uint32_t v = verdict(f, n, AUDIT_ARCH_I386, nr, F_DUPFD);                  \
+		uint32_t v = verdict(f, n, AUDIT_ARCH_I386, nr, 7);                        \
 		checked++;                                                                 \
 		if (v != (w ? SECCOMP_RET_TRACE : SECCOMP_RET_ALLOW)) {                    \
 			tap_diag("i386 %d (%s): verdict %#x, wanted %d", nr, #name, v, w); \
@@ -132,12 +133,26 @@ static void test_filter(void)
 			       SECCOMP_RET_ALLOW,
 	       "filter: i386 calls of no interest run (getppid, read, and 257 is not openat)");
 	tap_ok(verdict(f, n, AUDIT_ARCH_I386, 221, F_DUPFD_CLOEXEC) == SECCOMP_RET_ALLOW &&
-		       verdict(f, n, AUDIT_ARCH_I386, 6 /* close */, 0) == SECCOMP_RET_ALLOW &&
-		       verdict(f, n, AUDIT_ARCH_I386, 63 /* dup2 */, 0) == SECCOMP_RET_ALLOW &&
+		       verdict(f, n, AUDIT_ARCH_I386, 6 /* close */, 3) == SECCOMP_RET_ALLOW &&
+		       verdict(f, n, AUDIT_ARCH_I386, 63 /* dup2 */, 9) == SECCOMP_RET_ALLOW &&
 		       verdict(f, n, AUDIT_ARCH_I386, 11 /* execve */, 0) == SECCOMP_RET_TRACE &&
 		       verdict(f, n, AUDIT_ARCH_I386, 12 /* chdir */, 0) == SECCOMP_RET_TRACE,
 	       "filter: i386 fcntl64, close and dup2 (the fd table only) run, execve and "
 	       "chdir (process facts) stop");
+	tap_ok(verdict(f, n, AUDIT_ARCH_I386, 6, 0) == SECCOMP_RET_TRACE &&
+		       verdict(f, n, AUDIT_ARCH_I386, 6, 2) == SECCOMP_RET_TRACE &&
+		       verdict(f, n, AUDIT_ARCH_I386, 63, 1) == SECCOMP_RET_TRACE &&
+		       verdict(f, n, AUDIT_ARCH_I386, 330 /* dup3 */, 2) == SECCOMP_RET_TRACE &&
+		       verdict(f, n, AUDIT_ARCH_I386, 330, 3) == SECCOMP_RET_ALLOW &&
+		       verdict(f, n, AUDIT_ARCH_I386, 6, 0xffffffff) == SECCOMP_RET_ALLOW &&
+		       verdict(f, n, AUDIT_ARCH_X86_64, SYS_close, 1) == SECCOMP_RET_TRACE &&
+		       verdict(f, n, AUDIT_ARCH_X86_64, SYS_close, 3) == SECCOMP_RET_ALLOW &&
+		       verdict(f, n, AUDIT_ARCH_X86_64, SYS_dup2, 0) == SECCOMP_RET_TRACE &&
+		       verdict(f, n, AUDIT_ARCH_X86_64, SYS_dup3, 1) == SECCOMP_RET_TRACE &&
+		       verdict(f, n, AUDIT_ARCH_X86_64, SYS_dup3, 4) == SECCOMP_RET_ALLOW &&
+		       verdict(f, n, AUDIT_ARCH_X86_64, SYS_dup, 1) == SECCOMP_RET_ALLOW,
+	       "filter: close, dup2 and dup3 onto 0, 1 or 2 stop (i386 and x86-64), onto any "
+	       "other fd (-1 too) they run; dup does not stop");
 	tap_ok(verdict(f, n, 0x40000028 /* AUDIT_ARCH_ARM */, 5, 0) == SECCOMP_RET_TRACE &&
 		       verdict(f, n, 0, 64, 0) == SECCOMP_RET_TRACE,
 	       "filter: any other arch stops, whatever the number");
@@ -156,7 +171,7 @@ static void test_filter(void)
 	bad = 0;
 	for (uint32_t nr = 0; nr < 512; nr++) {
 		bool w = (set.x64[nr / 8] >> (nr % 8)) & 1;
-		uint32_t v = verdict(f, n, AUDIT_ARCH_X86_64, nr, F_DUPFD);
+		uint32_t v = verdict(f, n, AUDIT_ARCH_X86_64, nr, 7);
 
 		if (v != (w ? SECCOMP_RET_TRACE : SECCOMP_RET_ALLOW))
 			bad++;
