@@ -7,21 +7,25 @@
  * cannot read back from /proc later (process lifecycle, cwd, credentials,
  * session, capabilities, comm; a socket's role and its first tuple). The
  * calls whose only use is the fd table (ptr_fdtable_only) run free unless a
- * rule names them. What they change is read from /proc where a stale or
- * missing entry could be observed, while the tracee is stopped (exact for the
- * thread that stopped):
+ * rule names them, but for close, dup2 and dup3 onto fd 0, 1 or 2
+ * (ptr_stdfd_arg): proc.stdin/stdout/stderr are read at any event. What
+ * the free calls change is read from /proc where a stale or missing entry
+ * could be observed, while the tracee is stopped (exact for the thread that
+ * stopped):
  *
  * - at the entry stop of a call whose record names an existing fd (an FD
  *   parameter taken from an argument: read, connect, fchdir, dirfds...):
- *   one stat of /proc/TID/fd/N against what the driver last told the state
+ *   one statx of /proc/TID/fd/N against what the driver last told the state
  *   that fd is (the cache below). If it differs or is unknown, an
  *   FD_SNAPSHOT of it goes first (src/procscan_fd.c); if the fd is not open,
  *   an FD_SNAPSHOT with res -EBADF. Both are internal records: no rule
  *   matches them.
+ * - before every record of a process whose fd 0, 1 or 2 is closed or not
+ *   known: the same look at it (a creator may have taken the lowest fd);
  * - at a successful exec, before its record: the process's table is
  *   replaced by the new image's (an FD_SNAPSHOT with fd SAKER_FD_TABLE, then
- *   one per open fd), so close-on-exec, untraced dup2 onto 0-2 and untraced
- *   closes are all in the state when the exec record is evaluated.
+ *   one per open fd), so close-on-exec and fds closed or made by untraced
+ *   calls are all in the state when the exec record is evaluated.
  *
  * The cache mirrors the state's tables: one per process (its threads share
  * it), shared by a clone with CLONE_FILES, copied by fork, replaced at exec,
