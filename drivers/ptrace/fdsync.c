@@ -374,7 +374,8 @@ void ptr_fdsync_entry(struct ptr_tracer *t, struct ptr_task *k)
 	int64_t fds[6];
 	unsigned n;
 
-	if (!t->fdsync)
+	/* The command's calls before its first exec: the state knows nothing of it yet. */
+	if (!t->fdsync || (k->tgid == t->root && !t->root_known))
 		return;
 	n = ptr_decode_fdargs(k, fds, 6);
 	for (unsigned i = 0; i < n; i++)
