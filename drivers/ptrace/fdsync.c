@@ -33,8 +33,8 @@
  * of the object the state was told fd N is: device and inode, and for
  * anonymous inodes (eventfd, epoll, timerfd and signalfd share one inode)
  * a hash of the /proc link text as well. Unknown is always safe (it costs
- * a snapshot), so the cache is bounded freely. Attach mode stops on every
- * call and does none of this.
+ * a snapshot), so the cache is bounded freely (FDTAB_LOW, FDTAB_HIGH).
+ * Attach mode stops on every call and does none of this.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -53,8 +53,14 @@
 #include "ptrace_int.h"
 #include "util.h"
 
-/* Fds at or above this are never cached: they are resynchronised at each use. */
-#define FDTAB_MAX 65536u
+/*
+ * Fds below FDTAB_LOW have a slot each; higher ones share FDTAB_HIGH slots
+ * by fd % FDTAB_HIGH (another fd taking the slot makes it unknown again).
+ * So a table is at most about 30 KiB, whatever fds the process uses, and a
+ * fork copies no more.
+ */
+#define FDTAB_LOW 1024u
+#define FDTAB_HIGH 256u
 
 enum { FDS_UNKNOWN = 0, FDS_OPEN, FDS_ABSENT };
 
@@ -62,13 +68,15 @@ struct fdent {
 	uint64_t ino;
 	uint32_t dev; /* the records' encoding (ptr_kdev) */
 	uint32_t anon; /* anonymous inodes: hash of the /proc link, else 0 */
+	uint32_t fd; /* high slots: the fd it holds */
 	uint8_t st;
 };
 
 struct ptr_fdtab {
 	uint32_t ref;
-	uint32_t n; /* slots allocated */
+	uint32_t n; /* low slots allocated */
 	struct fdent *e;
+	struct fdent *high; /* FDTAB_HIGH slots, or NULL */
 };
 
 bool ptr_fdtable_only(int type)
@@ -155,20 +163,23 @@ void ptr_fdtab_put(struct ptr_fdtab *d)
 	if (!d || --d->ref > 0)
 		return;
 	free(d->e);
+	free(d->high);
 	free(d);
 }
 
+/* A copy; what could not be copied (ENOMEM) is unknown, which is safe. */
 static struct ptr_fdtab *fdtab_copy(const struct ptr_fdtab *src)
 {
 	struct ptr_fdtab *d = fdtab_new();
 
-	if (!d || !src->n)
-		return d;
-	d->e = malloc(src->n * sizeof(*d->e));
-	if (d->e) {
+	if (!d)
+		return NULL;
+	if (src->n && (d->e = malloc(src->n * sizeof(*d->e)))) {
 		memcpy(d->e, src->e, src->n * sizeof(*d->e));
 		d->n = src->n;
 	}
+	if (src->high && (d->high = malloc(FDTAB_HIGH * sizeof(*d->high))))
+		memcpy(d->high, src->high, FDTAB_HIGH * sizeof(*d->high));
 	return d;
 }
 
@@ -180,15 +191,26 @@ static struct ptr_fdtab *fdtab_of(struct ptr_task *k)
 	return k->fdt;
 }
 
-/* Slot fd of k's table, grown to reach it; NULL if not cached (too high, ENOMEM). */
+/*
+ * Slot fd of k's table, grown to reach it (a high slot is taken from the fd
+ * it held); NULL on ENOMEM. Pointers into the table last until the next call.
+ */
 static struct fdent *slot(struct ptr_task *k, int64_t fd)
 {
 	struct ptr_fdtab *d = fdtab_of(k);
 	uint32_t n;
 	struct fdent *e;
 
-	if (!d || fd < 0 || fd >= FDTAB_MAX)
+	if (!d || fd < 0 || fd > INT32_MAX)
 		return NULL;
+	if (fd >= FDTAB_LOW) {
+		if (!d->high && !(d->high = calloc(FDTAB_HIGH, sizeof(*d->high))))
+			return NULL;
+		e = &d->high[fd % FDTAB_HIGH];
+		if (e->fd != (uint32_t)fd)
+			*e = (struct fdent){ .fd = (uint32_t)fd };
+		return e;
+	}
 	if ((uint64_t)fd < d->n)
 		return &d->e[fd];
 	for (n = d->n ? d->n : 16; n <= (uint64_t)fd; n *= 2)
@@ -246,7 +268,9 @@ static void learn(struct ptr_task *k, int64_t fd, uint32_t dev, uint64_t ino, ui
 	struct fdent *e = slot(k, fd);
 
 	if (e)
-		*e = (struct fdent){ .ino = ino, .dev = dev, .anon = anon, .st = FDS_OPEN };
+		*e = (struct fdent){
+			.ino = ino, .dev = dev, .anon = anon, .fd = (uint32_t)fd, .st = FDS_OPEN
+		};
 }
 
 /* What the state is told by an FD_SNAPSHOT the driver emits. */
@@ -400,8 +424,10 @@ static void copy_entry(struct ptr_task *k, int64_t from, int64_t to)
 	/* Taken by value first: reaching slot 'to' may move the table. */
 	struct fdent *b = slot(k, to);
 
-	if (b && from != to)
+	if (b && from != to) {
 		*b = v;
+		b->fd = (uint32_t)to;
+	}
 }
 
 void ptr_fdsync_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res,

@@ -10,6 +10,7 @@
  *   fdsync fork DIR         a forked child changes its copy of the table
  *   fdsync files DIR        a CLONE_FILES child changes the shared table
  *   fdsync threads DIR      a thread changes the process's table
+ *   fdsync high DIR         fds 2000 and 2256 (one slot of the driver's cache)
  *   fdsync exec PORT DIR    stdin/stdout on a socket, close-on-exec fds, exec
  *   fdsync redirect PORT DIR  stdout onto a socket, closed, an eventfd, a file;
  *                           DIR/probe written after each
@@ -149,6 +150,20 @@ static int role_threads(void)
 	return put_back(m) < 0 ? 41 : 0;
 }
 
+/* Two high fds the driver caches in one shared slot, each changed unseen. */
+static int role_high(void)
+{
+	int p = open_secret(), e = eventfd(0, 0);
+
+	if (p < 0 || e < 0 || dup2(p, 2000) != 2000 || named_write(2000) != 8)
+		return 80;
+	if (dup2(e, 2256) != 2256 || named_write(2256) != 8)
+		return 81;
+	if (dup2(e, 2000) != 2000 || named_write(2000) != 8)
+		return 82;
+	return 0;
+}
+
 /*
  * stdin and stdout onto a socket by dup2, a file kept open across the exec,
  * two closed by it (O_CLOEXEC, fcntl F_SETFD) and one closed before it; then
@@ -236,6 +251,8 @@ int main(int argc, char **argv)
 		return role_files();
 	if (!strcmp(role, "threads"))
 		return role_threads();
+	if (!strcmp(role, "high"))
+		return role_high();
 	if (!strcmp(role, "exec") && argc > 3) {
 		/* By its path, so the new image is named fdsync too. */
 		char self[4096];
@@ -251,6 +268,6 @@ int main(int argc, char **argv)
 	if (!strcmp(role, "count") && argc > 2)
 		return role_count(argv[2]);
 	fprintf(stderr,
-		"usage: fdsync stale|fork|files|threads DIR | exec|redirect PORT DIR | count FILE\n");
+		"usage: fdsync stale|fork|files|threads|high DIR | exec|redirect PORT DIR | count FILE\n");
 	return 2;
 }

@@ -64,6 +64,7 @@ cat > "$D/all.sh" <<SH
 "$FDSYNC" fork "$D" || echo "fdsync fork: status \$?" >&2
 "$FDSYNC" files "$D" || echo "fdsync files: status \$?" >&2
 "$FDSYNC" threads "$D" || echo "fdsync threads: status \$?" >&2
+"$FDSYNC" high "$D" || echo "fdsync high: status \$?" >&2
 "$FDSYNC" exec $PORT "$D" || echo "fdsync exec: status \$?" >&2
 "$FDSYNC" redirect $PORT "$D" || echo "fdsync redirect: status \$?" >&2
 SH
@@ -109,9 +110,13 @@ open fd=$N name=$D/secret
 open fd=$M name=$D/secret
 write fd=$N name=anon_inode:[eventfd] type=event res=8
 write fd=$N name=$D/secret type=file res=8
+open fd=$N name=$D/secret
+write fd=2000 name=$D/secret type=file res=8
+write fd=2256 name=anon_inode:[eventfd] type=event res=8
+write fd=2000 name=anon_inode:[eventfd] type=event res=8
 W
-head -17 "$D/live.txt" > "$D/live18.txt"
-ok "stale, fork, files, threads: every write names what its fd is" \
+head -21 "$D/live.txt" > "$D/live18.txt"
+ok "stale, fork, files, threads, high fds: every write names what its fd is" \
 	diff -u "$D/want.txt" "$D/live18.txt"
 
 exec_line=$(grep '^exec ' "$D/live.txt")
