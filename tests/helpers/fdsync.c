@@ -6,7 +6,7 @@
  * every call behaved as expected, so a failed setup cannot pass as a state
  * bug. The file "secret" in DIR must exist.
  *
- *   fdsync stale DIR        fd N: secret, then eventfd, memfd, pipe, closed
+ *   fdsync stale DIR        fd N: secret, then eventfd, epoll, memfd, pipe, closed
  *   fdsync fork DIR         a forked child changes its copy of the table
  *   fdsync files DIR        a CLONE_FILES child changes the shared table
  *   fdsync threads DIR      a thread changes the process's table
@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -67,6 +68,10 @@ static int role_stale(void)
 
 	if (n < 0 || eventfd_at(n) < 0 || named_write(n) != 8)
 		return 10;
+	/* The same anonymous inode as the eventfd: only the /proc link tells them apart. */
+	close(n);
+	if (epoll_create1(0) != n || named_write(n) != -1)
+		return 14;
 	close(n);
 	if (memfd_create("fdsync-mfd", 0) != n || named_write(n) != 8)
 		return 11;

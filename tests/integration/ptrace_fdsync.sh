@@ -95,6 +95,7 @@ M=$((N + 1))
 cat > "$D/want.txt" <<W
 open fd=$N name=$D/secret
 write fd=$N name=anon_inode:[eventfd] type=event res=8
+write fd=$N name=anon_inode:[eventpoll] type=eventpoll res=-22
 write fd=$N name=memfd:fdsync-mfd type=memfd res=8
 write fd=$M name=pipe:[INO] type=pipe res=8
 write fd=$N name=pipe:[INO] type=pipe res=-9
@@ -115,8 +116,8 @@ write fd=2000 name=$D/secret type=file res=8
 write fd=2256 name=anon_inode:[eventfd] type=event res=8
 write fd=2000 name=anon_inode:[eventfd] type=event res=8
 W
-head -21 "$D/live.txt" > "$D/live18.txt"
-ok "stale, fork, files, threads, high fds: every write names what its fd is" \
+head -22 "$D/live.txt" > "$D/live18.txt"
+ok "stale (eventfd, epoll, memfd, pipe, closed), fork, files, threads, high fds: every write names what its fd is" \
 	diff -u "$D/want.txt" "$D/live18.txt"
 
 exec_line=$(grep '^exec ' "$D/live.txt")
