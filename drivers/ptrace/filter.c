@@ -8,7 +8,7 @@
  * verdict depends on arch and nr only, which lets the kernel's seccomp
  * action cache skip the filter for allowed calls, but for close, dup2 and
  * dup3 when no rule names them: they stop only when their fd argument is
- * 0, 1 or 2 (fdsync.c, ptr_stdfd_arg).
+ * 0, 1 or 2 (policy.c, ptr_stdfd_arg).
  *
  * Layout: the arch dispatch, then one section per ABI, each a chain of
  * equality tests ending in ALLOW, the fd-argument blocks, and TRACE. BPF

@@ -4,7 +4,7 @@ src_libsaker_a_SOURCES += \
 	drivers/ptrace/ptrace.h drivers/ptrace/ptrace_int.h \
 	drivers/ptrace/abi.c drivers/ptrace/filter.c drivers/ptrace/tasks.c drivers/ptrace/regs.c \
 	drivers/ptrace/procinfo.c drivers/ptrace/sock.c drivers/ptrace/decode.c \
-	drivers/ptrace/procrec.c drivers/ptrace/fdsync.c \
+	drivers/ptrace/procrec.c drivers/ptrace/policy.c drivers/ptrace/fdsync.c \
 	drivers/ptrace/stops.c drivers/ptrace/tracer.c drivers/ptrace/wait.c \
 	drivers/ptrace/detach.c \
 	src/src_ptrace.c src/src_ptrace.h

@@ -111,16 +111,14 @@ void ptr_task_reset(struct ptr_task *k);
 pid_t ptr_proc_tgid(pid_t tid);
 pid_t ptr_proc_ppid(pid_t tid);
 
-/*
- * fdsync.c: the one decision of which calls stop in launch mode, and the
- * resynchronisation of the state's fd tables that makes it possible.
- */
+/* policy.c: the one decision of which calls stop in launch mode. */
 bool ptr_fdtable_only(int type);
 bool ptr_traced(const uint8_t *want, int type);
 /* The fd argument of a call that also stops when it targets 0-2, or -1. */
 int ptr_stdfd_arg(int type);
 /* Does k's call stop (and get a record) only because it targets fd 0, 1 or 2? */
 bool ptr_stdfd_call(const uint8_t *want, const struct ptr_task *k, int type);
+/* fdsync.c: the state's fd tables kept right without the calls that do not stop. */
 struct ptr_fdtab;
 void ptr_fdtab_put(struct ptr_fdtab *d);
 /* child's table from creator's, as the state makes it (call before its first clone record). */

@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The ptrace driver in launch mode stops only on the calls the rules name or
-# a process fact needs; the fd table is kept right from /proc where it is
-# used (drivers/ptrace/fdsync.c). Here the rules name write, openat and
-# execve only, so close, dup2, fcntl, eventfd, memfd and pipe run untraced,
-# and tests/helpers/fdsync changes fds with them before a named call uses
-# them: every alert must name the object the fd really is, and
-# proc.stdout.type must follow dup2 and close onto 1. A capture made
-# the same way must replay to the same alerts.
+# a process fact needs (drivers/ptrace/policy.c); the fd table is kept right
+# from /proc where it is used (fdsync.c). Here the rules name write, openat
+# and execve only, so close, dup2, fcntl, eventfd, epoll, memfd and pipe run
+# untraced, and tests/helpers/fdsync changes fds with them before a named
+# call uses them: every alert must name the object the fd really is, and
+# proc.stdout.type must follow dup2 and close onto 1. A capture made the
+# same way must replay to the same alerts.
 . "$(dirname "$0")/lib.sh"
 SAKERD=${SAKERD:-$abs_top_builddir/src/sakerd}
 FDSYNC=$abs_top_builddir/tests/helpers/fdsync
