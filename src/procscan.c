@@ -358,17 +358,17 @@ static int scan_process(struct procscan_ctx *c, uint32_t pid)
 			closedir(d);
 	}
 	if (c->flags & PROCSCAN_FDS)
-		return procscan_fds(c, pid);
+		return procscan_fds(c, pid, pid, -1);
 	return 0;
 }
 
 static int ctx_init(struct procscan_ctx *c, const char *root, unsigned flags, procscan_emit_fn emit,
-		    void *opaque)
+		    void *opaque, size_t buflen)
 {
 	*c = (struct procscan_ctx){
 		.root = root ? root : "/proc", .flags = flags, .emit = emit, .opaque = opaque
 	};
-	c->buflen = 65536;
+	c->buflen = buflen;
 	c->rec = malloc(SAKER_REC_MAX);
 	c->buf = malloc(c->buflen);
 	if (!c->rec || !c->buf) {
@@ -392,7 +392,7 @@ int procscan_all(const char *procroot, unsigned flags, procscan_emit_fn emit, vo
 	struct procscan_ctx c;
 	struct dirent *de;
 	DIR *d;
-	int r = ctx_init(&c, procroot, flags, emit, opaque);
+	int r = ctx_init(&c, procroot, flags, emit, opaque, 65536);
 
 	if (r < 0)
 		return r;
@@ -412,7 +412,7 @@ int procscan_thread(const char *procroot, uint32_t tid, unsigned flags, procscan
 	struct procscan_ctx c;
 	struct pstatus s = { .tgid = -1 };
 	char path[128];
-	int r = ctx_init(&c, procroot, flags, emit, opaque);
+	int r = ctx_init(&c, procroot, flags, emit, opaque, 65536);
 
 	if (r < 0)
 		return r;
@@ -427,6 +427,19 @@ int procscan_thread(const char *procroot, uint32_t tid, unsigned flags, procscan
 	if (r >= 0 && tid != (uint32_t)s.tgid)
 		r = emit_thread(&c, (uint32_t)s.tgid, tid);
 	if (r >= 0 && (flags & PROCSCAN_FDS))
-		r = procscan_fds(&c, (uint32_t)s.tgid);
+		r = procscan_fds(&c, (uint32_t)s.tgid, (uint32_t)s.tgid, -1);
 	return ctx_done(&c, r);
+}
+
+int procscan_thread_fds(const char *procroot, uint32_t tid, uint32_t pid, int64_t fd,
+			unsigned flags, procscan_emit_fn emit, void *opaque)
+{
+	struct procscan_ctx c;
+	/* Files are not read here beyond fdinfo's first lines. */
+	int r = ctx_init(&c, procroot, PROCSCAN_FDS | (flags & PROCSCAN_NO_FDFLAGS), emit, opaque,
+			 1024);
+
+	if (r < 0)
+		return r;
+	return ctx_done(&c, procscan_fds(&c, tid, pid, fd));
 }

@@ -20,6 +20,8 @@
 
 #define PROCSCAN_FDS (1u << 0)
 #define PROCSCAN_THREADS (1u << 1)
+/* FD_SNAPSHOT records without the open flags (absent): three syscalls less per fd. */
+#define PROCSCAN_NO_FDFLAGS (1u << 2)
 
 /* Receives each record; a negative return stops the scan and is returned. */
 typedef int (*procscan_emit_fn)(void *opaque, const void *rec, size_t len);
@@ -32,5 +34,15 @@ int procscan_all(const char *procroot, unsigned flags, procscan_emit_fn emit, vo
  */
 int procscan_thread(const char *procroot, uint32_t tid, unsigned flags, procscan_emit_fn emit,
 		    void *opaque);
+
+/*
+ * The fds of thread tid's own table (process pid), read through /proc/TID/fd
+ * (exact for that thread while it is stopped): the FD_SNAPSHOT of fd alone
+ * (none if it is not open) or, fd < 0, of every fd. The records carry
+ * hdr.tid = tid, hdr.pid = pid. flags: 0 or PROCSCAN_NO_FDFLAGS. Returns
+ * records emitted or -errno.
+ */
+int procscan_thread_fds(const char *procroot, uint32_t tid, uint32_t pid, int64_t fd,
+			unsigned flags, procscan_emit_fn emit, void *opaque);
 
 #endif /* SAKER_PROCSCAN_H */

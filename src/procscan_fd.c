@@ -226,7 +226,8 @@ static uint32_t fd_flags(struct procscan_ctx *c, uint32_t pid, const char *fd)
 	return p ? (uint32_t)strtoul(p + 6, NULL, 8) : 0;
 }
 
-static int emit_fd(struct procscan_ctx *c, uint32_t pid, const char *num)
+/* The FD_SNAPSHOT of fd num of thread tid (process pid); 0 if it is not open. */
+static int emit_fd(struct procscan_ctx *c, uint32_t tid, uint32_t pid, const char *num)
 {
 	char fdpath[160], link[SAKER_PATH_MAX], *name = link;
 	const struct procscan_sock *s = NULL;
@@ -236,7 +237,7 @@ static int emit_fd(struct procscan_ctx *c, uint32_t pid, const char *num)
 	uint8_t kind, proto = 0;
 	ssize_t n;
 
-	snprintf(fdpath, sizeof(fdpath), "%s/%u/fd/%s", c->root, pid, num);
+	snprintf(fdpath, sizeof(fdpath), "%s/%u/fd/%s", c->root, tid, num);
 	n = readlink(fdpath, link, sizeof(link) - 1);
 	if (n < 0)
 		return 0; /* closed meanwhile */
@@ -246,7 +247,7 @@ static int emit_fd(struct procscan_ctx *c, uint32_t pid, const char *num)
 	if (!strncmp(link, "socket:[", 8)) {
 		kind = sock_kind(fdpath, &proto);
 		if (kind == SAKER_FDK_IPV4 || kind == SAKER_FDK_IPV6 || kind == SAKER_FDK_UNIX) {
-			load_socks(c, pid);
+			load_socks(c, tid);
 			s = state_map_get(&c->socks, strtoull(link + 8, NULL, 10));
 			if (s && kind == SAKER_FDK_UNIX && s->path[0])
 				name = (char *)s->path;
@@ -258,11 +259,14 @@ static int emit_fd(struct procscan_ctx *c, uint32_t pid, const char *num)
 		if ((size_t)n > sizeof(del) && !strcmp(link + n - (sizeof(del) - 1), del))
 			link[n - (sizeof(del) - 1)] = '\0';
 	}
-	rb_begin(&b, c->rec, SAKER_REC_MAX, SAKER_EV_FD_SNAPSHOT, clock_ns(CLOCK_BOOTTIME), pid,
+	rb_begin(&b, c->rec, SAKER_REC_MAX, SAKER_EV_FD_SNAPSHOT, clock_ns(CLOCK_BOOTTIME), tid,
 		 pid, 0);
 	rb_num(&b, strtoull(num, NULL, 10));
 	rb_num(&b, kind);
-	rb_num(&b, fd_flags(c, pid, num));
+	if (c->flags & PROCSCAN_NO_FDFLAGS)
+		rb_absent(&b);
+	else
+		rb_num(&b, fd_flags(c, tid, num));
 	rb_str(&b, name);
 	if (s && s->family == AF_UNIX)
 		rb_tuple_un(&b, 0, 0, s->path);
@@ -276,7 +280,7 @@ static int emit_fd(struct procscan_ctx *c, uint32_t pid, const char *num)
 	return procscan_finish(c, &b);
 }
 
-int procscan_fds(struct procscan_ctx *c, uint32_t pid)
+int procscan_fds(struct procscan_ctx *c, uint32_t tid, uint32_t pid, int64_t fd)
 {
 	char path[128];
 	struct dirent *de;
@@ -284,7 +288,11 @@ int procscan_fds(struct procscan_ctx *c, uint32_t pid)
 	int r = 0;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "%s/%u/fd", c->root, pid);
+	if (fd >= 0) {
+		snprintf(path, sizeof(path), "%lld", (long long)fd);
+		return emit_fd(c, tid, pid, path);
+	}
+	snprintf(path, sizeof(path), "%s/%u/fd", c->root, tid);
 	d = opendir(path);
 	if (!d)
 		return 0; /* gone, or not ours to read */
@@ -292,7 +300,7 @@ int procscan_fds(struct procscan_ctx *c, uint32_t pid)
 		if (de->d_name[0] == '.')
 			continue;
 		count++;
-		r = emit_fd(c, pid, de->d_name);
+		r = emit_fd(c, tid, pid, de->d_name);
 	}
 	closedir(d);
 	return r;

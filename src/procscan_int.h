@@ -37,8 +37,11 @@ struct procscan_sock {
 
 /* Read a /proc file into buf (NUL-terminated, at most max bytes). */
 ssize_t procscan_read(const char *path, char *buf, size_t max);
-/* FD_SNAPSHOT records of process pid (procscan_fd.c). */
-int procscan_fds(struct procscan_ctx *c, uint32_t pid);
+/*
+ * FD_SNAPSHOT records of thread tid's fd table (process pid), read through
+ * /proc/TID/fd: fd alone (none if it is not open) or, fd < 0, every fd.
+ */
+int procscan_fds(struct procscan_ctx *c, uint32_t tid, uint32_t pid, int64_t fd);
 int procscan_finish(struct procscan_ctx *c, struct rec_builder *b);
 void procscan_socks_free(struct procscan_ctx *c);
 

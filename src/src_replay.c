@@ -38,9 +38,14 @@ static int replay_next(struct source *s, int timeout_ms, const void **ret_rec)
 			return SRC_SNAPSHOT_END;
 		}
 		memcpy(&h, rec, sizeof(h));
-		/* Snapshot records and what the state follows always pass. */
+		/*
+		 * Snapshot records (also mid-stream: the ptrace driver
+		 * resynchronises fds with them) and what the state follows
+		 * always pass.
+		 */
 		if (rp->filter && rp->snapshot_done && !src_interest_has(&rp->want, h.type) &&
-		    !(h.type < SAKER_EV_MAX && (evt_table[h.type].flags & SAKER_EF_STATE)))
+		    !(h.type < SAKER_EV_MAX &&
+		      (evt_table[h.type].flags & (SAKER_EF_STATE | SAKER_EF_INTERNAL))))
 			continue;
 		rp->st.records++;
 		*ret_rec = rec;

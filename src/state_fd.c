@@ -221,6 +221,20 @@ void state_fd_del(struct state *st, struct state_proc *p, int64_t num)
 		fd_put(st, fd);
 }
 
+/* p gets an empty table of its own (a table shared with others stays theirs). */
+void state_fd_reset(struct state *st, struct state_proc *p)
+{
+	struct state_fdtable *t = state_fdt_new();
+
+	if (!t) {
+		st->stats.nomem++;
+		return;
+	}
+	st->stats.fdtables++;
+	state_fdt_put(st, p->fdt);
+	p->fdt = t;
+}
+
 /* Exec closes O_CLOEXEC fds and unshares a table shared with other processes. */
 void state_fd_close_on_exec(struct state *st, struct state_proc *p)
 {

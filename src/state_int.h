@@ -73,6 +73,7 @@ struct state_fd *state_fd_add(struct state *st, struct state_proc *p, int64_t nu
 struct state_fd *state_fd_dup(struct state *st, struct state_proc *p, int64_t oldfd, int64_t newfd,
 			      bool cloexec);
 void state_fd_del(struct state *st, struct state_proc *p, int64_t num);
+void state_fd_reset(struct state *st, struct state_proc *p);
 /*
  * A fork shares fd entries between the tables until one changes: call this
  * before changing fd (an entry of p's table) and use what it returns, an

@@ -263,15 +263,31 @@ void state_new_sock(struct state *st, const struct evt *e, struct state_proc *p,
 		init_sock(st, fd, fam, evt_u64_or(e, 1, 0), evt_u64_or(e, 2, 0));
 }
 
+/*
+ * An fd as /proc shows it. Two forms say something else (docs/event-abi.md):
+ * fd -1 replaces the process's table (emptied and no longer shared; the
+ * snapshots that follow fill it), and res < 0 says fd is not open.
+ */
 void state_apply_fd_snapshot(struct state *st, const struct evt *e, struct state_proc *p,
 			     struct state_evctx *ctx)
 {
-	int64_t num = evt_s64_or(e, 0, -1);
+	int64_t num;
 	uint8_t kind = (uint8_t)evt_u64_or(e, 1, SAKER_FDK_UNKNOWN);
 	const char *name = evt_param_str(e, 3), *path = NULL;
-	struct state_fd *fd = state_fd_add(st, p, num, kind < SAKER_FDK_MAX ? kind : 0);
+	struct state_fd *fd;
 	struct state_sock *s;
 
+	if (!evt_param_s64(e, 0, &num))
+		return;
+	if (num == SAKER_FD_TABLE) {
+		state_fd_reset(st, p);
+		return;
+	}
+	if (e->hdr.res < 0) {
+		state_fd_del(st, p, num);
+		return;
+	}
+	fd = state_fd_add(st, p, num, kind < SAKER_FDK_MAX ? kind : 0);
 	if (!fd)
 		return;
 	ctx->fd = fd;

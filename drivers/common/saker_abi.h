@@ -158,6 +158,14 @@ enum saker_fd_kind {
 	SAKER_FDK_MAX
 };
 
+/*
+ * SAKER_EV_FD_SNAPSHOT's fd parameter is an open fd, or this: the process's
+ * fd table is replaced (emptied, and no longer shared with another process);
+ * the process's snapshots that follow describe it. A snapshot with res < 0
+ * (-EBADF) says its fd is not open. (docs/event-abi.md, "Snapshots".)
+ */
+#define SAKER_FD_TABLE (-1)
+
 /* Reasons a driver drops a record; counted per reason (and per CPU). */
 enum saker_drop_reason {
 	SAKER_DROP_BUFFER_FULL = 0, /* ring had no room */

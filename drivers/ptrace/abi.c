@@ -97,15 +97,21 @@ int ptr_abi_event(enum ptr_abi abi, uint64_t nr)
 	return event_of(abi, nr);
 }
 
-static bool wanted(const uint8_t *want, int type)
-{
-	return type > 0 &&
-	       (((want[type / 8] >> (type % 8)) & 1) || (evt_table[type].flags & SAKER_EF_STATE));
-}
-
 static void set_bit(uint8_t *bits, unsigned nr)
 {
 	bits[nr / 8] |= (uint8_t)(1u << (nr % 8));
+}
+
+/* nr of event type stops (bits), or stops on a standard fd (std; NULL: always), or not. */
+static void classify(const uint8_t *want, int type, unsigned nr, uint8_t *bits,
+		     struct ptr_stdcall *std, unsigned *nstd)
+{
+	int a = ptr_stdfd_arg(type);
+
+	if (ptr_traced(want, type) || (a >= 0 && (!std || *nstd >= PTR_STDCALLS_MAX)))
+		set_bit(bits, nr);
+	else if (a >= 0)
+		std[(*nstd)++] = (struct ptr_stdcall){ .nr = (uint16_t)nr, .arg = (uint8_t)a };
 }
 
 void ptr_filter_syscalls(const uint8_t *want, struct ptr_sysset *ret)
@@ -113,15 +119,13 @@ void ptr_filter_syscalls(const uint8_t *want, struct ptr_sysset *ret)
 	ptr_abi_init();
 	memset(ret, 0, sizeof(*ret));
 	for (unsigned nr = 0; nr < NR_MAX; nr++) {
-		if (wanted(want, x64_ev[nr]))
-			set_bit(ret->x64, nr);
-		if (wanted(want, x32_ev[nr]))
-			set_bit(ret->x32, nr);
-		if (wanted(want, i386_ev[nr]))
-			set_bit(ret->i386, nr);
+		classify(want, x64_ev[nr], nr, ret->x64, ret->x64_std, &ret->nx64_std);
+		/* x32 (absent from most kernels) stops them always. */
+		classify(want, x32_ev[nr], nr, ret->x32, NULL, NULL);
+		classify(want, i386_ev[nr], nr, ret->i386, ret->i386_std, &ret->ni386_std);
 	}
 	for (unsigned call = 0; call <= SAKER_IA32_SOCKETCALL_MAX; call++)
-		if (wanted(want, sock_ev[call]))
+		if (ptr_traced(want, sock_ev[call]))
 			set_bit(ret->i386, SAKER_IA32_NR_SOCKETCALL);
 }
 

@@ -117,6 +117,11 @@ bool ptr_decode_known(int type)
 
 int ptr_emit(struct ptr_tracer *t, int len)
 {
+	return ptr_emit_rec(t, t->rec, len);
+}
+
+int ptr_emit_rec(struct ptr_tracer *t, const void *rec, int len)
+{
 	int r;
 
 	if (len < 0) {
@@ -124,7 +129,7 @@ int ptr_emit(struct ptr_tracer *t, int len)
 		t->c.drops[len == -ENOSPC ? SAKER_DROP_TOO_BIG : SAKER_DROP_FAULT]++;
 		return len;
 	}
-	r = t->emit(t->ctx, t->rec, (size_t)len);
+	r = t->emit(t->ctx, rec, (size_t)len);
 	if (r < 0) {
 		t->c.lost++;
 		t->c.drops[SAKER_DROP_BUFFER_FULL]++;
@@ -374,12 +379,33 @@ static void put_param(struct ptr_tracer *t, struct rec_builder *b, const struct 
 	}
 }
 
+unsigned ptr_decode_fdargs(const struct ptr_task *k, int64_t *ret, unsigned max)
+{
+	const char *spec = k->type > 0 && k->type < SAKER_EV_MAX ? specs[k->type] : NULL;
+	unsigned n = 0;
+	int pidx = 0;
+
+	for (const char *c = spec; c && c[0] && c[1] && n < max; c += 2, pidx++) {
+		int64_t fd;
+
+		if (c[0] != 'i' || evt_table[k->type].params[pidx].type != SAKER_PT_FD)
+			continue;
+		/* dup2 and dup3 name the fd they make (newfd), not one that exists. */
+		if ((k->type == SAKER_EV_DUP2 || k->type == SAKER_EV_DUP3) && pidx == 1)
+			continue;
+		fd = (int64_t)arg_int(k, k->type, pidx, c[1] - '0');
+		if (fd >= 0)
+			ret[n++] = fd;
+	}
+	return n;
+}
+
 int ptr_decode_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint64_t ts)
 {
 	struct fd_facts ff = { 0 };
 	struct rec_builder b;
 	const char *spec;
-	int type = k->type, pidx = 0;
+	int type = k->type, pidx = 0, r;
 
 	if (type <= 0 || type >= SAKER_EV_MAX)
 		return -EINVAL;
@@ -394,5 +420,9 @@ int ptr_decode_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint6
 		 (uint32_t)k->tgid, res);
 	for (const char *c = spec; c[0] && c[1]; c += 2, pidx++)
 		put_param(t, &b, k, type, pidx, c, res, &ff);
-	return ptr_emit(t, rb_end(&b));
+	r = ptr_emit(t, rb_end(&b));
+	/* A record the consumer did not take changed nothing in the state. */
+	if (r == 0)
+		ptr_fdsync_exit(t, k, res, ff.ok ? &ff.sb : NULL);
+	return r;
 }

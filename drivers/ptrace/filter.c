@@ -6,21 +6,20 @@
  * binary), each with the numbers of the calls of interest (abi.c maps them);
  * any other arch stops unconditionally, so no ABI slips past unseen. The
  * verdict depends on arch and nr only, which lets the kernel's seccomp
- * action cache skip the filter for allowed calls; fcntl is the exception
- * when only the state needs it: then only the commands that change the fd
- * table or an fd's flags stop (the queries and locks, most fcntl calls, run
- * free), at the price of the filter running for every fcntl.
+ * action cache skip the filter for allowed calls, but for close, dup2 and
+ * dup3 when no rule names them: they stop only when their fd argument is
+ * 0, 1 or 2 (policy.c, ptr_stdfd_arg).
  *
  * Layout: the arch dispatch, then one section per ABI, each a chain of
- * equality tests ending in ALLOW, the fcntl command block, and TRACE. BPF
- * conditional jumps reach 255 instructions, so sections are entered with
- * BPF_JA (32-bit offset) and every conditional jump stays in its section.
+ * equality tests ending in ALLOW, the fd-argument blocks, and TRACE. BPF
+ * conditional jumps reach
+ * 255 instructions, so sections are entered with BPF_JA (32-bit offset) and
+ * every conditional jump stays in its section.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -37,17 +36,6 @@
 /* Longest chain a section may hold: its jumps must reach its TRACE. */
 #define FILTER_MAX_CHAIN 240
 #define FILTER_MAX (16 + 3 * (FILTER_MAX_CHAIN + 16))
-
-/* The fcntl commands the state follows (src/state_fdev.c). */
-static const uint32_t fcntl_state_cmds[] = { F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD, F_SETFL };
-
-/* i386 has fcntl and fcntl64; both take the same commands here. */
-static bool is_fcntl(enum ptr_abi abi, size_t nr)
-{
-	if (abi == PTR_ABI_I386)
-		return nr == 55 || nr == 221;
-	return abi == PTR_ABI_X86_64 && nr == SYS_fcntl;
-}
 
 static bool bit(const uint8_t *bits, size_t nr)
 {
@@ -70,48 +58,42 @@ static void emit(struct prog *p, struct sock_filter insn)
 
 /*
  * One ABI's section, with nr to be loaded: TRACE for the numbers in bits
- * (offset added: the x32 bit), ALLOW for the rest. fcntl_apart: its fcntl
- * stops only for the state's commands.
+ * (offset added: the x32 bit), for the std calls when their fd argument is
+ * 0, 1 or 2, ALLOW for the rest.
  */
-static int section(struct prog *p, enum ptr_abi abi, const uint8_t *bits, uint32_t offset,
-		   bool fcntl_apart)
+static int section(struct prog *p, const uint8_t *bits, const struct ptr_stdcall *std,
+		   unsigned nstd, uint32_t offset)
 {
-	unsigned chain = 0, nfcntl = 0, trace, fblock;
+	unsigned chain = nstd, trace, block;
 
-	for (size_t nr = 0; nr < PTR_NR_BITS; nr++) {
-		if (!bit(bits, nr))
-			continue;
-		if (fcntl_apart && is_fcntl(abi, nr))
-			nfcntl++;
-		else
-			chain++;
-	}
-	if (chain + nfcntl > FILTER_MAX_CHAIN)
+	for (size_t nr = 0; nr < PTR_NR_BITS; nr++)
+		chain += bit(bits, nr);
+	if (chain + 3 * nstd > FILTER_MAX_CHAIN)
 		return -E2BIG;
 	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 					     offsetof(struct seccomp_data, nr)));
-	/* After the tests: ALLOW, the fcntl block (load + commands + ALLOW), TRACE. */
-	fblock = p->n + chain + nfcntl + 1;
-	trace = fblock + (nfcntl ? 2 + ARRAY_SIZE(fcntl_state_cmds) : 0);
+	/* After the tests: ALLOW, one block per std call (load, compare, ALLOW), TRACE. */
+	block = p->n + chain + 1;
+	trace = block + 3 * nstd;
 	for (size_t nr = 0; nr < PTR_NR_BITS; nr++) {
-		bool f;
-
 		if (!bit(bits, nr))
 			continue;
-		f = fcntl_apart && is_fcntl(abi, nr);
 		emit(p,
 		     (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr + offset,
-						  (uint8_t)((f ? fblock : trace) - p->n - 1), 0));
+						  (uint8_t)(trace - p->n - 1), 0));
 	}
+	for (unsigned i = 0; i < nstd; i++)
+		emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						     (uint32_t)std[i].nr + offset,
+						     (uint8_t)(block + 3 * i - p->n - 1), 0));
 	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	if (nfcntl) {
-		/* The command is an int: the low half of args[1] on little-endian x86. */
+	for (unsigned i = 0; i < nstd; i++) {
+		/* The fd is an int: the low half of the argument on little-endian x86. */
 		emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-						     offsetof(struct seccomp_data, args[1])));
-		for (size_t i = 0; i < ARRAY_SIZE(fcntl_state_cmds); i++)
-			emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-							     fcntl_state_cmds[i],
-							     (uint8_t)(trace - p->n - 1), 0));
+						     offsetof(struct seccomp_data, args[0]) +
+							     8 * std[i].arg));
+		emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 3, 0,
+						     (uint8_t)(trace - p->n - 1)));
 		emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 	}
 	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
@@ -124,7 +106,7 @@ static void land(struct prog *p, unsigned at)
 	p->f[at].k = p->n - at - 1;
 }
 
-static int build(struct prog *p, const struct ptr_sysset *set, bool fcntl_state_only)
+static int build(struct prog *p, const struct ptr_sysset *set)
 {
 	unsigned ja_x64, ja_i386, ja_x32;
 	int r;
@@ -149,25 +131,24 @@ static int build(struct prog *p, const struct ptr_sysset *set, bool fcntl_state_
 	     (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, SAKER_X32_SYSCALL_BIT, 0, 1));
 	ja_x32 = p->n;
 	emit(p, (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, 0));
-	r = section(p, PTR_ABI_X86_64, set->x64, 0, fcntl_state_only);
+	r = section(p, set->x64, set->x64_std, set->nx64_std, 0);
 	if (r < 0)
 		return r;
 	land(p, ja_x32);
-	r = section(p, PTR_ABI_X32, set->x32, SAKER_X32_SYSCALL_BIT, false);
+	r = section(p, set->x32, NULL, 0, SAKER_X32_SYSCALL_BIT);
 	if (r < 0)
 		return r;
 	land(p, ja_i386);
-	r = section(p, PTR_ABI_I386, set->i386, 0, fcntl_state_only);
+	r = section(p, set->i386, set->i386_std, set->ni386_std, 0);
 	if (r < 0)
 		return r;
 	return p->full ? -E2BIG : 0;
 }
 
-int ptr_filter_build(const struct ptr_sysset *set, bool fcntl_state_only,
-		     struct sock_filter **ret_prog)
+int ptr_filter_build(const struct ptr_sysset *set, struct sock_filter **ret_prog)
 {
 	static struct prog p;
-	int r = build(&p, set, fcntl_state_only);
+	int r = build(&p, set);
 
 	if (r < 0)
 		return r;
@@ -175,11 +156,11 @@ int ptr_filter_build(const struct ptr_sysset *set, bool fcntl_state_only,
 	return (int)p.n;
 }
 
-int ptr_filter_install(const struct ptr_sysset *set, bool fcntl_state_only)
+int ptr_filter_install(const struct ptr_sysset *set)
 {
 	struct sock_filter *f;
 	struct sock_fprog prog;
-	int n = ptr_filter_build(set, fcntl_state_only, &f);
+	int n = ptr_filter_build(set, &f);
 
 	if (n < 0)
 		return n;

@@ -4,7 +4,7 @@ src_libsaker_a_SOURCES += \
 	drivers/ptrace/ptrace.h drivers/ptrace/ptrace_int.h \
 	drivers/ptrace/abi.c drivers/ptrace/filter.c drivers/ptrace/tasks.c drivers/ptrace/regs.c \
 	drivers/ptrace/procinfo.c drivers/ptrace/sock.c drivers/ptrace/decode.c \
-	drivers/ptrace/procrec.c \
+	drivers/ptrace/procrec.c drivers/ptrace/policy.c drivers/ptrace/fdsync.c \
 	drivers/ptrace/stops.c drivers/ptrace/tracer.c drivers/ptrace/wait.c \
 	drivers/ptrace/detach.c \
 	src/src_ptrace.c src/src_ptrace.h
@@ -24,3 +24,9 @@ tests_unit_test_ptrace_ia32_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_ptrace_ia32_LDADD = $(TEST_LDADD)
 EXTRA_tests_unit_test_ptrace_ia32_DEPENDENCIES = tests/helpers/ia32_static
 EXTRA_DIST += tests/integration/ptrace_ia32.sh tests/integration/ptrace_ia32_guest.sh
+
+# Launch mode's fd resynchronisation (fdsync.c) against real untraced fd
+# changes, live and through a capture.
+check_PROGRAMS += tests/helpers/fdsync
+TESTS += tests/integration/ptrace_fdsync.sh
+EXTRA_DIST += tests/integration/ptrace_fdsync.sh

@@ -155,14 +155,16 @@ void ptr_decode_entry(struct ptr_tracer *t, struct ptr_task *k)
  * with its own ids, unless a namespace or cgroup changed with the clone:
  * then (and when the creator's facts are unknown) /proc is read in full.
  */
-int ptr_decode_clone_child(struct ptr_tracer *t, struct ptr_task *k, const struct ptr_task *creator,
+int ptr_decode_clone_child(struct ptr_tracer *t, struct ptr_task *k, struct ptr_task *creator,
 			   int type, uint64_t flags, uint64_t ts)
 {
 	const uint64_t fresh = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWCGROUP |
 			       0x200000000ULL /* CLONE_INTO_CGROUP */;
 
-	if (creator)
+	if (creator) {
 		k->new_pidns = creator->new_pidns;
+		ptr_fdsync_clone(t, k, creator, flags);
+	}
 	if (!k->facts && creator && creator->facts && !creator->new_pidns && !(flags & fresh) &&
 	    ptr_facts_root_ns(creator->facts))
 		k->facts = ptr_facts_clone(creator->facts, k->tid, k->tgid);

@@ -38,6 +38,8 @@ struct ptr_counters {
 	uint64_t lost; /* records that could not be built (see drops) */
 	uint64_t drops[SAKER_DROP_MAX];
 	uint64_t tasks; /* threads currently traced */
+	uint64_t fd_checks; /* launch: fds checked against /proc before a record */
+	uint64_t fd_snapshots; /* launch: FD_SNAPSHOT records emitted to resynchronise */
 	bool syscall_info; /* PTRACE_GET_SYSCALL_INFO in use */
 };
 

@@ -26,11 +26,23 @@ enum ptr_abi {
 /* Syscall numbers below this are mapped; above, none is of interest. */
 #define PTR_NR_BITS 1024
 
-/* The calls the filter stops, per ABI (x32: the number without its bit). */
+/* A call that stops only when its fd argument arg is 0, 1 or 2 (ptr_stdfd_arg). */
+struct ptr_stdcall {
+	uint16_t nr;
+	uint8_t arg;
+};
+#define PTR_STDCALLS_MAX 4
+
+/*
+ * The calls the filter stops, per ABI (x32: the number without its bit),
+ * and those that stop only on a standard fd (x32 stops them always).
+ */
 struct ptr_sysset {
 	uint8_t x64[PTR_NR_BITS / 8];
 	uint8_t x32[PTR_NR_BITS / 8];
 	uint8_t i386[PTR_NR_BITS / 8];
+	struct ptr_stdcall x64_std[PTR_STDCALLS_MAX], i386_std[PTR_STDCALLS_MAX];
+	unsigned nx64_std, ni386_std;
 };
 
 /* One traced thread. */
@@ -58,6 +70,7 @@ struct ptr_task {
 	 */
 	struct ptr_facts *facts;
 	bool new_pidns; /* unshare/setns ran here: children's ns ids differ */
+	struct ptr_fdtab *fdt; /* fdsync.c: what the state was told of its fds; NULL unknown */
 };
 
 #define PTR_HASH_SIZE 1024
@@ -75,6 +88,8 @@ struct ptr_tracer {
 	pid_t root; /* launch mode: the command */
 	int root_status;
 	bool root_done;
+	bool fdsync; /* launch mode: fd-table-only calls run free (fdsync.c) */
+	bool root_known; /* the state has been told of the command's process */
 	uint8_t want[SRC_INTEREST_BYTES]; /* records to build */
 	/* sock.c: the pidfd of the last process whose socket was borrowed (-1: none). */
 	int pidfd;
@@ -96,12 +111,33 @@ void ptr_task_reset(struct ptr_task *k);
 pid_t ptr_proc_tgid(pid_t tid);
 pid_t ptr_proc_ppid(pid_t tid);
 
+/* policy.c: the one decision of which calls stop in launch mode. */
+bool ptr_fdtable_only(int type);
+bool ptr_traced(const uint8_t *want, int type);
+/* The fd argument of a call that also stops when it targets 0-2, or -1. */
+int ptr_stdfd_arg(int type);
+/* Does k's call stop (and get a record) only because it targets fd 0, 1 or 2? */
+bool ptr_stdfd_call(const uint8_t *want, const struct ptr_task *k, int type);
+/* fdsync.c: the state's fd tables kept right without the calls that do not stop. */
+struct ptr_fdtab;
+void ptr_fdtab_put(struct ptr_fdtab *d);
+/* child's table from creator's, as the state makes it (call before its first clone record). */
+void ptr_fdsync_clone(struct ptr_tracer *t, struct ptr_task *child, struct ptr_task *creator,
+		      uint64_t flags);
+/* At the entry stop of a call whose record will be built: the fds it names. */
+void ptr_fdsync_entry(struct ptr_tracer *t, struct ptr_task *k);
+/* After its record: what it changed (newfd: the open family's stat of the new fd). */
+struct stat;
+void ptr_fdsync_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res,
+		     const struct stat *newfd);
+/* At a successful exec, before its record: the new image's table. */
+void ptr_fdsync_exec(struct ptr_tracer *t, struct ptr_task *k);
+
 /* filter.c: seccomp filter of the syscalls in the set; run in the child. */
-int ptr_filter_install(const struct ptr_sysset *set, bool fcntl_state_only);
+int ptr_filter_install(const struct ptr_sysset *set);
 /* The program alone (static storage, valid until the next call): length or -errno. */
 struct sock_filter;
-int ptr_filter_build(const struct ptr_sysset *set, bool fcntl_state_only,
-		     struct sock_filter **ret_prog);
+int ptr_filter_build(const struct ptr_sysset *set, struct sock_filter **ret_prog);
 
 /* abi.c: i386/x32/x86-64 numbers -> event types (drivers/common/saker_ia32.h). */
 /* Build the tables (once; ptr_tracer_new does it): before ptr_abi_entry. */
@@ -165,7 +201,7 @@ void ptr_sockaddr(struct rec_builder *b, pid_t tid, uint64_t addr, uint64_t len)
 
 /* decode.c: build the record of a finished syscall; returns length or -errno. */
 int ptr_decode_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint64_t ts);
-int ptr_decode_clone_child(struct ptr_tracer *t, struct ptr_task *k, const struct ptr_task *creator,
+int ptr_decode_clone_child(struct ptr_tracer *t, struct ptr_task *k, struct ptr_task *creator,
 			   int type, uint64_t flags, uint64_t ts);
 uint64_t ptr_clone_flags(const struct ptr_task *k);
 /* procrec.c: process records into t->rec; return the length or -errno. */
@@ -188,8 +224,11 @@ void ptr_wait_child_reset(void);
 void ptr_handle(struct ptr_tracer *t, pid_t pid, int status);
 void ptr_resume(struct ptr_tracer *t, struct ptr_task *k, int sig);
 
-/* Hand a built record to the consumer. */
+/* Hand a built record (t->rec, len bytes or -errno) to the consumer. */
 int ptr_emit(struct ptr_tracer *t, int len);
+int ptr_emit_rec(struct ptr_tracer *t, const void *rec, int len);
+/* The existing fds a call's record names (FD parameters from arguments); count. */
+unsigned ptr_decode_fdargs(const struct ptr_task *k, int64_t *ret, unsigned max);
 
 static inline bool ptr_wants(const struct ptr_tracer *t, int type)
 {

@@ -39,17 +39,16 @@ void ptr_resume(struct ptr_tracer *t, struct ptr_task *k, int sig)
 }
 
 /*
- * Calls only the state needs, whose record needs nothing from the exit: it
- * is built at the seccomp stop with res 0 and the exit stop, half the cost
- * of the call, is skipped. close releases the fd whatever it returns (EBADF
- * aside, when there was no fd to release); fcntl F_SETFD only fails with
- * EBADF too. (A capture made that way shows their results as 0.)
+ * Does the call in progress get a record? In launch mode the filter stopped
+ * it because ptr_traced() said so, or because one i386 number (socketcall)
+ * or an unknown arch covers calls it did not ask for: ask again per call.
+ * Attach mode builds the records of every call the state follows.
  */
-static bool entry_only(const struct ptr_tracer *t, const struct ptr_task *k, int type)
+static bool reports(const struct ptr_tracer *t, const struct ptr_task *k, int type)
 {
-	if (!t->launch || ptr_wants(t, type))
-		return false;
-	return type == SAKER_EV_CLOSE || (type == SAKER_EV_FCNTL && (int)k->args[1] == F_SETFD);
+	if (t->launch)
+		return ptr_traced(t->want, type) || ptr_stdfd_call(t->want, k, type);
+	return ptr_wants(t, type) || (type > 0 && (evt_table[type].flags & SAKER_EF_STATE));
 }
 
 static void on_entry(struct ptr_tracer *t, struct ptr_task *k, const struct ptr_sysinfo *si)
@@ -64,14 +63,20 @@ static void on_entry(struct ptr_tracer *t, struct ptr_task *k, const struct ptr_
 	if (si->abi != PTR_ABI_X86_64)
 		t->c.foreign_abi++;
 	type = ptr_abi_entry(k);
-	if (entry_only(t, k, type)) {
-		k->type = type;
-		ptr_decode_exit(t, k, 0, clock_ns(CLOCK_BOOTTIME));
-		ptr_task_reset(k);
-	} else if (type > 0 && (ptr_wants(t, type) || (evt_table[type].flags & SAKER_EF_STATE)) &&
-		   ptr_decode_known(type)) {
+	if (type > 0 && reports(t, k, type) && ptr_decode_known(type)) {
 		k->type = type;
 		ptr_decode_entry(t, k);
+		/* The fds the record will name, as the call finds them. */
+		ptr_fdsync_entry(t, k);
+		if (type == SAKER_EV_CLOSE && ptr_stdfd_call(t->want, k, type)) {
+			/*
+			 * For the state alone close is complete at entry: it
+			 * releases the fd whatever it returns (EBADF aside,
+			 * when there was none). res 0, and no exit stop.
+			 */
+			ptr_decode_exit(t, k, 0, clock_ns(CLOCK_BOOTTIME));
+			ptr_task_reset(k);
+		}
 	} else if (t->launch) {
 		/* Nothing to report at exit: let it run without the exit stop. */
 		k->in_syscall = false;
@@ -231,6 +236,7 @@ static void on_new_child(struct ptr_tracer *t, struct ptr_task *k)
 	c->clone_type = k->type > 0 ? k->type : SAKER_EV_CLONE;
 	c->clone_flags = flags;
 	c->tgid = flags & CLONE_THREAD ? k->tgid : child;
+	ptr_fdsync_clone(t, c, k, flags);
 	if (in_call(k, SAKER_EV_CLONE, SAKER_EV_CLONE3, SAKER_EV_FORK, SAKER_EV_VFORK))
 		finish_at_event(t, k, child);
 }
@@ -316,8 +322,10 @@ void ptr_handle(struct ptr_tracer *t, pid_t pid, int status)
 		break;
 	case PTRACE_EVENT_EXEC:
 		k = on_exec(t, k);
-		if (in_call(k, SAKER_EV_EXECVE, SAKER_EV_EXECVEAT, -1, -1))
+		if (in_call(k, SAKER_EV_EXECVE, SAKER_EV_EXECVEAT, -1, -1)) {
+			ptr_fdsync_exec(t, k);
 			finish_at_event(t, k, 0);
+		}
 		break;
 	case PTRACE_EVENT_STOP:
 		if (!k->started)

@@ -62,6 +62,7 @@ void ptr_task_del(struct ptr_tracer *t, pid_t tid)
 		*pp = k->next;
 		ptr_task_reset(k);
 		ptr_facts_free(k->facts);
+		ptr_fdtab_put(k->fdt);
 		free(k);
 		t->c.tasks--;
 		return;

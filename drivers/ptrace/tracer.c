@@ -89,6 +89,7 @@ int ptr_tracer_new(const struct ptr_config *cfg, ptr_emit_fn emit, void *ctx,
 	if (!t)
 		return -ENOMEM;
 	t->launch = cfg->argv != NULL;
+	t->fdsync = t->launch;
 	t->argv = cfg->argv;
 	t->errpipe = -1;
 	t->pidfd = -1;
@@ -159,7 +160,7 @@ static void __attribute__((noreturn)) child_main(struct ptr_tracer *t, const cha
 	ptr_wait_child_reset();
 	/* Wait here until the tracer has seized us: the filter needs a tracer. */
 	raise(SIGSTOP);
-	e = ptr_filter_install(&t->sys_want, !ptr_wants(t, SAKER_EV_FCNTL));
+	e = ptr_filter_install(&t->sys_want);
 	if (e == 0) {
 		execv(path, t->argv);
 		e = -errno;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -388,6 +389,52 @@ static void test_fd_limit(void)
 	state_free(st);
 }
 
+/* An FD_SNAPSHOT of fd num naming name (kind file), or one of the two special forms. */
+static void fd_snapshot(struct state *st, uint32_t pid, int64_t num, int64_t res, const char *name)
+{
+	struct rec_builder *b = tl_begin(SAKER_EV_FD_SNAPSHOT, pid, pid, res);
+
+	rb_num(b, (uint64_t)num);
+	if (name) {
+		rb_num(b, SAKER_FDK_FILE);
+		rb_num(b, O_RDONLY);
+		rb_str(b, name);
+		rb_absent(b);
+		rb_num(b, 8);
+		rb_num(b, 99);
+		rb_num(b, 0);
+	}
+	tl_apply_commit(st, b);
+}
+
+static void test_snapshot_forms(void)
+{
+	struct state *st = setup();
+	struct state_evctx ctx;
+	struct state_proc *a, *c;
+
+	do_openat(st, 3, AT_FDCWD, "/etc/passwd", O_RDONLY, &ctx);
+	do_openat(st, 4, AT_FDCWD, "/etc/group", O_RDONLY, &ctx);
+	fd_snapshot(st, 100, 3, 0, "/etc/shadow");
+	tap_is_str(fdname(st, 100, 3), "/etc/shadow", "fd_snapshot replaces a stale entry");
+	fd_snapshot(st, 100, 4, -EBADF, NULL);
+	tap_ok(!state_fd_get(state_proc_get(st, 100), 4), "fd_snapshot with res -EBADF: not open");
+	tap_is_str(fdname(st, 100, 3), "/etc/shadow", "... and nothing else changes");
+
+	/* A table shared with a CLONE_FILES child is replaced for the caller only. */
+	tl_fork(st, 100, 200, CLONE_FILES | SIGCHLD, false);
+	fd_snapshot(st, 200, SAKER_FD_TABLE, 0, NULL);
+	a = state_proc_get(st, 100);
+	c = state_proc_get(st, 200);
+	tap_ok(a && c && a->fdt != c->fdt && state_fd_count(c) == 0,
+	       "fd_snapshot SAKER_FD_TABLE: an empty table of the process's own");
+	tap_is_str(fdname(st, 100, 3), "/etc/shadow", "... the sharer keeps the old one");
+	fd_snapshot(st, 200, 0, 0, "/dev/pts/0");
+	tap_ok(state_fd_count(c) == 1 && !strcmp(fdname(st, 200, 0), "/dev/pts/0"),
+	       "... which the snapshots that follow fill");
+	state_free(st);
+}
+
 static void test_fdarg_index(void)
 {
 	bool all = true;
@@ -423,5 +470,6 @@ int main(void)
 	test_udp_sendto();
 	test_unix_pipe_misc();
 	test_fd_limit();
+	test_snapshot_forms();
 	return tap_done();
 }
