@@ -9,6 +9,7 @@
 # are gone its cache entry must be too. Runs in a private mount namespace
 # with /run on tmpfs; storage lives under $TMP; everything is removed.
 . "$(dirname "$0")/lib.sh"
+exclusive containers
 SAKERD=$abs_top_builddir/src/sakerd
 
 if [ "${SAKER_IN_NS:-}" != 1 ]; then

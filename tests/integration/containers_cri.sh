@@ -16,6 +16,7 @@
 # mount namespace with /run on tmpfs; containerd, its mounts and the
 # cgroups it made are removed at the end.
 . "$(dirname "$0")/lib.sh"
+exclusive containers
 SAKERD=$abs_top_builddir/src/sakerd
 CRI=$abs_top_builddir/tests/helpers/cri_client
 

@@ -12,6 +12,7 @@
 # burst of five while the counter goes on. Runs in a private mount
 # namespace; the cgroups are removed.
 . "$(dirname "$0")/lib.sh"
+exclusive containers
 SAKERD=$abs_top_builddir/src/sakerd
 PY=/usr/bin/python3
 

@@ -91,3 +91,13 @@ done_testing() {
 	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]
 }
+
+# exclusive NAME: wait until no other test holding NAME runs (make check
+# runs tests in parallel), and hold it until this test exits. The
+# container tests count the daemon's whole container cache, which another
+# test's containers would fill. Processes the test starts inherit the lock;
+# one left running must not hang the suite, hence the bound.
+exclusive() {
+	exec 9> "${TMPDIR:-/tmp}/saker-test-$1.lock"
+	flock -w 300 9 || echo "# waited 300 s for the $1 lock; going on"
+}
