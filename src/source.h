@@ -24,6 +24,7 @@ struct src_stats {
 	uint64_t records; /* records handed out */
 	uint64_t drops[SAKER_DROP_MAX]; /* lost before reaching us, per reason */
 	uint64_t bad; /* records rejected by the decoder */
+	char detail[192]; /* the driver's own counters, "name=value ...", or "" */
 };
 
 /* Bitmap of event types, one bit per enum saker_event_type. */

@@ -10,6 +10,7 @@
  * polls on a short slice so latency stays bounded by POLL_SLICE_MS.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,6 +190,11 @@ static int ebpf_stats(struct source *s, struct src_stats *ret)
 		return k;
 	for (int i = 0; i < SAKER_DROP_MAX; i++)
 		st.drops[i] = c.drops[i];
+	snprintf(st.detail, sizeof(st.detail),
+		 "hook=%s filtered=%" PRIu64 " closes_deferred=%" PRIu64 " closes_implied=%" PRIu64
+		 " closes_late=%" PRIu64,
+		 e->hooks ? "fexit" : "tracepoint", (uint64_t)c.filtered, (uint64_t)c.deferred,
+		 (uint64_t)c.implied, (uint64_t)c.late);
 	*ret = st;
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include "config.h"
 #endif
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,10 @@ static int ptrace_stats(struct source *s, struct src_stats *ret)
 	ptr_tracer_counters(sp->t, &c);
 	*ret = sp->st;
 	memcpy(ret->drops, c.drops, sizeof(ret->drops));
+	snprintf(ret->detail, sizeof(ret->detail),
+		 "stops=%" PRIu64 " syscall_stops=%" PRIu64 " fd_checks=%" PRIu64
+		 " fd_snapshots=%" PRIu64 " tasks=%" PRIu64,
+		 c.stops, c.syscall_stops, c.fd_checks, c.fd_snapshots, c.tasks);
 	return 0;
 }
 
