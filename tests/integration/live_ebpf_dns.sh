@@ -10,6 +10,7 @@
 # %fd.sip.name and %fd.rip.name for the connection; reloaded (SIGHUP) with
 # another name, it matches that name once the resolver has it.
 . "$(dirname "$0")/lib.sh"
+exclusive containers
 SAKERD=$abs_top_builddir/src/sakerd
 STABLE=$abs_top_srcdir/../shared/anchors/falco-rules/falco_rules.yaml
 K8S=kubernetes.default.svc.cluster.local

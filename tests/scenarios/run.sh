@@ -30,6 +30,8 @@ ebpf)
 esac
 
 python3 -c 'import yaml' 2>/dev/null || skip_all "python3 has no yaml module (apt-get install python3-yaml)"
+# Its docker-*.scope cgroup below is a container to every sakerd running.
+exclusive containers
 mkdir -p "$TMP/scratch" "$TMP/bin" "$TMP/mnt" "$TMP/cg" "$TMP/as"
 
 # Copies of the helper under the names the default rules know programs by.
