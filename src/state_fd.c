@@ -235,36 +235,75 @@ void state_fd_reset(struct state *st, struct state_proc *p)
 	p->fdt = t;
 }
 
-/* Exec closes O_CLOEXEC fds and unshares a table shared with other processes. */
-void state_fd_close_on_exec(struct state *st, struct state_proc *p)
+/* p's own copy of a table it shares with other processes; false on ENOMEM. */
+static bool fdt_unshare(struct state *st, struct state_proc *p)
+{
+	struct state_fdtable *copy;
+
+	if (!p->fdt || p->fdt->ref <= 1)
+		return true;
+	copy = state_fdt_copy(st, p->fdt);
+	if (!copy) {
+		st->stats.nomem++;
+		return false;
+	}
+	state_fdt_put(st, p->fdt);
+	p->fdt = copy;
+	return true;
+}
+
+/*
+ * The fds of p's table numbered first..last (any number with cloexec_only:
+ * those with O_CLOEXEC) are closed, or with mark get O_CLOEXEC. Collected
+ * in batches: the map must not change while it is walked.
+ */
+static void fds_sweep(struct state *st, struct state_proc *p, uint64_t first, uint64_t last,
+		      bool cloexec_only, bool mark)
 {
 	int64_t nums[64];
 	unsigned n;
-	uint32_t pos;
+	uint32_t pos = 0;
 	void *v;
 
 	if (!p->fdt)
 		return;
-	if (p->fdt->ref > 1) {
-		struct state_fdtable *copy = state_fdt_copy(st, p->fdt);
-
-		if (!copy) {
-			st->stats.nomem++;
-			return;
-		}
-		state_fdt_put(st, p->fdt);
-		p->fdt = copy;
-	}
-	/* Collect in batches: the map must not change while iterating. */
 	do {
 		n = 0;
-		pos = 0;
-		while (n < ARRAY_SIZE(nums) && state_map_next(&p->fdt->fds, &pos, NULL, &v))
-			if (((struct state_fd *)v)->flags & O_CLOEXEC)
-				nums[n++] = ((struct state_fd *)v)->num;
-		for (unsigned i = 0; i < n; i++)
-			state_fd_del(st, p, nums[i]);
+		if (!mark)
+			pos = 0; /* removals move entries: start over */
+		while (n < ARRAY_SIZE(nums) && state_map_next(&p->fdt->fds, &pos, NULL, &v)) {
+			const struct state_fd *fd = v;
+
+			if ((uint64_t)fd->num < first || (uint64_t)fd->num > last ||
+			    (cloexec_only && !(fd->flags & O_CLOEXEC)) ||
+			    (mark && (fd->flags & O_CLOEXEC)))
+				continue;
+			nums[n++] = fd->num;
+		}
+		for (unsigned i = 0; i < n; i++) {
+			struct state_fd *fd;
+
+			if (!mark)
+				state_fd_del(st, p, nums[i]);
+			else if ((fd = state_fd_own(st, p, state_fd_get(p, nums[i]))))
+				fd->flags |= O_CLOEXEC;
+		}
 	} while (n == ARRAY_SIZE(nums));
+}
+
+/* Exec closes O_CLOEXEC fds and unshares a table shared with other processes. */
+void state_fd_close_on_exec(struct state *st, struct state_proc *p)
+{
+	if (fdt_unshare(st, p))
+		fds_sweep(st, p, 0, UINT64_MAX, true, false);
+}
+
+void state_fd_close_range(struct state *st, struct state_proc *p, uint64_t first, uint64_t last,
+			  uint64_t flags)
+{
+	if ((flags & SAKER_CLOSE_RANGE_UNSHARE) && !fdt_unshare(st, p))
+		return;
+	fds_sweep(st, p, first, last, false, flags & SAKER_CLOSE_RANGE_CLOEXEC);
 }
 
 int state_fd_set_name(struct state *st, struct state_fd *fd, const char *name, const char *raw)

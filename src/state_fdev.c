@@ -221,6 +221,10 @@ int state_apply_fd_event(struct state *st, const struct evt *e, struct state_evc
 		if (ctx->fd)
 			state_defer(st, PEND_FD, p->pid, ctx->fdnum, 0);
 		break;
+	case SAKER_EV_CLOSE_RANGE:
+		state_fd_close_range(st, p, evt_u64_or(e, 0, UINT64_MAX), evt_u64_or(e, 1, 0),
+				     evt_u64_or(e, 2, 0));
+		break;
 	case SAKER_EV_SOCKET:
 		state_new_sock(st, e, p, res);
 		break;

@@ -83,6 +83,11 @@ void state_fd_reset(struct state *st, struct state_proc *p);
 struct state_fd *state_fd_own(struct state *st, struct state_proc *p, struct state_fd *fd);
 void state_fd_clear(struct state *st, struct state_fd *fd);
 void state_fd_close_on_exec(struct state *st, struct state_proc *p);
+/* close_range(first, last, flags): <linux/close_range.h>'s flags. */
+#define SAKER_CLOSE_RANGE_UNSHARE (1u << 1)
+#define SAKER_CLOSE_RANGE_CLOEXEC (1u << 2)
+void state_fd_close_range(struct state *st, struct state_proc *p, uint64_t first, uint64_t last,
+			  uint64_t flags);
 int state_fd_set_name(struct state *st, struct state_fd *fd, const char *name, const char *raw);
 void state_fd_render_sock(struct state *st, struct state_fd *fd);
 

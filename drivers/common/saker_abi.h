@@ -21,7 +21,7 @@
 #endif
 
 #define SAKER_ABI_MAJOR 1
-#define SAKER_ABI_MINOR 0
+#define SAKER_ABI_MINOR 1
 
 struct saker_rec_hdr {
 	__u64 ts; /* CLOCK_BOOTTIME nanoseconds (drivers); see capture format */

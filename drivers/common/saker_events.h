@@ -273,7 +273,10 @@
 	  P(FD, "fd", 0) P(ENUM, "kind", SAKER_FS_FDKIND)                      \
 	  P(FLAGS, "flags", SAKER_FS_OPEN) P(PATH, "name", 0)                  \
 	  P(SOCKTUPLE, "tuple", 0) P(DEV, "dev", 0) P(INODE, "ino", 0)         \
-	  P(U32, "proto", 0))
+	  P(U32, "proto", 0))                                                  \
+	/* ABI 1.1: appended, so the numbers above keep their values */        \
+	E(CLOSE_RANGE, "close_range", SAKER_SYS(close_range), SAKER_EF_STATE,  \
+	  "res", P(U32, "first", 0) P(U32, "last", 0) P(U32, "flags", 0))
 
 /* clang-format on */
 

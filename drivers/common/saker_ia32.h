@@ -166,6 +166,7 @@ static inline __u64 saker_ia32_arg(__u32 flags, __u32 i, __u64 v)
 	X(372, recvmsg, 0, ) \
 	X(374, userfaultfd, 0, ) \
 	X(435, clone3, 0, ) \
+	X(436, close_range, 0, ) \
 	X(437, openat2, 0, )
 /* clang-format on */
 

@@ -217,7 +217,8 @@ struct ev_spec {
 	X(SIGNALFD4, A(0), A(3))                                               \
 	X(TIMERFD_CREATE, A(0), A(1))                                          \
 	X(INOTIFY_INIT1, A(0))                                                 \
-	X(EPOLL_CREATE1, A(0))
+	X(EPOLL_CREATE1, A(0))                                                 \
+	X(CLOSE_RANGE, A(0), A(1), A(2))
 /* clang-format on */
 
 #define SPEC_N(...) (sizeof((struct psrc[]){ __VA_ARGS__ }) / sizeof(struct psrc))

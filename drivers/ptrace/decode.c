@@ -106,6 +106,7 @@ static const char *const specs[SAKER_EV_MAX] = {
 	EV(TIMERFD_CREATE) = "i0i1",
 	EV(INOTIFY_INIT1) = "i0",
 	EV(EPOLL_CREATE1) = "i0",
+	EV(CLOSE_RANGE) = "i0i1i2",
 };
 #undef EV
 

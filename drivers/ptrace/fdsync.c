@@ -155,6 +155,20 @@ static void forget(struct ptr_task *k, int64_t fd)
 		e->st = FDS_UNKNOWN;
 }
 
+/* Every cached fd in [first, last] unknown (close_range: checked again before use). */
+static void forget_range(struct ptr_task *k, uint32_t first, uint32_t last)
+{
+	struct ptr_fdtab *d = k->fdt;
+
+	if (!d)
+		return;
+	for (uint32_t i = first; i < d->n && i <= last; i++)
+		d->e[i].st = FDS_UNKNOWN;
+	for (uint32_t i = 0; d->high && i < FDTAB_HIGH; i++)
+		if (d->high[i].fd >= first && d->high[i].fd <= last)
+			d->high[i].st = FDS_UNKNOWN;
+}
+
 void ptr_fdsync_clone(struct ptr_tracer *t, struct ptr_task *child, struct ptr_task *creator,
 		      uint64_t flags)
 {
@@ -369,6 +383,9 @@ void ptr_fdsync_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res,
 			e->st = res >= 0 ? FDS_ABSENT : FDS_UNKNOWN;
 		return;
 	}
+	case SAKER_EV_CLOSE_RANGE:
+		forget_range(k, (uint32_t)k->args[0], (uint32_t)k->args[1]);
+		return;
 	case SAKER_EV_DUP:
 	case SAKER_EV_DUP2:
 	case SAKER_EV_DUP3:

@@ -22,6 +22,7 @@ bool ptr_fdtable_only(int type)
 {
 	switch (type) {
 	case SAKER_EV_CLOSE:
+	case SAKER_EV_CLOSE_RANGE:
 	case SAKER_EV_DUP:
 	case SAKER_EV_DUP2:
 	case SAKER_EV_DUP3:
@@ -62,14 +63,16 @@ bool ptr_traced(const uint8_t *want, int type)
 }
 
 /*
- * close, dup2 and dup3 onto 0, 1 or 2 stop even when only the state needs
- * them (the filter compares the fd argument): proc.stdin/stdout/stderr
- * then follow redirections at every event, not only at exec.
+ * close, dup2 and dup3 onto 0, 1 or 2, and close_range from one of them,
+ * stop even when only the state needs them (the filter compares the fd
+ * argument): proc.stdin/stdout/stderr then follow redirections at every
+ * event, not only at exec.
  */
 int ptr_stdfd_arg(int type)
 {
 	switch (type) {
 	case SAKER_EV_CLOSE:
+	case SAKER_EV_CLOSE_RANGE:
 		return 0;
 	case SAKER_EV_DUP2:
 	case SAKER_EV_DUP3:

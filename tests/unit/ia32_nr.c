@@ -36,13 +36,13 @@ int ia32_nr_of(const char *name)
 								pipe2) N(inotify_init1) N(setns) N(finit_module)
 								N(renameat2) N(memfd_create) N(
 									bpf) N(execveat) N(socket)
-									N(socketpair) N(bind) N(
-										connect) N(listen) N(accept4)
-										N(sendto) N(sendmsg) N(
-											recvfrom) N(recvmsg)
-											N(userfaultfd) N(
-												clone3)
-												N(openat2)
+									N(socketpair) N(bind) N(connect) N(
+										listen) N(accept4) N(sendto)
+										N(sendmsg) N(recvfrom) N(
+											recvmsg) N(userfaultfd)
+											N(clone3) N(
+												openat2)
+												N(close_range)
 		/* The other 16-bit id calls (kernel/uid16.c), and their 32-bit twins. */
 		N(setfsuid) N(setfsgid) N(setfsuid32) N(setfsgid32) N(getresuid) N(getresgid)
 			N(getgroups) N(setgroups) N(getuid) N(getgid) N(geteuid) N(getegid)

@@ -164,6 +164,7 @@ static void test_files(struct source *s, const char *dir)
 	openat(AT_FDCWD, missing, O_RDONLY | O_CLOEXEC);
 	dfd = open(dir, O_DIRECTORY | O_CLOEXEC);
 	unlinkat(dfd, "opened", 0);
+	syscall(SYS_close_range, 4000, 4001, 0);
 	drain(s, 300, getpid(), 0);
 
 	tap_ok(find(&e, SAKER_EV_OPENAT, evt_param_index(SAKER_EV_OPENAT, "name"), path),
@@ -184,6 +185,9 @@ static void test_files(struct source *s, const char *dir)
 	       "unlinkat comes back");
 	tap_is_str(str(&e, "name"), "opened", "... its path stays relative");
 	tap_is_int(s64(&e, "dirfd"), dfd, "... with the dirfd it is relative to");
+	tap_ok(find(&e, SAKER_EV_CLOSE_RANGE, -1, NULL) && u64(&e, "first") == 4000 &&
+		       u64(&e, "last") == 4001 && e.hdr.res == 0,
+	       "close_range comes back with its range");
 	close(fd);
 	close(dfd);
 	forget();
