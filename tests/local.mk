@@ -56,6 +56,7 @@ integration_tests = \
 	tests/integration/live_ebpf_dns.sh \
 	tests/integration/dns.sh \
 	tests/integration/live_ptrace.sh \
+	tests/integration/close_range.sh \
 	tests/integration/replay.sh \
 	tests/integration/falco_stable.sh
 TESTS += $(integration_tests)
