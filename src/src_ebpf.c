@@ -417,6 +417,7 @@ static int ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char
 	struct src_ebpf *e = calloc(1, sizeof(*e));
 	enum src_ebpf_buffer mode;
 	const void *elf;
+	const char *env;
 	size_t elf_len = 0;
 	int k;
 
@@ -432,7 +433,7 @@ static int ebpf_open(const struct src_ebpf_opts *opts, struct source **ret, char
 		o.buffer = getenv("SAKER_EBPF_BUFFER");
 	if (!o.hook || !*o.hook)
 		o.hook = getenv("SAKER_EBPF_HOOK");
-	if (getenv("SAKER_EBPF_DEFER_CLOSE") && !strcmp(getenv("SAKER_EBPF_DEFER_CLOSE"), "0"))
+	if ((env = getenv("SAKER_EBPF_DEFER_CLOSE")) && !strcmp(env, "0"))
 		o.no_defer_close = true;
 	if (o.ring_bytes < 4096 || (o.ring_bytes & (o.ring_bytes - 1))) {
 		snprintf(err, errlen, "ebpf: buffer size %zu is not a power of two >= 4096",

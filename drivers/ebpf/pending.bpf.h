@@ -83,13 +83,7 @@ SAKER_NOINLINE int saker_emit_close(__u64 id, __u32 fd)
 		drop(cnt, SAKER_DROP_BUFFER_FULL);
 		return 0;
 	}
-	h->ts = bpf_ktime_get_boot_ns();
-	h->res = 0;
-	h->tid = (__u32)id;
-	h->pid = id >> 32;
-	h->len = CLOSE_REC_LEN;
-	h->type = SAKER_EV_CLOSE;
-	h->nparams = 1;
+	put_hdr(h, id, 0, CLOSE_REC_LEN, SAKER_EV_CLOSE, 1);
 	__builtin_memcpy(r + SAKER_HDR_SIZE, &len, sizeof(len));
 	__builtin_memcpy(r + SAKER_HDR_SIZE + 2, &v, sizeof(v));
 	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);

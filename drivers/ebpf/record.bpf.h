@@ -74,6 +74,19 @@ static __always_inline struct fillctx *record_begin(void)
 	return fc;
 }
 
+/* A record's header, stamped now, for the current thread (id: its pid_tgid). */
+static __always_inline void put_hdr(struct saker_rec_hdr *h, __u64 id, __s64 res, __u32 len,
+				    __u32 type, __u32 nparams)
+{
+	h->ts = bpf_ktime_get_boot_ns();
+	h->res = res;
+	h->tid = (__u32)id;
+	h->pid = id >> 32;
+	h->len = len;
+	h->type = (__u16)type;
+	h->nparams = (__u16)nparams;
+}
+
 static __always_inline void set_len(struct fillctx *fc, __u32 idx, __u32 len)
 {
 	__u32 at = SAKER_HDR_SIZE + 2 * (idx & 63);

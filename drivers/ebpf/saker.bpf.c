@@ -114,13 +114,7 @@ static __always_inline int emit(void *ctx, struct fillctx *fc, struct saker_bpf_
 	barrier_var(len);
 	if (len > SAKER_REC_MAX)
 		return 0;
-	h->ts = bpf_ktime_get_boot_ns();
-	h->res = fc->res;
-	h->tid = (__u32)id;
-	h->pid = id >> 32;
-	h->len = len;
-	h->type = (__u16)fc->ev;
-	h->nparams = (__u16)fc->n;
+	put_hdr(h, id, fc->res, len, fc->ev, fc->n);
 	if (saker_use_perf) {
 		if (bpf_perf_event_output(ctx, &saker_perf, BPF_F_CURRENT_CPU, fc->rec, len) != 0) {
 			drop(cnt, SAKER_DROP_BUFFER_FULL);

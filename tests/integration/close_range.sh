@@ -53,7 +53,8 @@ check() {
 	ok "$1: no alert names the closed file" sh -c "! grep -q 'name=$TMP/file' '$2'"
 }
 
-if "$SAKERD" --help 2>&1 | grep -q ebpf && [ -r /sys/kernel/btf/vmlinux ]; then
+why=$(ebpf_why)
+if [ -z "$why" ]; then
 	"$SAKERD" --driver ebpf -r "$TMP/rules.yaml" --ready-file "$TMP/ready" \
 		> "$TMP/ebpf.out" 2> "$TMP/ebpf.err" &
 	d=$!
@@ -68,7 +69,7 @@ if "$SAKERD" --help 2>&1 | grep -q ebpf && [ -r /sys/kernel/btf/vmlinux ]; then
 		ok "ebpf: sakerd started" false
 	fi
 else
-	echo "# no eBPF driver here: the ebpf checks are left out"
+	echo "# $why: the ebpf checks are left out"
 fi
 DRIVER=ptrace "$SAKERD" --driver ptrace -r "$TMP/rules.yaml" -- python3 "$TMP/prog.py" \
 	> "$TMP/ptrace.out" 2> "$TMP/ptrace.err"

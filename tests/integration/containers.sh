@@ -14,8 +14,7 @@ SAKERD=$abs_top_builddir/src/sakerd
 
 if [ "${SAKER_IN_NS:-}" != 1 ]; then
 	[ "$(id -u)" = 0 ] || skip_all "needs root (eBPF driver, podman)"
-	[ -r /sys/kernel/btf/vmlinux ] || skip_all "no BTF: the eBPF driver cannot run here"
-	"$SAKERD" --help | grep -q ebpf || skip_all "sakerd built without the eBPF driver"
+	need_ebpf
 	command -v podman > /dev/null || skip_all "podman is not installed"
 	command -v runc > /dev/null || skip_all "runc is not installed (podman's crun fails here)"
 	command -v python3 > /dev/null || skip_all "python3 is not installed"
@@ -160,10 +159,7 @@ while [ "$(stat_num cached "$stats")" -gt "$(stat_num cached "$before")" ] && [ 
 	stats=$(stats_line)
 	i=$((i + 1))
 done
-kill "$daemon"
-wait "$daemon"
-is "sakerd exits 0" "$?" 0
-daemon=
+stop_daemon
 
 python3 - "$TMP/alerts.json" "$short" "$name" "$reads" > "$TMP/verdicts" <<'PY'
 import json, sys

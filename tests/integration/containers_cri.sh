@@ -22,8 +22,7 @@ CRI=$abs_top_builddir/tests/helpers/cri_client
 
 if [ "${SAKER_IN_NS:-}" != 1 ]; then
 	[ "$(id -u)" = 0 ] || skip_all "needs root (eBPF driver, containerd)"
-	[ -r /sys/kernel/btf/vmlinux ] || skip_all "no BTF: the eBPF driver cannot run here"
-	"$SAKERD" --help | grep -q ebpf || skip_all "sakerd built without the eBPF driver"
+	need_ebpf
 	[ -x "$CRI" ] || skip_all "built without the CRI client"
 	command -v containerd > /dev/null || skip_all "containerd is not installed"
 	command -v ctr > /dev/null || skip_all "ctr (containerd) is not installed"
@@ -248,10 +247,7 @@ in_pod psandbox pcri_id pcri admin admin-1 $ppod_uid -P app=admin
 wait_gate "$TMP/gate-pcri" $((found0 + 6))
 sleep 1
 stats=$(stats_line)
-kill "$daemon"
-wait "$daemon"
-is "sakerd exits 0" "$?" 0
-daemon=
+stop_daemon
 
 reads() { wc -l < "$TMP/gate-$1/reads" 2> /dev/null || echo 0; }
 python3 - "$TMP/alerts.json" "$pod_uid" "$ppod_uid" "$([ -r "$FALCO_RULES" ] && echo 1 || echo 0)" \

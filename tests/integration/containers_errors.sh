@@ -18,8 +18,7 @@ PY=/usr/bin/python3
 
 if [ "${SAKER_IN_NS:-}" != 1 ]; then
 	[ "$(id -u)" = 0 ] || skip_all "needs root (eBPF driver, cgroups)"
-	[ -r /sys/kernel/btf/vmlinux ] || skip_all "no BTF: the eBPF driver cannot run here"
-	"$SAKERD" --help | grep -q ebpf || skip_all "sakerd built without the eBPF driver"
+	need_ebpf
 	[ -x "$abs_top_builddir/tests/helpers/cri_client" ] || skip_all "built without the CRI client"
 	"$PY" -c "import h2" 2> /dev/null || skip_all "no python3 with h2 (python3-h2) to serve HTTP/2"
 	for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
@@ -126,8 +125,5 @@ f=$(failed)
 echo "# failed=$f"
 ok "five more containers fail (failed $f >= 8)" test "$f" -ge 8
 is "the lines stop at the burst of five" "$(lines '[0-9a-f]*')" 5
-kill "$daemon"
-wait "$daemon"
-is "sakerd exits 0" "$?" 0
-daemon=
+stop_daemon
 done_testing

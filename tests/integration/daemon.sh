@@ -10,8 +10,7 @@ JOURNALD=/lib/systemd/systemd-journald
 
 if [ "${SAKER_IN_NS:-}" != 1 ]; then
 	[ "$(id -u)" = 0 ] || skip_all "needs root (eBPF driver, private journald)"
-	[ -r /sys/kernel/btf/vmlinux ] || skip_all "no BTF: the eBPF driver cannot run here"
-	"$SAKERD" --help | grep -q ebpf || skip_all "sakerd built without the eBPF driver"
+	need_ebpf
 	unshare -m true 2>/dev/null || skip_all "cannot create a mount namespace"
 	SAKER_IN_NS=1 exec unshare -m sh "$0" "$@"
 fi

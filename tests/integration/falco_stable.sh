@@ -10,8 +10,7 @@ RULES=$abs_top_srcdir/../shared/anchors/falco-rules/falco_rules.yaml
 
 [ -r "$RULES" ] || skip_all "upstream rules not found at $RULES"
 [ "$(id -u)" = 0 ] || skip_all "needs root (eBPF driver)"
-[ -r /sys/kernel/btf/vmlinux ] || skip_all "no BTF: the eBPF driver cannot run here"
-"$SAKERD" --help | grep -q ebpf || skip_all "sakerd built without the eBPF driver"
+need_ebpf
 
 "$SAKERD" --driver ebpf -r "$RULES" -o json_output=true -o stdout_output.enabled=true \
 	-o journal_output.enabled=false -o rule_matching=all --ready-file "$TMP/ready" \

@@ -63,6 +63,29 @@ sakerd_stats() {
 	grep "$_p" "$2" | tail -1
 }
 
+# ebpf_why: why sakerd's eBPF driver cannot run here; nothing when it can.
+ebpf_why() {
+	if [ ! -r /sys/kernel/btf/vmlinux ]; then
+		echo "no BTF: the eBPF driver cannot run here"
+	elif ! "$abs_top_builddir/src/sakerd" --help 2>&1 | grep -q ebpf; then
+		echo "sakerd built without the eBPF driver"
+	fi
+}
+
+# need_ebpf: skip the whole test unless sakerd's eBPF driver can run here.
+need_ebpf() {
+	_why=$(ebpf_why)
+	[ -z "$_why" ] || skip_all "$_why"
+}
+
+# stop_daemon: SIGTERM to the sakerd in $daemon, which must exit 0.
+stop_daemon() {
+	kill "$daemon"
+	wait "$daemon"
+	is "sakerd exits 0" "$?" 0
+	daemon=
+}
+
 # stat_num NAME LINE: the number NAME=N of a statistics line.
 stat_num() { echo "$2" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
 

@@ -17,8 +17,7 @@ K8S=kubernetes.default.svc.cluster.local
 
 if [ "${SAKER_IN_NS:-}" != 1 ]; then
 	[ "$(id -u)" = 0 ] || skip_all "needs root (eBPF driver, mount namespace, cgroups)"
-	[ -r /sys/kernel/btf/vmlinux ] || skip_all "no BTF: the eBPF driver cannot run here"
-	"$SAKERD" --help | grep -q ebpf || skip_all "sakerd built without the eBPF driver"
+	need_ebpf
 	[ -r "$STABLE" ] || skip_all "Falco's stable rules not found at $STABLE"
 	command -v python3 > /dev/null || skip_all "python3 is not installed"
 	unshare -m true 2>/dev/null || skip_all "cannot create a mount namespace"
@@ -115,10 +114,7 @@ while ! grep -q '"fd.sip.name":"other.k8s.test"' "$TMP/alerts.json" 2>/dev/null 
 	sleep 0.1
 	i=$((i + 1))
 done
-kill "$daemon"
-wait "$daemon"
-is "sakerd exits 0" "$?" 0
-daemon=
+stop_daemon
 
 python3 - "$TMP/alerts.json" > "$TMP/verdicts" <<'PY'
 import json, sys
