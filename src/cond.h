@@ -167,6 +167,17 @@ void cond_run_free(struct cond_run *run);
 /* Start a new event: forget every cached value. */
 void cond_run_begin(struct cond_run *run, const struct field_ctx *ctx);
 bool cond_eval(const struct cond_expr *e, struct cond_run *run);
+/* Kleene's three truth values. */
+enum cond_tri { COND_FALSE = 0, COND_TRUE, COND_UNKNOWN };
+/*
+ * Evaluate with some fields not known yet: a check reading a slot whose bit
+ * is set in unknown (a bitmap over the env's slots) is neither true nor
+ * false, and and/or/not follow Kleene's logic. COND_FALSE means that no
+ * values of those fields could make e true. Shares the run's field cache
+ * with cond_eval() but never its per-event memo.
+ */
+enum cond_tri cond_eval_partial(const struct cond_expr *e, struct cond_run *run,
+				const uint8_t *unknown);
 /* Evaluate every node afresh (tests compare verdicts with and without). */
 void cond_run_nomemo(struct cond_run *run);
 /* Subexpressions compiled into env more than once (evaluated once per event). */

@@ -473,3 +473,41 @@ bool cond_eval(const struct cond_expr *e, struct cond_run *r)
 	}
 	return m->val;
 }
+
+static bool slot_unknown(const uint8_t *unknown, int slot)
+{
+	return slot >= 0 && (unknown[(unsigned)slot / 8] >> ((unsigned)slot % 8)) & 1;
+}
+
+enum cond_tri cond_eval_partial(const struct cond_expr *e, struct cond_run *r,
+				const uint8_t *unknown)
+{
+	enum cond_tri v, acc;
+
+	switch (e->kind) {
+	case CE_AND:
+	case CE_OR:
+		/* and: false wins, else unknown wins; or: the same with true. */
+		acc = e->kind == CE_AND ? COND_TRUE : COND_FALSE;
+		for (unsigned i = 0; i < e->n; i++) {
+			v = cond_eval_partial(e->kids[i], r, unknown);
+			if (v == (e->kind == CE_AND ? COND_FALSE : COND_TRUE))
+				return v;
+			if (v == COND_UNKNOWN)
+				acc = COND_UNKNOWN;
+		}
+		return acc;
+	case CE_NOT:
+		v = cond_eval_partial(e->kids[0], r, unknown);
+		return v == COND_UNKNOWN ? v : v == COND_TRUE ? COND_FALSE : COND_TRUE;
+	case CE_TRUE:
+		return COND_TRUE;
+	default:
+		/* evt.type compared by number is always known. */
+		if (!(e->types && r->ctx.evt) &&
+		    (slot_unknown(unknown, (int)e->slot) || slot_unknown(unknown, e->rslot) ||
+		     (e->dns_ids && slot_unknown(unknown, e->addr_slot))))
+			return COND_UNKNOWN;
+		return eval_check(e, r) ? COND_TRUE : COND_FALSE;
+	}
+}

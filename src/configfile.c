@@ -76,6 +76,7 @@ static int config_defaults(struct config *c)
 	c->outputs_queue_capacity = 0;
 	c->stdout_enabled = true;
 	c->ebpf_defer_close = true;
+	c->ptrace_entry_verdict = true;
 	c->syslog_enabled = false;
 	c->syslog_facility = LOG_USER;
 	/* Under systemd the journal is the natural sink; elsewhere stdout is. */

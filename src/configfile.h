@@ -58,6 +58,7 @@ struct config {
 	char *ebpf_buffer; /* ebpf.buffer: auto, ringbuf, perf */
 	char *ebpf_hook; /* ebpf.hook: auto, fexit, tracepoint */
 	bool ebpf_defer_close; /* ebpf.defer_close: closes only the state needs wait */
+	bool ptrace_entry_verdict; /* ptrace.entry_verdict: no exit stop where no rule can match */
 
 	/* The alert queue. */
 	double outputs_rate; /* alerts/s; 0 = unlimited */

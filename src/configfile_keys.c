@@ -47,6 +47,7 @@ const struct config_key config_keys[] = {
 	{ "ebpf.buffer", CK_STR, OFF(ebpf_buffer) },
 	{ "ebpf.hook", CK_STR, OFF(ebpf_hook) },
 	{ "ebpf.defer_close", CK_BOOL, OFF(ebpf_defer_close) },
+	{ "ptrace.entry_verdict", CK_BOOL, OFF(ptrace_entry_verdict) },
 	{ "outputs.rate", CK_DOUBLE, OFF(outputs_rate), 0, 1e9 },
 	{ "outputs.max_burst", CK_DOUBLE, OFF(outputs_max_burst), 1, 1e9 },
 	{ "outputs_queue.capacity", CK_UINT, OFF(outputs_queue_capacity), 0, 1 << 20 },

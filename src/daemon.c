@@ -194,6 +194,30 @@ static void handle_record(struct daemon *d, const void *rec)
 	state_commit(d->st);
 }
 
+/*
+ * The driver's question at a call's entry (ptrace): could a rule match
+ * this call once it returns? The path of handle_record() up to the rules,
+ * applying nothing, with the fields the result decides unknown.
+ */
+static bool entry_verdict(void *ud, const void *rec, size_t len)
+{
+	struct daemon *d = ud;
+	struct fields_state_data fsd;
+	struct state_evctx ev;
+	struct evt e;
+
+	if (!d->runner || evt_decode(&e, rec, len, NULL, NULL) < 0)
+		return true;
+	if (e.hdr.pid == (uint32_t)d->self)
+		return false;
+	e.ts = e.hdr.ts + d->src->boot_offset_ns;
+	e.num = d->events + 1;
+	if (state_preview(d->st, &e, &ev) < 0)
+		return true;
+	fsd = (struct fields_state_data){ .st = d->st, .ev = &ev, .containers = d->containers };
+	return rules_may_match(d->runner, &e, &fsd);
+}
+
 static void periodic(struct daemon *d)
 {
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
@@ -309,6 +333,8 @@ static int open_source(struct daemon *d)
 	}
 	if (err[0])
 		fprintf(stderr, "sakerd: %s\n", err);
+	if (d->cfg->ptrace_entry_verdict)
+		src_set_gate(d->src, entry_verdict, d);
 	if (d->src->hostname && d->src->hostname[0])
 		snprintf(d->hostname, sizeof(d->hostname), "%s", d->src->hostname);
 	return 0;

@@ -183,6 +183,12 @@ void field_init_builtin(void);
 extern const struct field_def field_table[];
 extern const size_t field_table_len;
 
+/*
+ * Does the field read the same for a record built at the call's entry,
+ * result not known yet, as for the finished call (fields_entry.c)?
+ */
+bool field_known_at_entry(const struct field_req *req, unsigned type);
+
 /* "ENOENT" for 2; NULL when unknown. */
 const char *field_errno_name(int64_t e);
 

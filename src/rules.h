@@ -135,6 +135,14 @@ int rules_runner_set_dns(struct rules_runner *r, struct dns *dns);
  */
 int rules_eval(struct rules_runner *r, const struct evt *e, void *data, unsigned flags,
 	       const struct rules_rule **ret, size_t max);
+/*
+ * For a record built at a call's entry, before its result: could any
+ * enabled rule indexed for its type match once the call finishes? Fields
+ * that field_known_at_entry() leaves out count as unknown (Kleene's
+ * logic); false means no result could make any rule true, so a driver may
+ * skip the rest of the call. Allocates only on the first call per type.
+ */
+bool rules_may_match(struct rules_runner *r, const struct evt *e, void *data);
 /* The same for events of another source (k8s_audit): no struct evt. */
 int rules_eval_source(struct rules_runner *r, enum field_source src, void *data, unsigned flags,
 		      const struct rules_rule **ret, size_t max);

@@ -2,7 +2,7 @@
 # The rules engine: field registry, conditions, rules files, outputs.
 src_libsaker_a_SOURCES += \
 	src/fields.c src/fields.h src/fields_table.c src/fields_evt.c src/fields_errno.c \
-	src/cond.h src/cond_int.h src/hash.h src/cond_parse.c src/cond_expand.c src/cond_env.c \
+	src/fields_entry.c src/cond.h src/cond_int.h src/hash.h src/cond_parse.c src/cond_expand.c src/cond_env.c \
 	src/cond_set.c src/cond_memo.c src/cond_compile.c src/cond_eval.c src/cond_evttype.c \
 	src/outfmt.c src/outfmt.h \
 	src/rules.h src/rules_int.h src/rules.c src/rules_text.c src/rules_items.c \
@@ -66,7 +66,7 @@ tests_fuzz_regress_cond_LDADD = $(TEST_LDADD)
 
 RULES_FUZZ_SECONDS = 60
 rules_fuzz_lib = src/event.c src/evtfmt.c src/flagnames.c src/util.c src/recbuild.c \
-	src/fields.c src/fields_table.c src/fields_evt.c src/fields_errno.c \
+	src/fields.c src/fields_table.c src/fields_evt.c src/fields_errno.c src/fields_entry.c \
 	src/cond_parse.c src/cond_expand.c src/cond_env.c src/cond_set.c src/cond_memo.c src/cond_compile.c \
 	src/cond_eval.c src/cond_evttype.c src/outfmt.c src/rules.c src/rules_text.c \
 	src/rules_items.c src/rules_rule.c src/rules_exc.c src/rules_build.c src/rules_eval.c \

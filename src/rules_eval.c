@@ -12,6 +12,7 @@ struct rules_runner {
 	struct cond_run *run;
 	const char *hostname;
 	struct dns *dns;
+	uint8_t *unknown[SAKER_EV_MAX]; /* per type: slots not known at entry, built on demand */
 };
 
 size_t rules_count(const struct ruleset *rs)
@@ -91,6 +92,8 @@ void rules_runner_free(struct rules_runner *r)
 	if (!r)
 		return;
 	cond_run_free(r->run);
+	for (unsigned t = 0; t < SAKER_EV_MAX; t++)
+		free(r->unknown[t]);
 	free(r);
 }
 
@@ -128,21 +131,65 @@ static int run_list(struct rules_runner *r, const unsigned *idx, unsigned n, uns
 	return (int)found;
 }
 
-int rules_eval(struct rules_runner *r, const struct evt *e, void *data, unsigned flags,
-	       const struct rules_rule **ret, size_t max)
+/* A new syscall event for the run: every cached value forgotten. */
+static void begin(struct rules_runner *r, const struct evt *e, void *data)
 {
 	struct field_ctx ctx = { .evt = e,
 				 .data = data,
 				 .hostname = r->hostname,
 				 .dns = r->dns,
 				 .source = FSRC_SYSCALL };
-	unsigned t = e->hdr.type;
 
 	dns_poll(r->dns);
 	cond_run_begin(r->run, &ctx);
+}
+
+int rules_eval(struct rules_runner *r, const struct evt *e, void *data, unsigned flags,
+	       const struct rules_rule **ret, size_t max)
+{
+	unsigned t = e->hdr.type;
+
+	begin(r, e, data);
 	if (t >= SAKER_EV_MAX)
 		return 0;
 	return run_list(r, r->rs->by_type[t], r->rs->n_by_type[t], flags, ret, max);
+}
+
+static const uint8_t *unknown_slots(struct rules_runner *r, unsigned type)
+{
+	unsigned n = cond_env_nslots(r->rs->env);
+	uint8_t *u = r->unknown[type];
+
+	if (u)
+		return u;
+	u = calloc(n / 8 + 1, 1);
+	if (!u)
+		return NULL;
+	for (unsigned i = 0; i < n; i++)
+		if (!field_known_at_entry(cond_env_slot_req(r->rs->env, i), type))
+			u[i / 8] |= (uint8_t)(1u << (i % 8));
+	r->unknown[type] = u;
+	return u;
+}
+
+bool rules_may_match(struct rules_runner *r, const struct evt *e, void *data)
+{
+	unsigned t = e->hdr.type;
+	const uint8_t *u;
+
+	if (t >= SAKER_EV_MAX)
+		return true;
+	u = unknown_slots(r, t);
+	if (!u)
+		return true;
+	begin(r, e, data);
+	for (unsigned i = 0; i < r->rs->n_by_type[t]; i++) {
+		const struct rules_rule *rule = &r->rs->rules[r->rs->by_type[t][i]];
+
+		if (rule->enabled && cond_eval_partial(rule->expr, r->run, u) != COND_FALSE)
+			return true;
+	}
+	return false;
 }
 
 int rules_eval_source(struct rules_runner *r, enum field_source src, void *data, unsigned flags,

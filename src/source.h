@@ -46,6 +46,16 @@ static inline bool src_interest_has(const struct src_interest *i, unsigned type)
 
 struct source;
 
+/*
+ * A verdict before a call's result: rec is the call's record as a driver
+ * builds it at the call's entry (res -EINPROGRESS; what the driver reads
+ * through the result absent). Return false when no rule could match it
+ * whatever the result: the driver may then skip the rest of the call.
+ * Called from inside next(), only once every record handed out before has
+ * been consumed.
+ */
+typedef bool (*src_gate_fn)(void *ud, const void *rec, size_t len);
+
 struct src_ops {
 	const char *name;
 	/* 0..3 from enum src_next, or -errno. timeout_ms < 0 blocks. */
@@ -59,6 +69,8 @@ struct src_ops {
 	 * more cheaply.
 	 */
 	int (*set_interest)(struct source *s, const struct src_interest *want);
+	/* Optional: install a verdict before the result (NULL: none). */
+	void (*set_gate)(struct source *s, src_gate_fn fn, void *ud);
 	void (*close)(struct source *s);
 };
 
@@ -84,6 +96,15 @@ static inline int src_stats(struct source *s, struct src_stats *ret)
 static inline int src_set_interest(struct source *s, const struct src_interest *want)
 {
 	return s->ops->set_interest ? s->ops->set_interest(s, want) : 0;
+}
+
+/* Does the source ask verdicts at all? */
+static inline bool src_set_gate(struct source *s, src_gate_fn fn, void *ud)
+{
+	if (!s->ops->set_gate)
+		return false;
+	s->ops->set_gate(s, fn, ud);
+	return true;
 }
 
 static inline void src_close(struct source *s)

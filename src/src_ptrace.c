@@ -123,8 +123,10 @@ static int ptrace_stats(struct source *s, struct src_stats *ret)
 	memcpy(ret->drops, c.drops, sizeof(ret->drops));
 	snprintf(ret->detail, sizeof(ret->detail),
 		 "stops=%" PRIu64 " syscall_stops=%" PRIu64 " fd_checks=%" PRIu64
-		 " fd_snapshots=%" PRIu64 " tasks=%" PRIu64,
-		 c.stops, c.syscall_stops, c.fd_checks, c.fd_snapshots, c.tasks);
+		 " fd_snapshots=%" PRIu64 " verdicts=%" PRIu64 " exits_skipped=%" PRIu64
+		 " parked=%" PRIu64 " tasks=%" PRIu64,
+		 c.stops, c.syscall_stops, c.fd_checks, c.fd_snapshots, c.verdicts, c.exits_skipped,
+		 c.parked, c.tasks);
 	return 0;
 }
 
@@ -133,6 +135,13 @@ static int ptrace_set_interest(struct source *s, const struct src_interest *want
 	struct src_ptrace *sp = (struct src_ptrace *)s;
 
 	return ptr_tracer_set_interest(sp->t, want->bits);
+}
+
+static void ptrace_set_gate(struct source *s, src_gate_fn fn, void *ud)
+{
+	struct src_ptrace *sp = (struct src_ptrace *)s;
+
+	ptr_tracer_set_gate(sp->t, fn, ud);
 }
 
 static void ptrace_close(struct source *s)
@@ -149,6 +158,7 @@ static const struct src_ops ptrace_ops = {
 	.next = ptrace_next,
 	.stats = ptrace_stats,
 	.set_interest = ptrace_set_interest,
+	.set_gate = ptrace_set_gate,
 	.close = ptrace_close,
 };
 

@@ -174,6 +174,15 @@ void state_free(struct state *st);
  * as possible.
  */
 int state_apply(struct state *st, const struct evt *e, struct state_evctx *ret_ctx);
+/*
+ * The same context for a record built at a call's entry, before its result,
+ * without applying it: the thread (read from /proc if unknown, as
+ * state_apply() would), the fd an FDARG call names, and for the open
+ * family the path it opens, resolved against the cwd and dirfd it finds
+ * (in a scratch fd, number -1). -EOPNOTSUPP for types that change the
+ * state (but the open family), -ESRCH if the thread cannot be known.
+ */
+int state_preview(struct state *st, const struct evt *e, struct state_evctx *ret_ctx);
 /* Carry out the removals the last state_apply() deferred. */
 void state_commit(struct state *st);
 /* Decode a raw record and apply and commit it (seeding, snapshots); -EBADMSG if malformed. */

@@ -255,6 +255,32 @@ static void resolve_new_fd(const struct evt *e, struct state_evctx *ctx)
 	ctx->fd = state_fd_get(ctx->thread->proc, num);
 }
 
+int state_preview(struct state *st, const struct evt *e, struct state_evctx *ret_ctx)
+{
+	struct state_evctx ctx = { .fdnum = -1 };
+	uint32_t flags = e->info->flags;
+	bool open = e->hdr.type == SAKER_EV_OPEN || e->hdr.type == SAKER_EV_OPENAT ||
+		    e->hdr.type == SAKER_EV_OPENAT2 || e->hdr.type == SAKER_EV_CREAT;
+
+	if (!open &&
+	    ((flags & (SAKER_EF_STATE | SAKER_EF_PROC | SAKER_EF_INTERNAL)) || carries_peer(e)))
+		return -EOPNOTSUPP;
+	if (st->npending)
+		state_commit(st);
+	/* As state_apply() would find it: an unknown thread is read from /proc. */
+	ctx.thread = state_thread_get(st, e->hdr.tid, true);
+	if (!ctx.thread || (e->hdr.pid && ctx.thread->proc->pid != e->hdr.pid))
+		return -ESRCH;
+	if (flags & SAKER_EF_FDARG) {
+		ctx.fdnum = evt_s64_or(e, 0, -1);
+		ctx.fd = state_fd_get(ctx.thread->proc, ctx.fdnum);
+	}
+	if (open)
+		state_preview_open(st, e, ctx.thread->proc, &ctx);
+	*ret_ctx = ctx;
+	return 0;
+}
+
 int state_apply(struct state *st, const struct evt *e, struct state_evctx *ret_ctx)
 {
 	struct state_evctx ctx = { .fdnum = -1 };

@@ -38,36 +38,73 @@ static const struct open_layout *open_layout(uint16_t type)
 	}
 }
 
+/* What an open call asks for: its path as given and resolved, and its flags. */
+struct open_call {
+	const struct open_layout *l;
+	const char *raw, *name;
+	uint32_t flags;
+};
+
+static void open_call(struct state *st, const struct evt *e, struct state_proc *p,
+		      struct open_call *c)
+{
+	const struct open_layout *l = open_layout(e->hdr.type);
+	int64_t dirfd = l->dirfd >= 0 ? evt_s64_or(e, l->dirfd, AT_FDCWD) : AT_FDCWD;
+
+	c->l = l;
+	c->raw = evt_param_str(e, l->name);
+	c->flags = l->flags >= 0 ? (uint32_t)evt_u64_or(e, l->flags, 0) :
+				   (O_CREAT | O_WRONLY | O_TRUNC);
+	c->name = state_resolve_at(st, p, dirfd, c->raw);
+}
+
+/*
+ * An open that made no fd (it failed, or has not returned yet) still has
+ * a name rules print: it lives in the scratch fd, outside the table.
+ */
+static void open_scratch(struct state *st, const struct open_call *c, struct state_evctx *ctx)
+{
+	struct state_fd *fd = &st->scratch_fd;
+
+	state_fd_clear(st, fd);
+	fd->kind = (c->flags & O_DIRECTORY) ? SAKER_FDK_DIRECTORY : SAKER_FDK_FILE;
+	fd->flags = c->flags;
+	fd->num = -1;
+	state_fd_set_name(st, fd, c->name, c->raw);
+	ctx->fd = fd;
+}
+
 static void apply_open(struct state *st, const struct evt *e, struct state_proc *p,
 		       struct state_evctx *ctx)
 {
-	const struct open_layout *l = open_layout(e->hdr.type);
-	const char *raw = evt_param_str(e, l->name);
-	int64_t dirfd = l->dirfd >= 0 ? evt_s64_or(e, l->dirfd, AT_FDCWD) : AT_FDCWD;
-	uint32_t flags = l->flags >= 0 ? (uint32_t)evt_u64_or(e, l->flags, 0) :
-					 (O_CREAT | O_WRONLY | O_TRUNC);
-	const char *name = state_resolve_at(st, p, dirfd, raw);
+	struct open_call c;
 	struct state_fd *fd;
 
+	open_call(st, e, p, &c);
 	if (e->hdr.res < 0) {
-		/* A failed open still has a name rules print; it lives outside the table. */
-		fd = &st->scratch_fd;
-		state_fd_clear(st, fd);
-		fd->kind = (flags & O_DIRECTORY) ? SAKER_FDK_DIRECTORY : SAKER_FDK_FILE;
-		fd->flags = flags;
-		fd->num = -1;
-		state_fd_set_name(st, fd, name, raw);
-		ctx->fd = fd;
+		open_scratch(st, &c, ctx);
 		return;
 	}
 	fd = state_fd_add(st, p, e->hdr.res,
-			  (flags & O_DIRECTORY) ? SAKER_FDK_DIRECTORY : SAKER_FDK_FILE);
+			  (c.flags & O_DIRECTORY) ? SAKER_FDK_DIRECTORY : SAKER_FDK_FILE);
 	if (!fd)
 		return;
-	fd->flags = flags;
-	fd->dev = (uint32_t)evt_u64_or(e, l->dev, 0);
-	fd->ino = evt_u64_or(e, l->ino, 0);
-	state_fd_set_name(st, fd, name, raw);
+	fd->flags = c.flags;
+	fd->dev = (uint32_t)evt_u64_or(e, c.l->dev, 0);
+	fd->ino = evt_u64_or(e, c.l->ino, 0);
+	state_fd_set_name(st, fd, c.name, c.raw);
+}
+
+bool state_preview_open(struct state *st, const struct evt *e, struct state_proc *p,
+			struct state_evctx *ctx)
+{
+	struct open_call c;
+
+	if (!open_layout(e->hdr.type))
+		return false;
+	open_call(st, e, p, &c);
+	open_scratch(st, &c, ctx);
+	return true;
 }
 
 static void new_pipe(struct state *st, const struct evt *e, struct state_proc *p)

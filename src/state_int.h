@@ -119,6 +119,9 @@ int state_apply_proc_event(struct state *st, const struct evt *e, struct state_e
 int state_fill_proc_block(struct state *st, const struct evt *e, struct state_thread *t,
 			  bool image);
 int state_apply_fd_event(struct state *st, const struct evt *e, struct state_evctx *ctx);
+/* An open family call before it returns: the name it opens, in ctx->fd. false: not one. */
+bool state_preview_open(struct state *st, const struct evt *e, struct state_proc *p,
+			struct state_evctx *ctx);
 int state_apply_cred_event(struct state *st, const struct evt *e, struct state_thread *t);
 void state_defer(struct state *st, enum state_pending_kind kind, uint32_t id, int64_t fd,
 		 uint32_t reaper);

@@ -401,12 +401,50 @@ unsigned ptr_decode_fdargs(const struct ptr_task *k, int64_t *ret, unsigned max)
 	return n;
 }
 
+/* A record of the spec'd kinds into t->rec: its length or -errno. */
+static int build(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint64_t ts,
+		 struct fd_facts *ff)
+{
+	const char *spec = specs[k->type];
+	struct rec_builder b;
+	int pidx = 0;
+
+	rb_begin(&b, t->rec, sizeof(t->rec), (uint16_t)k->type, ts, (uint32_t)k->tid,
+		 (uint32_t)k->tgid, res);
+	for (const char *c = spec; c[0] && c[1]; c += 2, pidx++)
+		put_param(t, &b, k, k->type, pidx, c, res, ff);
+	return rb_end(&b);
+}
+
+bool ptr_decode_entry_complete(int type)
+{
+	const char *spec = type > 0 && type < SAKER_EV_MAX ? specs[type] : NULL;
+
+	if (!spec || (evt_table[type].flags & SAKER_EF_PROC))
+		return false;
+	for (const char *c = spec; c[0] && c[1]; c += 2) {
+		/* The new fd's device and inode: absent, and fields_entry.c knows them unknown. */
+		if ((c[0] == 'D' || c[0] == 'I') && c[1] == 'r')
+			continue;
+		if (!strchr("ipnahcB", c[0]))
+			return false;
+	}
+	return true;
+}
+
+int ptr_decode_entry_record(struct ptr_tracer *t, struct ptr_task *k, uint64_t ts)
+{
+	struct fd_facts ff = { 0 };
+
+	if (!ptr_decode_entry_complete(k->type))
+		return -ENOTSUP;
+	return build(t, k, -EINPROGRESS, ts, &ff);
+}
+
 int ptr_decode_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint64_t ts)
 {
 	struct fd_facts ff = { 0 };
-	struct rec_builder b;
-	const char *spec;
-	int type = k->type, pidx = 0, r;
+	int type = k->type, r;
 
 	if (type <= 0 || type >= SAKER_EV_MAX)
 		return -EINVAL;
@@ -414,14 +452,9 @@ int ptr_decode_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint6
 		return ptr_emit(t, ptr_build_exec(t, k, res, ts));
 	if (evt_table[type].flags & SAKER_EF_PROC)
 		return ptr_emit(t, ptr_build_clone(t, k, type, ptr_clone_flags(k), res, ts));
-	spec = specs[type];
-	if (!spec)
+	if (!specs[type])
 		return -ENOTSUP;
-	rb_begin(&b, t->rec, sizeof(t->rec), (uint16_t)type, ts, (uint32_t)k->tid,
-		 (uint32_t)k->tgid, res);
-	for (const char *c = spec; c[0] && c[1]; c += 2, pidx++)
-		put_param(t, &b, k, type, pidx, c, res, &ff);
-	r = ptr_emit(t, rb_end(&b));
+	r = ptr_emit(t, build(t, k, res, ts, &ff));
 	/* A record the consumer did not take changed nothing in the state. */
 	if (r == 0)
 		ptr_fdsync_exit(t, k, res, ff.ok ? &ff.sb : NULL);

@@ -6,7 +6,7 @@ src_libsaker_a_SOURCES += \
 	drivers/ptrace/procinfo.c drivers/ptrace/sock.c drivers/ptrace/decode.c \
 	drivers/ptrace/procrec.c drivers/ptrace/policy.c drivers/ptrace/fdsync.c \
 	drivers/ptrace/stops.c drivers/ptrace/tracer.c drivers/ptrace/wait.c \
-	drivers/ptrace/detach.c \
+	drivers/ptrace/detach.c drivers/ptrace/verdict.c \
 	src/src_ptrace.c src/src_ptrace.h
 
 # Real ptrace of real processes (skips where ptrace is not permitted).

@@ -40,6 +40,9 @@ struct ptr_counters {
 	uint64_t tasks; /* threads currently traced */
 	uint64_t fd_checks; /* launch: fds checked against /proc before a record */
 	uint64_t fd_snapshots; /* launch: FD_SNAPSHOT records emitted to resynchronise */
+	uint64_t verdicts; /* launch: calls the gate was asked about at entry */
+	uint64_t exits_skipped; /* launch: of those, calls no rule could match: no exit stop */
+	uint64_t parked; /* launch: entries held stopped until earlier records were consumed */
 	bool syscall_info; /* PTRACE_GET_SYSCALL_INFO in use */
 };
 
@@ -57,6 +60,19 @@ int ptr_tracer_new(const struct ptr_config *cfg, ptr_emit_fn emit, void *ctx,
  * other types are simply not built.
  */
 int ptr_tracer_set_interest(struct ptr_tracer *t, const uint8_t *bits);
+
+/*
+ * A verdict at a call's entry (launch mode; verdict.c): fn(ud, rec, len)
+ * gets the call's record as built at its entry (res -EINPROGRESS, what
+ * the driver reads through the result absent) and returns false when no
+ * rule could match it whatever the result: the call then runs on without
+ * an exit stop and without a record. Asked only for calls a rule names
+ * whose record is complete at entry and that change nothing the state
+ * cannot read back later, and only once every record emitted before has
+ * been consumed (the tracee waits in its stop until then). NULL: never.
+ */
+typedef bool (*ptr_gate_fn)(void *ud, const void *rec, size_t len);
+void ptr_tracer_set_gate(struct ptr_tracer *t, ptr_gate_fn fn, void *ud);
 
 /* Launch mode: fork, seize, install the filter, exec. No-op in attach mode. */
 int ptr_tracer_start(struct ptr_tracer *t, char *err, size_t errlen);

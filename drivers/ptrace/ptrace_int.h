@@ -71,6 +71,7 @@ struct ptr_task {
 	struct ptr_facts *facts;
 	bool new_pidns; /* unshare/setns ran here: children's ns ids differ */
 	struct ptr_fdtab *fdt; /* fdsync.c: what the state was told of its fds; NULL unknown */
+	bool parked; /* verdict.c: left in its entry stop until the queue is consumed */
 };
 
 #define PTR_HASH_SIZE 1024
@@ -98,6 +99,9 @@ struct ptr_tracer {
 	ptr_emit_fn emit;
 	void *ctx;
 	unsigned emitted; /* records emitted during the current run */
+	ptr_gate_fn gate; /* verdict.c */
+	void *gate_ud;
+	pid_t parked; /* the task waiting for its verdict, 0 if none */
 	struct ptr_counters c;
 	struct ptr_task *tasks[PTR_HASH_SIZE];
 	uint8_t rec[SAKER_REC_MAX]; /* scratch for the record being built */
@@ -132,6 +136,18 @@ void ptr_fdsync_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res,
 		     const struct stat *newfd);
 /* At a successful exec, before its record: the new image's table. */
 void ptr_fdsync_exec(struct ptr_tracer *t, struct ptr_task *k);
+
+/* stops.c: does a finished call of this type leave the cached process block true? */
+bool ptr_keeps_facts(int type);
+
+/*
+ * verdict.c: at a launch-mode entry whose record is being kept, ask the
+ * gate whether the exit is needed; true when it was decided now (k is
+ * reset when no rule could match), false when k was parked instead.
+ */
+bool ptr_verdict(struct ptr_tracer *t, struct ptr_task *k);
+/* Decide for the parked task, if any, and resume it: first thing in a run. */
+void ptr_verdict_unpark(struct ptr_tracer *t);
 
 /* filter.c: seccomp filter of the syscalls in the set; run in the child. */
 int ptr_filter_install(const struct ptr_sysset *set);
@@ -201,6 +217,10 @@ void ptr_sockaddr(struct rec_builder *b, pid_t tid, uint64_t addr, uint64_t len)
 
 /* decode.c: build the record of a finished syscall; returns length or -errno. */
 int ptr_decode_exit(struct ptr_tracer *t, struct ptr_task *k, int64_t res, uint64_t ts);
+/* Can the call's record be built at its entry, but for the result and what comes through it? */
+bool ptr_decode_entry_complete(int type);
+/* That record, into t->rec (res -EINPROGRESS): its length or -errno. */
+int ptr_decode_entry_record(struct ptr_tracer *t, struct ptr_task *k, uint64_t ts);
 int ptr_decode_clone_child(struct ptr_tracer *t, struct ptr_task *k, struct ptr_task *creator,
 			   int type, uint64_t flags, uint64_t ts);
 uint64_t ptr_clone_flags(const struct ptr_task *k);

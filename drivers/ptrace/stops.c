@@ -76,6 +76,9 @@ static void on_entry(struct ptr_tracer *t, struct ptr_task *k, const struct ptr_
 			 */
 			ptr_decode_exit(t, k, 0, clock_ns(CLOCK_BOOTTIME));
 			ptr_task_reset(k);
+		} else {
+			/* Or no rule can match it whatever the result: no exit stop. */
+			ptr_verdict(t, k);
 		}
 	} else if (t->launch) {
 		/* Nothing to report at exit: let it run without the exit stop. */
@@ -89,7 +92,7 @@ static void on_entry(struct ptr_tracer *t, struct ptr_task *k, const struct ptr_
  * at every clone anyway. Anything that changes cwd, credentials,
  * namespaces or the exe's mode makes the process read /proc afresh.
  */
-static bool keeps_facts(int type)
+bool ptr_keeps_facts(int type)
 {
 	switch (type) {
 	case SAKER_EV_CHDIR:
@@ -126,7 +129,7 @@ static void finish(struct ptr_tracer *t, struct ptr_task *k, int64_t res)
 		ptr_decode_exit(t, k, res, clock_ns(CLOCK_BOOTTIME));
 		if (k->type == SAKER_EV_UNSHARE || k->type == SAKER_EV_SETNS)
 			k->new_pidns = true;
-		if (!keeps_facts(k->type))
+		if (!ptr_keeps_facts(k->type))
 			ptr_facts_forget(t, k->tgid);
 	}
 	ptr_task_reset(k);
@@ -351,5 +354,7 @@ void ptr_handle(struct ptr_tracer *t, pid_t pid, int status)
 	default:
 		break;
 	}
-	ptr_resume(t, k, 0);
+	/* verdict.c resumes a task it parked once the records before it are consumed. */
+	if (!k->parked)
+		ptr_resume(t, k, 0);
 }

@@ -113,6 +113,7 @@ int ptr_tracer_run(struct ptr_tracer *t, int timeout_ms)
 	pid_t pid;
 
 	t->emitted = 0;
+	ptr_verdict_unpark(t);
 	/* What is already waiting first, without a timer. */
 	pid = collect(t, WNOHANG);
 	if (t->emitted)

@@ -325,6 +325,75 @@ static void test_operators(void)
 		cond_run_begin(run, &ctx);
 		tap_ok(cond_eval(e, run) == cases[i].want, "%s  => %s", cases[i].cond,
 		       cases[i].want ? "true" : "false");
+		/* With every field known, three-valued evaluation says the same. */
+		{
+			uint8_t none[64] = { 0 };
+			enum cond_tri v = cond_eval_partial(e, run, none);
+
+			if (v != (cases[i].want ? COND_TRUE : COND_FALSE))
+				tap_ok(false, "%s  => %d when every field is known", cases[i].cond,
+				       (int)v);
+		}
+		cond_run_free(run);
+		cond_expr_free(e);
+		cond_env_free(env);
+	}
+}
+
+/* Kleene's logic when some fields are not known yet (fd.sport, user.loginuid here). */
+static void test_partial(void)
+{
+	static const struct {
+		const char *cond;
+		enum cond_tri want;
+	} pc[] = {
+		{ "fd.sport = 30500", COND_UNKNOWN },
+		{ "fd.sport exists", COND_UNKNOWN },
+		{ "fd.sport = 30500 and proc.name = nobody", COND_FALSE },
+		{ "proc.name = nobody and fd.sport = 30500", COND_FALSE },
+		{ "fd.sport = 1 or proc.name = Bash-Shell", COND_TRUE },
+		{ "fd.sport = 1 or proc.name = nobody", COND_UNKNOWN },
+		{ "not fd.sport = 1", COND_UNKNOWN },
+		{ "not (fd.sport = 1 and proc.name = nobody)", COND_TRUE },
+		{ "not (fd.sport = 1 or proc.name = Bash-Shell)", COND_FALSE },
+		{ "proc.name = Bash-Shell and not fd.sport in (1, 2)", COND_UNKNOWN },
+		{ "proc.name = Bash-Shell and fd.name startswith /etc", COND_TRUE },
+		{ "proc.pid != val(user.loginuid)", COND_UNKNOWN },
+		{ "proc.name = Bash-Shell and (fd.sport > 1 or fd.name = /etc/passwd)",
+		  COND_UNKNOWN },
+		{ "proc.name = Bash-Shell and (fd.sport > 1 and fd.name = /etc/passwd)",
+		  COND_FALSE },
+		{ "evt.type = openat and fd.sport = 1", COND_FALSE },
+	};
+	struct saker_rec_hdr h = { .type = SAKER_EV_CLOSE };
+	struct evt ev = { .hdr = h, .info = &evt_table[SAKER_EV_CLOSE] };
+	struct field_ctx ctx = { .evt = &ev, .data = (void *)provide };
+
+	for (size_t i = 0; i < sizeof(pc) / sizeof(pc[0]); i++) {
+		struct cond_env *env = cond_env_new();
+		struct cond_expr *e = build(pc[i].cond, env, FSRC_SYSCALL);
+		uint8_t unknown[64] = { 0 };
+		struct cond_run *run;
+
+		if (!e) {
+			tap_ok(false, "partial: %s  (does not compile: %s)", pc[i].cond, errmsg);
+			cond_env_free(env);
+			continue;
+		}
+		for (unsigned k = 0; k < cond_env_nslots(env) && k < 512; k++) {
+			const char *n = cond_env_slot_req(env, k)->def->name;
+
+			if (!strcmp(n, "fd.sport") || !strcmp(n, "user.loginuid"))
+				unknown[k / 8] |= (uint8_t)(1u << (k % 8));
+		}
+		run = cond_run_new(env);
+		cond_run_begin(run, &ctx);
+		{
+			enum cond_tri v = cond_eval_partial(e, run, unknown);
+
+			tap_ok(v == pc[i].want, "partial: %s  => %d (want %d)", pc[i].cond, (int)v,
+			       (int)pc[i].want);
+		}
 		cond_run_free(run);
 		cond_expr_free(e);
 		cond_env_free(env);
@@ -484,6 +553,7 @@ int main(void)
 	tap_is_int(field_register_extractor("nosuch.*", provide), -ENOENT,
 		   "registering an unknown class fails");
 	test_operators();
+	test_partial();
 	test_errors();
 	test_cache();
 	test_memo();

@@ -20,6 +20,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -202,6 +203,29 @@ static int role_facts(void)
 	return fork_wait() ? 34 : 0;
 }
 
+/* Opens the verdict test tells apart by name (keep: a rule may match; skip: none can). */
+static int role_verdict(const char *d)
+{
+	char p[4200];
+	int fd, dfd;
+
+	snprintf(p, sizeof(p), "%s/keep", d);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	close(fd);
+	snprintf(p, sizeof(p), "%s/skip", d);
+	for (int i = 0; i < 5; i++)
+		close(open(p, O_RDONLY | O_CLOEXEC));
+	dfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Its dirfd came from a call no record told of: a snapshot goes before the verdict. */
+	fd = openat(dfd, "skip", O_RDONLY | O_CLOEXEC);
+	/* A record naming an fd a skipped open made: the state learns it first. */
+	if (fchmod(fd, 0644) < 0)
+		return 1;
+	close(fd);
+	fd = openat(dfd, "keep", O_RDONLY | O_CLOEXEC);
+	return fd >= 0 ? 0 : 2;
+}
+
 static int run_role(int argc, char **argv)
 {
 	const char *r = argv[2];
@@ -224,6 +248,8 @@ static int run_role(int argc, char **argv)
 		return role_vfork();
 	if (!strcmp(r, "facts"))
 		return role_facts();
+	if (!strcmp(r, "verdict") && argc >= 4)
+		return role_verdict(argv[3]);
 	if (!strcmp(r, "badexec"))
 		return role_badexec();
 	if (!strcmp(r, "x32"))
@@ -995,6 +1021,124 @@ static void test_filter_alone(void)
 	       st);
 }
 
+/* ---- the verdict at entry ---- */
+
+struct verdict_ctx {
+	struct recs *rs; /* what the consumer took so far */
+	unsigned asked, keep, bad, dirfd_unsynced;
+};
+
+static bool snapshot_of(const struct recs *rs, uint32_t pid, int64_t fd)
+{
+	struct evt e;
+
+	for (int i = 0; find(rs, SAKER_EV_FD_SNAPSHOT, pid, i, &e); i++)
+		if (pnum(&e, "fd") == fd)
+			return true;
+	return false;
+}
+
+static bool verdict_gate(void *ud, const void *rec, size_t len)
+{
+	struct verdict_ctx *v = ud;
+	const char *name;
+	struct evt e;
+
+	if (evt_decode(&e, rec, len, NULL, NULL) < 0 || e.hdr.type != SAKER_EV_OPENAT ||
+	    e.hdr.res != -EINPROGRESS || pnum(&e, "dev") != -99999) {
+		v->bad++;
+		return true;
+	}
+	name = pstr(&e, "name");
+	/* The loader's opens are asked too: those are kept, and not counted. */
+	if (!strstr(name, dir) && strcmp(name, "keep") && strcmp(name, "skip"))
+		return true;
+	v->asked++;
+	/* A relative open through a dirfd is asked only once the state could know the dirfd. */
+	if (name[0] != '/' && (int32_t)pnum(&e, "dirfd") != AT_FDCWD &&
+	    !snapshot_of(v->rs, e.hdr.pid, (int32_t)pnum(&e, "dirfd")))
+		v->dirfd_unsynced++;
+	if (!strstr(name, "keep"))
+		return false;
+	v->keep++;
+	return true;
+}
+
+static uint64_t detail_num(const char *detail, const char *key)
+{
+	const char *p = strstr(detail, key);
+
+	return p ? strtoull(p + strlen(key), NULL, 10) : UINT64_MAX;
+}
+
+static void test_verdict(void)
+{
+	char *argv[] = { self, "--role", "verdict", dir, NULL };
+	struct recs rs = { 0 };
+	struct verdict_ctx v = { .rs = &rs };
+	struct source *s = launch(argv, "openat,fchmod");
+	struct src_stats st;
+	struct evt e;
+	int n = 0, k, keep = 0, skip = 0, fd2 = -1;
+	bool named = false;
+	char p[4200];
+
+	if (!s)
+		return;
+	snprintf(p, sizeof(p), "%s/keep", dir);
+	close(open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+	snprintf(p, sizeof(p), "%s/skip", dir);
+	close(open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+	tap_ok(src_set_gate(s, verdict_gate, &v), "verdict: the ptrace source takes a gate");
+	k = drain(s, &rs, 20000, NULL);
+	tap_ok(k == SRC_EOF, "verdict: the command ran to its end (%d)", k);
+	for (int i = 0; find(&rs, SAKER_EV_OPENAT, 0, i, &e); i++) {
+		const char *name = pstr(&e, "name");
+
+		if (!strstr(name, dir) && strcmp(name, "keep") && strcmp(name, "skip"))
+			continue;
+		if (strstr(name, "keep")) {
+			keep++;
+			n += e.hdr.res >= 0 && pnum(&e, "ino") > 0;
+		} else {
+			skip++;
+		}
+	}
+	tap_ok(keep == 2 && n == 2,
+	       "verdict: the opens a rule may match have their records, result, inode (%d, %d)",
+	       keep, n);
+	tap_ok(skip == 0, "verdict: the opens no rule can match have none (%d)", skip);
+	tap_ok(v.asked == 9 && v.keep == 2 && v.bad == 0,
+	       "verdict: asked at each entry with the record but its result (%u asked, %u kept, "
+	       "%u malformed)",
+	       v.asked, v.keep, v.bad);
+	tap_ok(v.dirfd_unsynced == 0, "verdict: a dirfd open is asked after the dirfd's snapshot");
+	/* fchmod names the fd the skipped openat(dirfd, "skip") made. */
+	if (find(&rs, SAKER_EV_FCHMOD, 0, 0, &e))
+		fd2 = (int)pnum(&e, "fd");
+	for (size_t i = 0; i < rs.n && !named; i++) {
+		struct evt x;
+
+		if (evt_decode(&x, rs.r[i], SAKER_REC_MAX, NULL, NULL) < 0)
+			continue;
+		if (x.hdr.type == SAKER_EV_FCHMOD)
+			break;
+		named = x.hdr.type == SAKER_EV_FD_SNAPSHOT && pnum(&x, "fd") == fd2 &&
+			!strcmp(pstr(&x, "name"), p);
+	}
+	tap_ok(fd2 >= 0 && named, "verdict: a skipped open's fd is named before a record uses it");
+	src_stats(s, &st);
+	tap_ok(detail_num(st.detail, "verdicts=") >= 9 &&
+		       detail_num(st.detail, "exits_skipped=") == 7 &&
+		       detail_num(st.detail, "parked=") >= 1,
+	       "verdict: counted (%s)", st.detail);
+	src_close(s);
+	recs_free(&rs);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/keep", dir);
+	unlink(p);
+}
+
 static bool ptrace_allowed(char *why, size_t len)
 {
 	pid_t pid = fork();
@@ -1039,6 +1183,7 @@ int main(int argc, char **argv)
 	test_foreign_abi();
 	test_vfork_badexec();
 	test_clone_facts();
+	test_verdict();
 	test_launch_close();
 	test_timeout();
 	test_attach(true);

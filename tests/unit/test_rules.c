@@ -7,14 +7,17 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "recbuild.h"
 #include "rules.h"
 #include "tap.h"
+#include "util.h"
 
 static char anchors[4096];
 
@@ -161,6 +164,76 @@ static void test_eval(void)
 	tap_ok(!src_interest_has(&in, SAKER_EV_OPEN), "disabled rule leaves the interest");
 	tap_is_int(rules_enable(rs, "Read secret", NULL, true), 1, "enable by name");
 	tap_is_int(rules_eval(run, &e, NULL, 0, m, 4), 1, "re-enabled rule fires");
+	rules_runner_free(run);
+	rules_free(rs);
+	rules_diags_free(&d);
+}
+
+/* Which fields a record built at an openat's entry shows as they will be. */
+static void test_known_at_entry(void)
+{
+	static const struct {
+		const char *name, *arg;
+		bool known;
+	} f[] = {
+		{ "evt.res", NULL, false },	     { "evt.rawres", NULL, false },
+		{ "evt.failed", NULL, false },	     { "evt.arg", "fd", false },
+		{ "evt.arg", "dev", false },	     { "evt.rawarg", "ino", false },
+		{ "evt.arg", "0", false },	     { "evt.time", NULL, false },
+		{ "evt.args", NULL, false },	     { "fd.num", NULL, false },
+		{ "fd.typechar", NULL, false },	     { "fd.ino", NULL, false },
+		{ "proc.fdopencount", NULL, false }, { "proc.stdout.name", NULL, false },
+		{ "proc.duration", NULL, false },    { "evt.arg", "name", true },
+		{ "evt.arg", "flags", true },	     { "evt.rawarg", "dirfd", true },
+		{ "evt.type", NULL, true },	     { "evt.is_open_read", NULL, true },
+		{ "fd.name", NULL, true },	     { "fd.directory", NULL, true },
+		{ "proc.name", NULL, true },	     { "proc.aname", "2", true },
+		{ "user.name", NULL, true },	     { "container.id", NULL, true },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
+		struct field_req req;
+		char *copy = NULL, err[256];
+
+		if (field_resolve(f[i].name, f[i].arg, f[i].arg != NULL, &req, &copy, err,
+				  sizeof(err)) < 0) {
+			tap_ok(false, "entry: %s[%s] resolves (%s)", f[i].name, f[i].arg ?: "",
+			       err);
+			continue;
+		}
+		tap_ok(field_known_at_entry(&req, SAKER_EV_OPENAT) == f[i].known,
+		       "entry: %s%s%s%s %s before openat returns", f[i].name, f[i].arg ? "[" : "",
+		       f[i].arg ?: "", f[i].arg ? "]" : "", f[i].known ? "known" : "not known");
+		free(copy);
+	}
+}
+
+static bool may(struct rules_runner *run, const char *path, uint64_t flags)
+{
+	uint8_t buf[1024];
+	int len = mk_openat(buf, sizeof(buf), path, flags, -EINPROGRESS);
+	struct evt e;
+
+	return evt_decode(&e, buf, (size_t)len, NULL, NULL) == 0 && rules_may_match(run, &e, NULL);
+}
+
+static void test_may_match(void)
+{
+	struct rules_diags d;
+	struct ruleset *rs = load_str(eval_rules, &d);
+	struct rules_runner *run = rs ? rules_runner_new(rs) : NULL;
+
+	if (!tap_ok(run != NULL, "may match: rules load"))
+		return;
+	/* "Failed open" reads only evt.failed: every openat may match it. */
+	tap_ok(may(run, "/tmp/x", O_RDONLY), "may match: any openat, while a rule wants failures");
+	rules_enable(rs, "Failed open", NULL, false);
+	tap_ok(may(run, "/etc/shadow", O_RDONLY),
+	       "may match: a secret read (its result decides: evt.rawres >= 0)");
+	tap_ok(!may(run, "/tmp/x", O_RDONLY), "may not match: another file, whatever the result");
+	tap_ok(!may(run, "/etc/shadow", O_WRONLY), "may not match: the secret opened for writing");
+	rules_enable(rs, "Read secret", NULL, false);
+	tap_ok(!may(run, "/etc/shadow", O_RDONLY), "may not match: no rule enabled");
 	rules_runner_free(run);
 	rules_free(rs);
 	rules_diags_free(&d);
@@ -322,6 +395,8 @@ int main(void)
 	test_eval();
 	test_semantics();
 	test_failed_load_keeps_nothing();
+	test_known_at_entry();
+	test_may_match();
 	snprintf(anchors, sizeof(anchors), "%s/../shared/anchors/falco-rules", src ? src : ".");
 	snprintf(probe, sizeof(probe), "%s/falco_rules.yaml", anchors);
 	f = fopen(probe, "re");

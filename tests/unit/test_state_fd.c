@@ -105,6 +105,69 @@ static void test_paths(void)
 	state_free(st);
 }
 
+/* An openat's record as built at its entry (no result, no dev/ino), previewed. */
+static int preview_openat(struct state *st, uint32_t tid, int64_t dirfd, const char *path,
+			  struct state_evctx *ctx)
+{
+	struct rec_builder *b = tl_begin(SAKER_EV_OPENAT, tid, tid, -EINPROGRESS);
+	struct evt e;
+	int len;
+
+	rb_num(b, (uint64_t)dirfd);
+	rb_str(b, path);
+	rb_num(b, O_RDONLY);
+	rb_num(b, 0);
+	rb_absent(b);
+	rb_absent(b);
+	len = rb_end(b);
+	if (len < 0 || evt_decode(&e, b->buf, (size_t)len, NULL, NULL) < 0)
+		return -EBADMSG;
+	return state_preview(st, &e, ctx);
+}
+
+/* A record built at a call's entry: its context, nothing applied. */
+static void test_preview(void)
+{
+	struct state *st = setup();
+	struct state_proc *p = state_proc_get(st, 100);
+	struct state_evctx ctx;
+	struct state_stats before, after;
+	struct rec_builder *b;
+	struct evt e;
+	int len;
+
+	do_openat(st, 4, AT_FDCWD, "/etc/ssl", O_RDONLY | O_DIRECTORY, &ctx);
+	state_get_stats(st, &before);
+	tap_is_int(preview_openat(st, 100, 4, "../shadow", &ctx), 0,
+		   "preview: an openat before it returns");
+	tap_ok(ctx.thread && ctx.thread->proc == p, "preview: the caller's thread");
+	tap_is_str(ctx.fd ? state_str_c(ctx.fd->name) : "", "/etc/shadow",
+		   "preview: the path it opens, resolved against its dirfd");
+	tap_ok(ctx.fd && ctx.fd->num == -1 && state_fd_count(p) == 1 && !state_fd_get(p, 5),
+	       "preview: no fd in the table");
+	state_get_stats(st, &after);
+	tap_ok(after.events == before.events && after.events_failed == before.events_failed,
+	       "preview: not counted as an event");
+
+	b = tl_begin(SAKER_EV_UNLINKAT, 100, 100, -EINPROGRESS);
+	rb_num(b, 4);
+	rb_str(b, "x");
+	rb_num(b, 0);
+	len = rb_end(b);
+	evt_decode(&e, b->buf, (size_t)len, NULL, NULL);
+	tap_is_int(state_preview(st, &e, &ctx), 0, "preview: a call that changes no state");
+	b = tl_begin(SAKER_EV_CLOSE, 100, 100, -EINPROGRESS);
+	rb_num(b, 4);
+	len = rb_end(b);
+	evt_decode(&e, b->buf, (size_t)len, NULL, NULL);
+	tap_is_int(state_preview(st, &e, &ctx), -EOPNOTSUPP,
+		   "preview: refused for a call whose result changes the state");
+	tap_ok(state_fd_get(p, 4) != NULL, "preview: the close changed nothing");
+	tap_is_int(preview_openat(st, 4242, AT_FDCWD, "/etc/shadow", &ctx), -ESRCH,
+		   "preview: refused for an unknown thread");
+	state_free(st);
+}
+
 static void test_path_join(void)
 {
 	char out[64];
@@ -462,6 +525,7 @@ int main(void)
 	test_fdarg_index();
 	test_users_via_state();
 	test_paths();
+	test_preview();
 	test_path_join();
 	test_dup();
 	test_fork_close_child();
