@@ -22,12 +22,22 @@ int daemon_dns_open(struct daemon *d)
 	return 0;
 }
 
-/* Bounded by the lookup timeout: a name that has no answer by then does not match yet. */
+/*
+ * Bounded by the lookup timeout: a name that has no answer by then does not
+ * match yet. A launched command (ptrace) is not held back for the resolver:
+ * the first comparison with a name waits instead, so it still sees the
+ * answer, and a command that never connects anywhere never waits.
+ */
 void daemon_dns_wait(struct daemon *d)
 {
 	struct dns_stats s;
+	bool all;
 
-	bool all = dns_wait(d->dns, DNS_TIMEOUT_NS + 500000000ull);
+	if (d->o->command) {
+		dns_wait_on_use(d->dns, DNS_TIMEOUT_NS + 500000000ull);
+		return;
+	}
+	all = dns_wait(d->dns, DNS_TIMEOUT_NS + 500000000ull);
 
 	dns_get_stats(d->dns, &s);
 	if (all && !s.unanswered)

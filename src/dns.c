@@ -127,11 +127,29 @@ static bool has_id(const uint32_t *ids, size_t n, uint32_t id)
 	return false;
 }
 
-bool dns_match(const struct dns *d, const uint32_t *ids, size_t nids, const struct field_val *ip)
+/* The first use after dns_wait_on_use(): wait for the first answers, then adopt them. */
+static void settle(struct dns *d)
+{
+	uint64_t t = d->await_ns;
+
+	d->await_ns = 0;
+	dns_wait(d, t);
+	dns_poll(d);
+}
+
+void dns_wait_on_use(struct dns *d, uint64_t timeout_ns)
+{
+	if (d)
+		d->await_ns = timeout_ns;
+}
+
+bool dns_match(struct dns *d, const uint32_t *ids, size_t nids, const struct field_val *ip)
 {
 	struct dns_addr a;
 	size_t i, n;
 
+	if (d && d->await_ns)
+		settle(d);
 	if (!d || !d->cur || !to_addr(ip, &a))
 		return false;
 	for (i = dns_snap_find(d->cur, &a, &n); n--; i++)
@@ -140,11 +158,13 @@ bool dns_match(const struct dns *d, const uint32_t *ids, size_t nids, const stru
 	return false;
 }
 
-const char *dns_name_of(const struct dns *d, const struct field_val *ip)
+const char *dns_name_of(struct dns *d, const struct field_val *ip)
 {
 	struct dns_addr a;
 	size_t i, n;
 
+	if (d && d->await_ns)
+		settle(d);
 	if (!d || !d->cur || !to_addr(ip, &a))
 		return NULL;
 	i = dns_snap_find(d->cur, &a, &n);

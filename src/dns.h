@@ -67,6 +67,13 @@ int dns_set_names(struct dns *d, const char *const *names, size_t n);
  * at most timeout_ns. True if they all have. Any thread.
  */
 bool dns_wait(struct dns *d, uint64_t timeout_ns);
+/*
+ * Instead of dns_wait() now: the first dns_match() or dns_name_of() waits
+ * (at most timeout_ns) and adopts the first answers. For a daemon that
+ * must not hold its start on the resolver but still wants the first
+ * comparison with a name to see its answer (ptrace launch mode).
+ */
+void dns_wait_on_use(struct dns *d, uint64_t timeout_ns);
 void dns_get_stats(struct dns *d, struct dns_stats *ret);
 
 /*
@@ -76,8 +83,8 @@ void dns_get_stats(struct dns *d, struct dns_stats *ret);
 void dns_poll(struct dns *d);
 
 /* Is the address one of those of any name in ids (sorted)? False for d NULL. */
-bool dns_match(const struct dns *d, const uint32_t *ids, size_t nids, const struct field_val *ip);
+bool dns_match(struct dns *d, const uint32_t *ids, size_t nids, const struct field_val *ip);
 /* The (alphabetically first) name the address belongs to, or NULL. */
-const char *dns_name_of(const struct dns *d, const struct field_val *ip);
+const char *dns_name_of(struct dns *d, const struct field_val *ip);
 
 #endif /* SAKER_DNS_H */

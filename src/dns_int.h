@@ -69,6 +69,7 @@ struct dns {
 	/* Event thread. */
 	struct dns_snap *cur;
 	uint64_t gen;
+	uint64_t await_ns; /* dns_wait_on_use(): the first match waits this long, then 0 */
 
 	/* The worker's latest snapshot, not yet adopted; whoever takes it frees it. */
 	_Atomic(struct dns_snap *) published;

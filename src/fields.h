@@ -126,7 +126,7 @@ struct field_ctx {
 	const struct evt *evt; /* NULL for events of other sources */
 	void *data; /* opaque, passed through from rules_eval() */
 	const char *hostname;
-	const struct dns *dns; /* answers for fd.*ip.name; NULL: none */
+	struct dns *dns; /* answers for fd.*ip.name; NULL: none */
 	enum field_source source;
 };
 

@@ -89,4 +89,21 @@ is "the other names are asked once those time out" \
 ok "the unanswered name matches nothing" sh -c "! grep -q '\"rule\":\"slow name\"' '$TMP/out.json'"
 ok "the name from /etc/hosts matches meanwhile" grep -q '"fd.sip.name":"api.hosts.test"' "$TMP/out.json"
 grep 'sakerd: dns' "$TMP/err" | sed 's/^/# /'
+
+# ptrace launch mode does not hold the command back for the resolver: it
+# starts at once, and the first comparison with a name waits for the answers
+# instead (bounded the same way), so the connect still matches its name.
+start=$(date +%s%N)
+"$SAKERD" --driver ptrace -r "$TMP/rules.yaml" -o stdout_output.enabled=true \
+	-o journal_output.enabled=false -o json_output=true -- python3 -c '
+import socket, sys, time
+open(sys.argv[1], "w").write(str(time.clock_gettime_ns(time.CLOCK_REALTIME)))
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect(("10.2.0.9", 443))' "$TMP/began" > "$TMP/launch.json" 2> "$TMP/launch.err"
+is "launch: sakerd runs the command to its end" "$?" 0
+began=$(cat "$TMP/began" 2>/dev/null || echo 0)
+ok "launch: the command started without waiting for the silent resolver ($(((began - start) / 1000000)) ms)" \
+	test $((began - start)) -lt 2000000000
+ok "launch: its connect matches the name from /etc/hosts" \
+	grep -q '"fd.sip.name":"api.hosts.test"' "$TMP/launch.json"
 done_testing

@@ -312,9 +312,31 @@ static void test_worker(void)
 	dns_free(d);
 }
 
+/* dns_wait_on_use(): no wait now; the first comparison waits and sees the answer. */
+static void test_wait_on_use(void)
+{
+	const char *names[] = { "127.0.0.9", "localhost" };
+	struct dns *d = dns_new(NULL);
+	struct field_val v9 = ipval("127.0.0.9"), lo = ipval("127.0.0.1");
+
+	tap_is_int(dns_set_names(d, names, 2), 0, "on use: two names to resolve");
+	dns_wait_on_use(d, 5000000000ull);
+	/* No dns_wait(), no dns_poll(): the match itself waits for the answers. */
+	tap_ok(dns_match(d, (uint32_t[]){ 1 }, 1, &lo),
+	       "on use: the first comparison sees localhost's answer");
+	tap_ok(dns_match(d, (uint32_t[]){ 0 }, 1, &v9), "on use: and 127.0.0.9's");
+	dns_free(d);
+	d = dns_new(NULL);
+	tap_is_int(dns_set_names(d, names, 2), 0, "on use: again, for the name of an address");
+	dns_wait_on_use(d, 5000000000ull);
+	tap_is_str(dns_name_of(d, &v9), "127.0.0.9", "on use: the first name lookup waits too");
+	dns_free(d);
+}
+
 int main(void)
 {
 	test_interval();
+	test_wait_on_use();
 	test_snapshot();
 	test_match();
 	test_compile();
