@@ -93,6 +93,7 @@ grep 'sakerd: dns' "$TMP/err" | sed 's/^/# /'
 # ptrace launch mode does not hold the command back for the resolver: it
 # starts at once, and the first comparison with a name waits for the answers
 # instead (bounded the same way), so the connect still matches its name.
+# Holding the start back would take 5.5 s here (the silent resolver).
 start=$(date +%s%N)
 "$SAKERD" --driver ptrace -r "$TMP/rules.yaml" -o stdout_output.enabled=true \
 	-o journal_output.enabled=false -o json_output=true -- python3 -c '
@@ -103,7 +104,7 @@ s.connect(("10.2.0.9", 443))' "$TMP/began" > "$TMP/launch.json" 2> "$TMP/launch.
 is "launch: sakerd runs the command to its end" "$?" 0
 began=$(cat "$TMP/began" 2>/dev/null || echo 0)
 ok "launch: the command started without waiting for the silent resolver ($(((began - start) / 1000000)) ms)" \
-	test $((began - start)) -lt 2000000000
+	test $((began - start)) -lt 4000000000
 ok "launch: its connect matches the name from /etc/hosts" \
 	grep -q '"fd.sip.name":"api.hosts.test"' "$TMP/launch.json"
 done_testing
