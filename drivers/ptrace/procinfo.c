@@ -356,11 +356,13 @@ static bool list_dup(struct ptr_list *to, const struct ptr_list *from)
 /*
  * A new task's facts from its creator's: at clone time the child has the
  * same image, credentials, cwd, cgroups and environment. What differs (ids,
- * start time, comm, process group, session, tty) comes from one read of its
- * /proc stat. Only valid when both are in the initial pid namespace (the
- * caller checks): there the namespace ids equal the global ones.
+ * start time, comm, process group, session, tty) the caller reads next
+ * with ptr_facts_restat() (one read of its /proc stat), as for any record
+ * built from kept facts. Only valid when both are in the initial pid
+ * namespace (the caller checks): there the namespace ids equal the global
+ * ones.
  */
-struct ptr_facts *ptr_facts_clone(const struct ptr_facts *from, pid_t tid, pid_t tgid)
+struct ptr_facts *ptr_facts_clone(const struct ptr_facts *from)
 {
 	struct ptr_facts *f = malloc(sizeof(*f));
 	bool ok;
@@ -381,7 +383,6 @@ struct ptr_facts *ptr_facts_clone(const struct ptr_facts *from, pid_t tid, pid_t
 		ptr_facts_free(f);
 		return NULL;
 	}
-	ptr_facts_restat(f, tid, tgid);
 	return f;
 }
 

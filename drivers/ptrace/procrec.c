@@ -167,7 +167,8 @@ int ptr_decode_clone_child(struct ptr_tracer *t, struct ptr_task *k, struct ptr_
 	}
 	if (!k->facts && creator && creator->facts && !creator->new_pidns && !(flags & fresh) &&
 	    ptr_facts_root_ns(creator->facts))
-		k->facts = ptr_facts_clone(creator->facts, k->tid, k->tgid);
+		k->facts = ptr_facts_clone(creator->facts);
+	/* ptr_build_clone() reads the child's own stat into the copy (own_facts). */
 	return ptr_emit(t, ptr_build_clone(t, k, type, flags, 0, ts));
 }
 

@@ -202,7 +202,7 @@ uint32_t ptr_proc_block(struct rec_builder *b, pid_t tid, pid_t tgid,
 /* The same facts, kept per task so clone records need no full /proc read. */
 struct ptr_facts;
 struct ptr_facts *ptr_facts_read(pid_t tid, pid_t tgid);
-struct ptr_facts *ptr_facts_clone(const struct ptr_facts *from, pid_t tid, pid_t tgid);
+struct ptr_facts *ptr_facts_clone(const struct ptr_facts *from);
 void ptr_facts_restat(struct ptr_facts *f, pid_t tid, pid_t tgid);
 bool ptr_facts_root_ns(const struct ptr_facts *f);
 uint32_t ptr_facts_put(struct rec_builder *b, const struct ptr_facts *f, pid_t tid, pid_t tgid,
