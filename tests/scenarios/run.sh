@@ -125,6 +125,33 @@ ptrace)
 	"$SAKERD" --driver ptrace "${common[@]}" -- sh "$TMP/all.sh" \
 		> "$TMP/alerts.json" 2> "$TMP/sakerd.err"
 	is "sakerd --driver ptrace exits with the command's status" "$?" 0
+	# The verdict at a call's entry (no exit stop where no rule can match)
+	# must change no alert: the same scenarios with every exit stopped for.
+	# Compared: rule, scenario, and the file an open alert names. (A later
+	# event's fd.name may differ: an fd whose open got the verdict is named
+	# as /proc names it, like one opened by a call no rule names.)
+	"$SAKERD" --driver ptrace "${common[@]}" -o ptrace.entry_verdict=false -- sh "$TMP/all.sh" \
+		> "$TMP/alerts-exits.json" 2> "$TMP/sakerd-exits.err"
+	is "sakerd --driver ptrace, every exit stopped for: exits with the command's status" "$?" 0
+	pairs() {
+		python3 -c '
+import json, sys
+seen = set()
+for line in open(sys.argv[1]):
+    if line.startswith("{"):
+        a = json.loads(line)
+        f = a["output_fields"]
+        op = f.get("evt.type") in ("open", "openat", "openat2", "creat")
+        seen.add((a["rule"], f.get("proc.env[SAKER_SCN]") or "", f.get("fd.name") or "" if op else ""))
+for p in sorted(seen):
+    print("\t".join(p))' "$1"
+	}
+	pairs "$TMP/alerts.json" > "$TMP/pairs-verdict"
+	pairs "$TMP/alerts-exits.json" > "$TMP/pairs-exits"
+	ok "the entry verdict changes no alert (rule, scenario, opened file; $(wc -l < "$TMP/pairs-exits") of them)" \
+		diff "$TMP/pairs-exits" "$TMP/pairs-verdict"
+	skipped=$(sed -n 's/.* exits_skipped=\([0-9]*\).*/\1/p' "$TMP/sakerd.err" | tail -1)
+	ok "the entry verdict skipped exits (${skipped:-none})" test "${skipped:-0}" -gt 0
 	;;
 *)
 	"$SAKERD" --driver "$driver" "${common[@]}" --ready-file "$TMP/ready" \
