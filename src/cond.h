@@ -160,6 +160,9 @@ void cond_expr_free(struct cond_expr *e);
  */
 bool cond_evttypes(const struct cond_expr *e, struct src_interest *ret);
 
+/* Call fn for every slot a check of e reads (both operands, a name comparison's address). */
+void cond_expr_slots(const struct cond_expr *e, void (*fn)(void *ud, unsigned slot), void *ud);
+
 /* Per-thread evaluation state: field cache and scratch, sized once. */
 struct cond_run;
 struct cond_run *cond_run_new(const struct cond_env *env);

@@ -90,3 +90,18 @@ bool cond_evttypes(const struct cond_expr *e, struct src_interest *ret)
 	*ret = r.t;
 	return all;
 }
+
+void cond_expr_slots(const struct cond_expr *e, void (*fn)(void *ud, unsigned slot), void *ud)
+{
+	if (e->kind != CE_CHECK) {
+		for (unsigned i = 0; i < e->n; i++)
+			cond_expr_slots(e->kids[i], fn, ud);
+		return;
+	}
+	if (!e->types)
+		fn(ud, e->slot);
+	if (e->rslot >= 0)
+		fn(ud, (unsigned)e->rslot);
+	if (e->dns_ids && e->addr_slot >= 0)
+		fn(ud, (unsigned)e->addr_slot);
+}

@@ -123,6 +123,7 @@ static int set_rules(struct daemon *d, struct ruleset *rs)
 	free(d->rule_hits);
 	d->rs = rs;
 	d->runner = runner;
+	d->std_names = rules_read_std_names(rs);
 	d->rule_hits = hits;
 	d->nrule_hits = rules_count(rs);
 	return 0;
@@ -214,6 +215,12 @@ static bool entry_verdict(void *ud, const void *rec, size_t len)
 	e.num = d->events + 1;
 	if (state_preview(d->st, &e, &ev) < 0)
 		return true;
+	/* With fd 0, 1 or 2 closed the new fd may be a standard stream some rule names. */
+	if (d->std_names && (e.info->flags & SAKER_EF_CREATES_FD)) {
+		for (int fd = 0; fd <= 2; fd++)
+			if (!state_fd_get(ev.thread->proc, fd))
+				return true;
+	}
 	fsd = (struct fields_state_data){ .st = d->st, .ev = &ev, .containers = d->containers };
 	return rules_may_match(d->runner, &e, &fsd);
 }

@@ -20,6 +20,7 @@ struct daemon {
 	struct config *cfg;
 	struct ruleset *rs;
 	struct rules_runner *runner;
+	bool std_names; /* a rule reads proc.std*.name (entry verdicts keep opens that may make 0-2) */
 	struct state *st;
 	struct container_meta *containers; /* runtime metadata; NULL for replay */
 	struct source *src;

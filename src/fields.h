@@ -188,6 +188,12 @@ extern const size_t field_table_len;
  * result not known yet, as for the finished call (fields_entry.c)?
  */
 bool field_known_at_entry(const struct field_req *req, unsigned type);
+/*
+ * For a later event of this type about an fd of which only the name is
+ * known (from the open that made it): does the field read the same? The
+ * fd's name fields, the type, and arguments the type does not have.
+ */
+bool field_known_later(const struct field_req *req, unsigned type);
 
 /* "ENOENT" for 2; NULL when unknown. */
 const char *field_errno_name(int64_t e);

@@ -23,6 +23,12 @@ static bool has_prefix(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
+/* The path the call names, resolved against the cwd and dirfd it finds. */
+static const char *const fd_known[] = {
+	"fd.name",     "fd.nameraw",	   "fd.directory",
+	"fd.filename", "fd.containername", "fd.containerdirectory",
+};
+
 static bool in(const char *s, const char *const *names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -59,11 +65,6 @@ bool field_known_at_entry(const struct field_req *req, unsigned type)
 		"evt.hostname",	     "evt.dir",		 "evt.pluginname",     "evt.is_open_read",
 		"evt.is_open_write", "evt.is_open_exec", "evt.is_open_create", "syscall.type",
 	};
-	/* The path the call names, resolved against the cwd and dirfd it finds. */
-	static const char *const fd_known[] = {
-		"fd.name",     "fd.nameraw",	   "fd.directory",
-		"fd.filename", "fd.containername", "fd.containerdirectory",
-	};
 	const char *name = req->def ? req->def->name : NULL;
 
 	if (!name || type >= SAKER_EV_MAX)
@@ -76,4 +77,22 @@ bool field_known_at_entry(const struct field_req *req, unsigned type)
 		return !in(name, changing, ARRAY_SIZE(changing));
 	return in(name, evt_known, ARRAY_SIZE(evt_known)) ||
 	       in(name, fd_known, ARRAY_SIZE(fd_known));
+}
+
+bool field_known_later(const struct field_req *req, unsigned type)
+{
+	const char *name = req->def ? req->def->name : NULL;
+	const struct evt_info *ei;
+
+	if (!name || type >= SAKER_EV_MAX)
+		return false;
+	ei = &evt_table[type];
+	if (!strcmp(name, "evt.type") || !strcmp(name, "evt.type.is"))
+		return true;
+	if (!strcmp(name, "evt.arg") || !strcmp(name, "evt.rawarg"))
+		/* Known absent: the type has no such argument. */
+		return req->arg && req->index < 0 &&
+		       !(ei->res_name && !strcmp(req->arg, ei->res_name)) &&
+		       evt_param_index((int)type, req->arg) < 0;
+	return in(name, fd_known, ARRAY_SIZE(fd_known));
 }

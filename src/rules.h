@@ -75,6 +75,8 @@ struct rules_rule {
 	struct src_interest types; /* event types it can match (syscall rules) */
 	size_t index; /* position in the ruleset: rules_at(rs, index) == this rule */
 	/* private */
+	bool names_fds; /* reads the name of an fd an FDARG event names (rules_may_match()) */
+	bool names_std; /* reads proc.stdin/stdout/stderr.name */
 	struct cond_expr *expr;
 	struct outfmt *fmt;
 };
@@ -139,10 +141,18 @@ int rules_eval(struct rules_runner *r, const struct evt *e, void *data, unsigned
  * For a record built at a call's entry, before its result: could any
  * enabled rule indexed for its type match once the call finishes? Fields
  * that field_known_at_entry() leaves out count as unknown (Kleene's
- * logic); false means no result could make any rule true, so a driver may
- * skip the rest of the call. Allocates only on the first call per type.
+ * logic). For an open, also: could the name it gives its fd make a rule
+ * true on a later event about that fd (field_known_later())? false means
+ * no result could make any rule true, so a driver may skip the rest of
+ * the call. Allocates only on the first call per type.
  */
 bool rules_may_match(struct rules_runner *r, const struct evt *e, void *data);
+/*
+ * Does an enabled rule read the name of a standard stream? Then an open
+ * that may return fd 0, 1 or 2 must be recorded as it is (the caller
+ * knows which fds are open).
+ */
+bool rules_read_std_names(const struct ruleset *rs);
 /* The same for events of another source (k8s_audit): no struct evt. */
 int rules_eval_source(struct rules_runner *r, enum field_source src, void *data, unsigned flags,
 		      const struct rules_rule **ret, size_t max);

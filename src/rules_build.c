@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "rules_int.h"
+#include "util.h"
 
 struct rl_list *ld_find_list(struct loader *ld, const char *name)
 {
@@ -206,6 +207,44 @@ static struct cond_node *rule_ast(struct loader *ld, struct rl_rule *r)
 	return both;
 }
 
+struct slot_scan {
+	const struct cond_env *env;
+	bool names, std;
+};
+
+static void scan_slot(void *ud, unsigned slot)
+{
+	static const char *const naming[] = {
+		"fd.name",     "fd.nameraw",	   "fd.directory",
+		"fd.filename", "fd.containername", "fd.containerdirectory",
+	};
+	struct slot_scan *s = ud;
+	const char *n = cond_env_slot_req(s->env, slot)->def->name;
+
+	for (size_t i = 0; i < ARRAY_SIZE(naming); i++)
+		s->names |= !strcmp(n, naming[i]);
+	s->std |= !strcmp(n, "proc.stdin.name") || !strcmp(n, "proc.stdout.name") ||
+		  !strcmp(n, "proc.stderr.name");
+}
+
+/*
+ * Does the condition read the name of an fd from the table, where the fd
+ * may have come from an open? Then how an open names its fd matters after
+ * the open: on an event that names an fd (SAKER_EF_FDARG; names_fds), or
+ * for the standard streams on any event (names_std). The open family's
+ * own fd is the one the open makes, not one from the table.
+ */
+static void scan_names(struct rules_rule *r, const struct cond_env *env)
+{
+	struct slot_scan s = { .env = env };
+
+	cond_expr_slots(r->expr, scan_slot, &s);
+	r->names_std = s.std;
+	for (unsigned t = 1; s.names && t < SAKER_EV_MAX && !r->names_fds; t++)
+		r->names_fds = (r->all_types || src_interest_has(&r->types, t)) &&
+			       (evt_table[t].flags & SAKER_EF_FDARG);
+}
+
 static struct rules_rule *compile_rule(struct loader *ld, struct rl_rule *r, struct cond_env *env)
 {
 	struct cond_resolver res = { resolve_macro, resolve_list, ld };
@@ -236,6 +275,7 @@ static struct rules_rule *compile_rule(struct loader *ld, struct rl_rule *r, str
 	if (!out->expr || !out->fmt)
 		goto err;
 	out->all_types = cond_evttypes(out->expr, &out->types);
+	scan_names(out, env);
 	if (out->all_types && r->warn_evttypes && r->pub.source == FSRC_SYSCALL)
 		ld_diag(ld, true, r->pos, ld->cur_rule,
 			"the condition matches every event type; the rule runs on every event "

@@ -13,6 +13,7 @@ struct rules_runner {
 	const char *hostname;
 	struct dns *dns;
 	uint8_t *unknown[SAKER_EV_MAX]; /* per type: slots not known at entry, built on demand */
+	uint8_t *later[SAKER_EV_MAX]; /* per type: slots not known from an fd's name alone */
 };
 
 size_t rules_count(const struct ruleset *rs)
@@ -68,6 +69,17 @@ void rules_interest(const struct ruleset *rs, struct src_interest *ret)
 			continue;
 		for (unsigned b = 0; b < SRC_INTEREST_BYTES; b++)
 			u.bits[b] |= r->types.bits[b];
+		/*
+		 * A rule that reads the name of an fd from the table wants the
+		 * opens that name them: a driver that could leave opens out
+		 * (ptrace launch mode) would name those fds as /proc does.
+		 */
+		if (r->names_fds || r->names_std) {
+			src_interest_set(&u, SAKER_EV_OPEN);
+			src_interest_set(&u, SAKER_EV_OPENAT);
+			src_interest_set(&u, SAKER_EV_OPENAT2);
+			src_interest_set(&u, SAKER_EV_CREAT);
+		}
 	}
 	*ret = u;
 }
@@ -92,8 +104,10 @@ void rules_runner_free(struct rules_runner *r)
 	if (!r)
 		return;
 	cond_run_free(r->run);
-	for (unsigned t = 0; t < SAKER_EV_MAX; t++)
+	for (unsigned t = 0; t < SAKER_EV_MAX; t++) {
 		free(r->unknown[t]);
+		free(r->later[t]);
+	}
 	free(r);
 }
 
@@ -155,10 +169,12 @@ int rules_eval(struct rules_runner *r, const struct evt *e, void *data, unsigned
 	return run_list(r, r->rs->by_type[t], r->rs->n_by_type[t], flags, ret, max);
 }
 
-static const uint8_t *unknown_slots(struct rules_runner *r, unsigned type)
+/* Slots a field_known_*() test leaves unknown for type, as a bitmap (cached in *cache). */
+static const uint8_t *slots_unknown(struct rules_runner *r, uint8_t **cache, unsigned type,
+				    bool (*known)(const struct field_req *, unsigned))
 {
 	unsigned n = cond_env_nslots(r->rs->env);
-	uint8_t *u = r->unknown[type];
+	uint8_t *u = *cache;
 
 	if (u)
 		return u;
@@ -166,10 +182,51 @@ static const uint8_t *unknown_slots(struct rules_runner *r, unsigned type)
 	if (!u)
 		return NULL;
 	for (unsigned i = 0; i < n; i++)
-		if (!field_known_at_entry(cond_env_slot_req(r->rs->env, i), type))
+		if (!known(cond_env_slot_req(r->rs->env, i), type))
 			u[i / 8] |= (uint8_t)(1u << (i % 8));
-	r->unknown[type] = u;
+	*cache = u;
 	return u;
+}
+
+static bool open_family(unsigned t)
+{
+	return t == SAKER_EV_OPEN || t == SAKER_EV_OPENAT || t == SAKER_EV_OPENAT2 ||
+	       t == SAKER_EV_CREAT;
+}
+
+/*
+ * Could the name the open gives its fd make a rule true on a later event
+ * about that fd? Without the open's record the fd would be named as /proc
+ * names it. Each rule that reads an fd's name on an FDARG type is tried
+ * for each such type, with only the type and the fd's name known (its
+ * context names the open's fd: data's fd is the open's scratch one).
+ */
+static bool name_matters_later(struct rules_runner *r, const struct evt *open, void *data)
+{
+	struct evt later = { .hdr = open->hdr, .ts = open->ts, .num = open->num };
+
+	for (size_t i = 0; i < r->rs->nrules; i++) {
+		const struct rules_rule *rule = &r->rs->rules[i];
+
+		if (!rule->enabled || !rule->names_fds || rule->source != FSRC_SYSCALL)
+			continue;
+		for (unsigned t = 1; t < SAKER_EV_MAX; t++) {
+			const uint8_t *u;
+
+			if (!(evt_table[t].flags & SAKER_EF_FDARG) ||
+			    !(rule->all_types || src_interest_has(&rule->types, t)))
+				continue;
+			u = slots_unknown(r, &r->later[t], t, field_known_later);
+			if (!u)
+				return true;
+			later.hdr.type = (uint16_t)t;
+			later.info = &evt_table[t];
+			begin(r, &later, data);
+			if (cond_eval_partial(rule->expr, r->run, u) != COND_FALSE)
+				return true;
+		}
+	}
+	return false;
 }
 
 bool rules_may_match(struct rules_runner *r, const struct evt *e, void *data)
@@ -179,7 +236,7 @@ bool rules_may_match(struct rules_runner *r, const struct evt *e, void *data)
 
 	if (t >= SAKER_EV_MAX)
 		return true;
-	u = unknown_slots(r, t);
+	u = slots_unknown(r, &r->unknown[t], t, field_known_at_entry);
 	if (!u)
 		return true;
 	begin(r, e, data);
@@ -189,6 +246,14 @@ bool rules_may_match(struct rules_runner *r, const struct evt *e, void *data)
 		if (rule->enabled && cond_eval_partial(rule->expr, r->run, u) != COND_FALSE)
 			return true;
 	}
+	return open_family(t) && name_matters_later(r, e, data);
+}
+
+bool rules_read_std_names(const struct ruleset *rs)
+{
+	for (size_t i = 0; i < rs->nrules; i++)
+		if (rs->rules[i].enabled && rs->rules[i].names_std)
+			return true;
 	return false;
 }
 

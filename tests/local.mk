@@ -57,6 +57,7 @@ integration_tests = \
 	tests/integration/dns.sh \
 	tests/integration/live_ptrace.sh \
 	tests/integration/close_range.sh \
+	tests/integration/ptrace_names.sh \
 	tests/integration/replay.sh \
 	tests/integration/falco_stable.sh
 TESTS += $(integration_tests)

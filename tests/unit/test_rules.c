@@ -169,13 +169,36 @@ static void test_eval(void)
 	rules_diags_free(&d);
 }
 
+struct known_case {
+	const char *name, *arg;
+	bool known;
+};
+
+/* Each field of cases resolved and put to known(req, type); what says what was asked. */
+static void check_known(const struct known_case *f, size_t n,
+			bool (*known)(const struct field_req *, unsigned), unsigned type,
+			const char *what)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct field_req req;
+		char *copy = NULL, err[256];
+
+		if (field_resolve(f[i].name, f[i].arg, f[i].arg != NULL, &req, &copy, err,
+				  sizeof(err)) < 0) {
+			tap_ok(false, "%s[%s] resolves (%s)", f[i].name, f[i].arg ?: "", err);
+			continue;
+		}
+		tap_ok(known(&req, type) == f[i].known, "%s%s%s%s %s %s", f[i].name,
+		       f[i].arg ? "[" : "", f[i].arg ?: "", f[i].arg ? "]" : "",
+		       f[i].known ? "known" : "not known", what);
+		free(copy);
+	}
+}
+
 /* Which fields a record built at an openat's entry shows as they will be. */
 static void test_known_at_entry(void)
 {
-	static const struct {
-		const char *name, *arg;
-		bool known;
-	} f[] = {
+	static const struct known_case f[] = {
 		{ "evt.res", NULL, false },	     { "evt.rawres", NULL, false },
 		{ "evt.failed", NULL, false },	     { "evt.arg", "fd", false },
 		{ "evt.arg", "dev", false },	     { "evt.rawarg", "ino", false },
@@ -191,21 +214,23 @@ static void test_known_at_entry(void)
 		{ "user.name", NULL, true },	     { "container.id", NULL, true },
 	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
-		struct field_req req;
-		char *copy = NULL, err[256];
+	check_known(f, ARRAY_SIZE(f), field_known_at_entry, SAKER_EV_OPENAT,
+		    "before openat returns");
+}
 
-		if (field_resolve(f[i].name, f[i].arg, f[i].arg != NULL, &req, &copy, err,
-				  sizeof(err)) < 0) {
-			tap_ok(false, "entry: %s[%s] resolves (%s)", f[i].name, f[i].arg ?: "",
-			       err);
-			continue;
-		}
-		tap_ok(field_known_at_entry(&req, SAKER_EV_OPENAT) == f[i].known,
-		       "entry: %s%s%s%s %s before openat returns", f[i].name, f[i].arg ? "[" : "",
-		       f[i].arg ?: "", f[i].arg ? "]" : "", f[i].known ? "known" : "not known");
-		free(copy);
-	}
+/* For a later fchmod about an fd of which only the name is known. */
+static void test_known_later(void)
+{
+	static const struct known_case f[] = {
+		{ "fd.name", NULL, true },    { "fd.directory", NULL, true },
+		{ "evt.type", NULL, true },   { "evt.arg", "filename", true },
+		{ "evt.arg", "mode", false }, { "evt.arg", "fd", false },
+		{ "evt.res", NULL, false },   { "fd.num", NULL, false },
+		{ "proc.name", NULL, false }, { "container.id", NULL, false },
+	};
+
+	check_known(f, ARRAY_SIZE(f), field_known_later, SAKER_EV_FCHMOD,
+		    "for an fchmod of a named fd");
 }
 
 static bool may(struct rules_runner *run, const char *path, uint64_t flags)
@@ -396,6 +421,7 @@ int main(void)
 	test_semantics();
 	test_failed_load_keeps_nothing();
 	test_known_at_entry();
+	test_known_later();
 	test_may_match();
 	snprintf(anchors, sizeof(anchors), "%s/../shared/anchors/falco-rules", src ? src : ".");
 	snprintf(probe, sizeof(probe), "%s/falco_rules.yaml", anchors);
