@@ -29,7 +29,7 @@ done
 [ "$(id -u)" = 0 ] || skip_all "the ptrace driver runs as root here"
 
 pid=
-stop_daemon() { # the traced loop ends, so sakerd ends with it
+end_traced() { # the traced loop ends, so sakerd ends with it
 	[ -n "$pid" ] || return 0
 	touch "$TMP/stop"
 	i=0
@@ -38,7 +38,7 @@ stop_daemon() { # the traced loop ends, so sakerd ends with it
 	wait "$pid" 2>/dev/null
 	pid=
 }
-trap 'stop_daemon; rm -rf "$TMP"' EXIT
+trap 'end_traced; rm -rf "$TMP"' EXIT
 
 # start_daemon NAME OPTIONS...: sakerd with the ptrace driver tracing a loop.
 start_daemon() {
@@ -154,7 +154,7 @@ ok "the alerts of the webhook run arrived" wait_alert "$TMP/tls.alerts" 2030-01-
 kill -USR2 "$pid"
 ok "counted: 2 too large, 2 malformed, 4 unauthorized" wait_alert "$TMP/tls.err" \
 	"k8s_audit stats: .*bad_json=2 too_large=2 unauthorized=4 "
-stop_daemon
+end_traced
 $CHECK verdicts "$CASES" "$EVENTS" upstream "$TMP/tls.alerts" >verdicts
 verdicts verdicts
 $CHECK routing "$TMP/tls.alerts" "$RULES" >routing
@@ -185,7 +185,7 @@ ok "the alerts of the file run arrived" wait_alert "$TMP/file.alerts" 2030-01-01
 kill -USR2 "$pid"
 ok "counted: every line, one rotation" wait_alert "$TMP/file.err" \
 	"k8s_audit stats: .*lines=$((total + 1)) long_lines=0 rotations=1"
-stop_daemon
+end_traced
 $CHECK pairs "$TMP/tls.alerts" tls.pairs
 $CHECK pairs "$TMP/file.alerts" file.pairs
 grep -v '^2027-' tls.pairs >tls.cmp
@@ -228,7 +228,7 @@ for f in $(awk -F'\t' '$4 == "enabled" {printf "%s/%s\n", ev, $1}' ev="$EVENTS" 
 done
 is "plain HTTP on loopback: every event accepted" "$codes" ""
 ok "the alerts of the enabled run arrived" wait_alert "$TMP/enabled.alerts" 2030-01-01T00:00:00
-stop_daemon
+end_traced
 $CHECK verdicts "$CASES" "$EVENTS" enabled "$TMP/enabled.alerts" >verdicts.enabled
 verdicts verdicts.enabled
 
