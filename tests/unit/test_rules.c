@@ -233,6 +233,41 @@ static void test_known_later(void)
 		    "for an fchmod of a named fd");
 }
 
+/* A rule reading an fd's name on an fd-taking event wants the opens that name fds. */
+static void test_interest_names(void)
+{
+	static const char yaml[] =
+		"- rule: by name\n  desc: d\n  condition: evt.type = fchmod and fd.name = /x\n"
+		"  output: o\n  priority: info\n"
+		"- rule: by mode\n  desc: d\n  condition: evt.type = fchmod and evt.arg.mode = 0\n"
+		"  output: o\n  priority: info\n"
+		"- rule: by stdin\n  desc: d\n"
+		"  condition: evt.type = execve and proc.stdin.name = /dev/null\n"
+		"  output: o\n  priority: info\n";
+	struct rules_diags d;
+	struct ruleset *rs = load_str(yaml, &d);
+	struct src_interest in;
+
+	if (!tap_ok(rs != NULL, "names: rules load"))
+		return;
+	rules_enable(rs, "by stdin", NULL, false);
+	rules_interest(rs, &in);
+	tap_ok(src_interest_has(&in, SAKER_EV_FCHMOD) && src_interest_has(&in, SAKER_EV_OPENAT) &&
+		       src_interest_has(&in, SAKER_EV_CREAT),
+	       "names: fd.name on fchmod asks for the open family");
+	tap_ok(!rules_read_std_names(rs), "names: no rule reads a standard stream's name");
+	rules_enable(rs, "by name", NULL, false);
+	rules_interest(rs, &in);
+	tap_ok(src_interest_has(&in, SAKER_EV_FCHMOD) && !src_interest_has(&in, SAKER_EV_OPENAT),
+	       "names: evt.arg.mode on fchmod does not");
+	rules_enable(rs, "by stdin", NULL, true);
+	rules_interest(rs, &in);
+	tap_ok(rules_read_std_names(rs) && src_interest_has(&in, SAKER_EV_OPENAT),
+	       "names: proc.stdin.name asks for the open family");
+	rules_free(rs);
+	rules_diags_free(&d);
+}
+
 static bool may(struct rules_runner *run, const char *path, uint64_t flags)
 {
 	uint8_t buf[1024];
@@ -422,6 +457,7 @@ int main(void)
 	test_failed_load_keeps_nothing();
 	test_known_at_entry();
 	test_known_later();
+	test_interest_names();
 	test_may_match();
 	snprintf(anchors, sizeof(anchors), "%s/../shared/anchors/falco-rules", src ? src : ".");
 	snprintf(probe, sizeof(probe), "%s/falco_rules.yaml", anchors);
