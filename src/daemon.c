@@ -401,7 +401,7 @@ static void teardown(struct daemon *d)
 	rules_free(d->rs);
 	state_free(d->st);
 	container_meta_free(d->containers);
-	dns_free(d->dns);
+	dns_free_exiting(d->dns); /* the process ends next */
 	config_free(d->cfg);
 	free(d->rule_hits);
 }

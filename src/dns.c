@@ -220,7 +220,7 @@ static void free_names(char **v, size_t n)
 	free(v);
 }
 
-void dns_free(struct dns *d)
+static void free_dns(struct dns *d, uint64_t wait_ns)
 {
 	if (!d)
 		return;
@@ -231,7 +231,7 @@ void dns_free(struct dns *d)
 		pthread_mutex_unlock(&d->lock);
 		pthread_join(d->thread, NULL);
 	}
-	dns_worker_cleanup(d);
+	dns_worker_cleanup(d, wait_ns);
 	free_names(d->want, d->nwant);
 	dns_snap_free(atomic_exchange(&d->published, NULL));
 	dns_snap_free(d->cur);
@@ -239,6 +239,16 @@ void dns_free(struct dns *d)
 	pthread_cond_destroy(&d->wake);
 	pthread_cond_destroy(&d->done);
 	free(d);
+}
+
+void dns_free(struct dns *d)
+{
+	free_dns(d, DNS_CLEANUP_NS);
+}
+
+void dns_free_exiting(struct dns *d)
+{
+	free_dns(d, 0);
 }
 
 /* The new list's snapshot, with what the current one knows of each name. */

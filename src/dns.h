@@ -53,8 +53,17 @@ struct dns;
 
 /* NULL opts: the defaults. NULL with errno on failure. */
 struct dns *dns_new(const struct dns_opts *o);
-/* Stops the worker. Accepts NULL. */
+/*
+ * Stops the worker. Lookups glibc is still doing are waited for (at most
+ * 1 s) so that their memory is not freed under it. Accepts NULL.
+ */
 void dns_free(struct dns *d);
+/*
+ * The same when the process is about to exit: lookups in flight are not
+ * waited for (their memory goes with the process). A short launched
+ * command would otherwise wait at its end for an answer nobody reads.
+ */
+void dns_free_exiting(struct dns *d);
 
 /*
  * The names to resolve from now on; name i has id i for dns_match(). Answers

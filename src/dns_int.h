@@ -93,7 +93,12 @@ struct dns {
 /* dns_worker.c */
 void *dns_worker_main(void *arg);
 void dns_rec_free(struct dns_rec *r);
-/* After the worker stopped: cancel or wait out glibc's lookups, free the rest. */
-void dns_worker_cleanup(struct dns *d);
+/* At exit, how long a lookup glibc is still doing is waited for (dns_free()). */
+#define DNS_CLEANUP_NS 1000000000ull
+/*
+ * After the worker stopped: cancel or wait out (at most wait_ns) glibc's
+ * lookups, free the rest; what glibc still has is leaked, not freed under it.
+ */
+void dns_worker_cleanup(struct dns *d, uint64_t wait_ns);
 
 #endif /* SAKER_DNS_INT_H */

@@ -21,7 +21,6 @@
 
 #define POLL_NS 20000000ull /* while a lookup is in flight, look at it this often */
 #define IDLE_NS 3600000000000ull
-#define CLEANUP_NS 1000000000ull /* at exit, how long a lookup glibc is still doing is waited for */
 
 void dns_rec_free(struct dns_rec *r)
 {
@@ -333,9 +332,9 @@ void *dns_worker_main(void *arg)
 	return NULL;
 }
 
-void dns_worker_cleanup(struct dns *d)
+void dns_worker_cleanup(struct dns *d, uint64_t wait_ns)
 {
-	uint64_t until = clock_ns(CLOCK_MONOTONIC) + CLEANUP_NS;
+	uint64_t until = clock_ns(CLOCK_MONOTONIC) + wait_ns;
 
 	for (size_t i = 0; i < d->nrecs; i++)
 		drop(d, d->recs[i]);

@@ -107,4 +107,13 @@ ok "launch: the command started without waiting for the silent resolver ($(((beg
 	test $((began - start)) -lt 4000000000
 ok "launch: its connect matches the name from /etc/hosts" \
 	grep -q '"fd.sip.name":"api.hosts.test"' "$TMP/launch.json"
+# A command that compares no name ends with lookups still in flight: sakerd
+# exits with it, not a second later (the wait dns_free gives glibc's lookups).
+start=$(date +%s%N)
+"$SAKERD" --driver ptrace -r "$TMP/rules.yaml" -o journal_output.enabled=false -- true \
+	> /dev/null 2> "$TMP/short.err"
+rc=$?
+took=$((($(date +%s%N) - start) / 1000000))
+is "launch: a short command's status" "$rc" 0
+ok "launch: sakerd ends with it, lookups in flight (${took} ms)" test "$took" -lt 900
 done_testing
