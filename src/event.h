@@ -32,6 +32,13 @@ extern const struct evt_info evt_table[SAKER_EV_MAX];
 
 /* Lookups by name; -1 if unknown. */
 int evt_type_by_name(const char *name);
+
+/* The open family: open, openat, openat2, creat. */
+static inline bool evt_type_is_open(unsigned type)
+{
+	return type == SAKER_EV_OPEN || type == SAKER_EV_OPENAT || type == SAKER_EV_OPENAT2 ||
+	       type == SAKER_EV_CREAT;
+}
 int evt_type_by_syscall(int nr);
 int evt_param_index(int type, const char *pname);
 const char *evt_ptype_name(enum saker_param_type t);

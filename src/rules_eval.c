@@ -188,12 +188,6 @@ static const uint8_t *slots_unknown(struct rules_runner *r, uint8_t **cache, uns
 	return u;
 }
 
-static bool open_family(unsigned t)
-{
-	return t == SAKER_EV_OPEN || t == SAKER_EV_OPENAT || t == SAKER_EV_OPENAT2 ||
-	       t == SAKER_EV_CREAT;
-}
-
 /*
  * Could the name the open gives its fd make a rule true on a later event
  * about that fd? Without the open's record the fd would be named as /proc
@@ -246,7 +240,7 @@ bool rules_may_match(struct rules_runner *r, const struct evt *e, void *data)
 		if (rule->enabled && cond_eval_partial(rule->expr, r->run, u) != COND_FALSE)
 			return true;
 	}
-	return open_family(t) && name_matters_later(r, e, data);
+	return evt_type_is_open(t) && name_matters_later(r, e, data);
 }
 
 bool rules_read_std_names(const struct ruleset *rs)

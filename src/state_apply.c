@@ -259,8 +259,7 @@ int state_preview(struct state *st, const struct evt *e, struct state_evctx *ret
 {
 	struct state_evctx ctx = { .fdnum = -1 };
 	uint32_t flags = e->info->flags;
-	bool open = e->hdr.type == SAKER_EV_OPEN || e->hdr.type == SAKER_EV_OPENAT ||
-		    e->hdr.type == SAKER_EV_OPENAT2 || e->hdr.type == SAKER_EV_CREAT;
+	bool open = evt_type_is_open(e->hdr.type);
 
 	if (!open &&
 	    ((flags & (SAKER_EF_STATE | SAKER_EF_PROC | SAKER_EF_INTERNAL)) || carries_peer(e)))

@@ -40,12 +40,6 @@ void ptr_tracer_set_gate(struct ptr_tracer *t, ptr_gate_fn fn, void *ud)
 	t->gate_ud = ud;
 }
 
-static bool open_family(int type)
-{
-	return type == SAKER_EV_OPEN || type == SAKER_EV_OPENAT || type == SAKER_EV_OPENAT2 ||
-	       type == SAKER_EV_CREAT;
-}
-
 static bool asks(const struct ptr_tracer *t, const struct ptr_task *k)
 {
 	int type = k->type;
@@ -54,7 +48,7 @@ static bool asks(const struct ptr_tracer *t, const struct ptr_task *k)
 		return false;
 	if (type <= 0 || type >= SAKER_EV_MAX || !((t->want[type / 8] >> (type % 8)) & 1))
 		return false;
-	if (!open_family(type) &&
+	if (!evt_type_is_open((unsigned)type) &&
 	    ((evt_table[type].flags & (SAKER_EF_STATE | SAKER_EF_PROC)) || !ptr_keeps_facts(type)))
 		return false;
 	return ptr_decode_entry_complete(type);
