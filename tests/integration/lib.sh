@@ -48,6 +48,31 @@ wait_ready() {
 	[ -e "$1" ]
 }
 
+# loopback_listener PORTFILE [SECONDS] [recv]: a TCP server on 127.0.0.1 in
+# the background ($listener) accepting and closing every connection (after
+# reading one byte with "recv"), for SECONDS (default 60). Its port is in
+# $port once it listens (waits up to 10 s).
+loopback_listener() {
+	python3 - "$1" "${2:-60}" "${3:-}" <<'PY' &
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+s.settimeout(float(sys.argv[2]))
+try:
+    while True:
+        c, _ = s.accept()
+        if sys.argv[3] == "recv":
+            c.recv(1)
+        c.close()
+except Exception:
+    pass
+PY
+	listener=$!
+	_i=0
+	while [ ! -s "$1" ] && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+	port=$(cat "$1" 2>/dev/null)
+}
+
 # sakerd_stats PID ERRFILE [PATTERN]: a fresh statistics line matching
 # PATTERN (default: the containers line) from sakerd PID (SIGUSR2), as it
 # writes it to ERRFILE (its stderr); waits up to 5 s.

@@ -42,22 +42,10 @@ cat > "$D/rules.yaml" <<'Y'
   priority: WARNING
 Y
 
-python3 - "$D/port" <<'PY' &
-import socket, sys
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4)
-open(sys.argv[1], "w").write(str(s.getsockname()[1]))
-s.settimeout(30)
-try:
-    while True:
-        c, _ = s.accept(); c.recv(1); c.close()
-except Exception:
-    pass
-PY
-listener=$!
+loopback_listener "$D/port" 30 recv
+PORT=$port
 "$SAKERD" --driver ptrace -r "$D/rules.yaml" -o stdout_output.enabled=false -- true 2>/dev/null ||
 	{ kill $listener; skip_all "the ptrace driver cannot launch a command here"; }
-for _ in $(seq 50); do [ -s "$D/port" ] && break; sleep 0.1; done
-PORT=$(cat "$D/port")
 
 cat > "$D/all.sh" <<SH
 "$FDSYNC" stale "$D" || echo "fdsync stale: status \$?" >&2

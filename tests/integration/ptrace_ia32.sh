@@ -18,21 +18,8 @@ I386=$abs_top_builddir/tests/helpers/ia32_static
 
 secret=$TMP/ptr-ia32-secret
 echo secret > "$secret"
-python3 - "$TMP/port" <<'PY' &
-import socket, sys
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
-open(sys.argv[1], "w").write(str(s.getsockname()[1]))
-s.settimeout(60)
-try:
-    while True:
-        c, _ = s.accept(); c.close()
-except Exception:
-    pass
-PY
-listener=$!
+loopback_listener "$TMP/port"
 trap 'kill $listener 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.1; done
-port=$(cat "$TMP/port")
 
 cat > "$TMP/rules.yaml" <<YAML
 - rule: ia32 secret read

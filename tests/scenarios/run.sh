@@ -54,20 +54,8 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-python3 - "$TMP/port" <<'PY' &
-import socket, sys
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
-open(sys.argv[1], "w").write(str(s.getsockname()[1]))
-s.settimeout(60)
-try:
-    while True:
-        c, _ = s.accept(); c.close()
-except Exception:
-    pass
-PY
-listener=$!
-for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
-PORT=$(cat "$TMP/port")
+loopback_listener "$TMP/port"
+PORT=$port
 
 # All scenarios, in one script so the ptrace driver can launch it.
 cat > "$TMP/all.sh" <<SH
