@@ -194,6 +194,8 @@ bool field_known_at_entry(const struct field_req *req, unsigned type);
  * fd's name fields, the type, and arguments the type does not have.
  */
 bool field_known_later(const struct field_req *req, unsigned type);
+/* Does the field read an fd's name (fd.name, fd.directory, ...)? */
+bool field_names_fd(const char *name);
 
 /* "ENOENT" for 2; NULL when unknown. */
 const char *field_errno_name(int64_t e);

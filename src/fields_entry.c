@@ -23,18 +23,23 @@ static bool has_prefix(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
-/* The path the call names, resolved against the cwd and dirfd it finds. */
-static const char *const fd_known[] = {
-	"fd.name",     "fd.nameraw",	   "fd.directory",
-	"fd.filename", "fd.containername", "fd.containerdirectory",
-};
-
 static bool in(const char *s, const char *const *names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(s, names[i]))
 			return true;
 	return false;
+}
+
+bool field_names_fd(const char *name)
+{
+	/* The path the call names, resolved against the cwd and dirfd it finds. */
+	static const char *const naming[] = {
+		"fd.name",     "fd.nameraw",	   "fd.directory",
+		"fd.filename", "fd.containername", "fd.containerdirectory",
+	};
+
+	return in(name, naming, ARRAY_SIZE(naming));
 }
 
 /* evt.arg.NAME / evt.rawarg.NAME: an argument the caller passed. */
@@ -75,8 +80,7 @@ bool field_known_at_entry(const struct field_req *req, unsigned type)
 	    has_prefix(name, "group.") || has_prefix(name, "container.") ||
 	    has_prefix(name, "k8s."))
 		return !in(name, changing, ARRAY_SIZE(changing));
-	return in(name, evt_known, ARRAY_SIZE(evt_known)) ||
-	       in(name, fd_known, ARRAY_SIZE(fd_known));
+	return in(name, evt_known, ARRAY_SIZE(evt_known)) || field_names_fd(name);
 }
 
 bool field_known_later(const struct field_req *req, unsigned type)
@@ -94,5 +98,5 @@ bool field_known_later(const struct field_req *req, unsigned type)
 		return req->arg && req->index < 0 &&
 		       !(ei->res_name && !strcmp(req->arg, ei->res_name)) &&
 		       evt_param_index((int)type, req->arg) < 0;
-	return in(name, fd_known, ARRAY_SIZE(fd_known));
+	return field_names_fd(name);
 }

@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "rules_int.h"
-#include "util.h"
 
 struct rl_list *ld_find_list(struct loader *ld, const char *name)
 {
@@ -214,15 +213,10 @@ struct slot_scan {
 
 static void scan_slot(void *ud, unsigned slot)
 {
-	static const char *const naming[] = {
-		"fd.name",     "fd.nameraw",	   "fd.directory",
-		"fd.filename", "fd.containername", "fd.containerdirectory",
-	};
 	struct slot_scan *s = ud;
 	const char *n = cond_env_slot_req(s->env, slot)->def->name;
 
-	for (size_t i = 0; i < ARRAY_SIZE(naming); i++)
-		s->names |= !strcmp(n, naming[i]);
+	s->names |= field_names_fd(n);
 	s->std |= !strcmp(n, "proc.stdin.name") || !strcmp(n, "proc.stdout.name") ||
 		  !strcmp(n, "proc.stderr.name");
 }

@@ -287,30 +287,41 @@ static uint32_t link_hash(const char *path)
 }
 
 /*
- * Make the state's entry for fd of k's table right before a record names it.
+ * What /proc says fd of k is now (dev, ino, and for an anonymous inode, or
+ * when hash_link, the hash of its link): 0, or -errno (-ENOENT: not open).
  * AT_STATX_DONT_SYNC: a network or FUSE file answers from its cache, so a
  * stopped tracee serving a FUSE mount cannot hang the tracer here.
  */
-static void check_fd(struct ptr_tracer *t, struct ptr_task *k, int64_t fd)
+static int fd_identity(const struct ptr_task *k, int64_t fd, bool hash_link, struct fdent *ret)
 {
-	struct fdent *e = slot(k, fd);
-	struct snap s = { .t = t, .k = k };
 	struct statx sx;
 	char path[64];
-	uint32_t anon = 0, dev;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%lld", (int)k->tid, (long long)fd);
+	if (fd < 0 || statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_TYPE | STATX_INO, &sx) < 0)
+		return fd < 0 ? -EBADF : -errno;
+	ret->dev = ptr_kdev(makedev(sx.stx_dev_major, sx.stx_dev_minor));
+	ret->ino = sx.stx_ino;
+	ret->anon = (sx.stx_mode & S_IFMT) == 0 || hash_link ? link_hash(path) : 0;
+	return 0;
+}
+
+/* Make the state's entry for fd of k's table right before a record names it. */
+static void check_fd(struct ptr_tracer *t, struct ptr_task *k, int64_t fd)
+{
+	struct fdent *e = slot(k, fd), now;
+	struct snap s = { .t = t, .k = k };
+	int r;
 
 	t->c.fd_checks++;
-	snprintf(path, sizeof(path), "/proc/%d/fd/%lld", (int)k->tid, (long long)fd);
-	if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_TYPE | STATX_INO, &sx) < 0) {
+	r = fd_identity(k, fd, e && e->anon, &now);
+	if (r < 0) {
 		/* ENOENT: not open. Anything else (the task died): nothing to say. */
-		if (errno == ENOENT && !(e && e->st == FDS_ABSENT))
+		if (r == -ENOENT && !(e && e->st == FDS_ABSENT))
 			emit_marker(t, k, fd, -EBADF);
 		return;
 	}
-	dev = ptr_kdev(makedev(sx.stx_dev_major, sx.stx_dev_minor));
-	if ((sx.stx_mode & S_IFMT) == 0 || (e && e->anon))
-		anon = link_hash(path);
-	if (e && e->st == FDS_OPEN && e->dev == dev && e->ino == sx.stx_ino && e->anon == anon)
+	if (e && e->st == FDS_OPEN && e->dev == now.dev && e->ino == now.ino && e->anon == now.anon)
 		return;
 	procscan_thread_fds(NULL, (uint32_t)k->tid, (uint32_t)k->tgid, fd, 0, snap_emit, &s);
 }
@@ -318,16 +329,12 @@ static void check_fd(struct ptr_tracer *t, struct ptr_task *k, int64_t fd)
 /* What k's new fd is, read now: the state was just told of it. */
 static void probe(struct ptr_task *k, int64_t fd)
 {
-	struct statx sx;
-	char path[64];
+	struct fdent now;
 
-	snprintf(path, sizeof(path), "/proc/%d/fd/%lld", (int)k->tid, (long long)fd);
-	if (fd < 0 || statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_TYPE | STATX_INO, &sx) < 0) {
+	if (fd_identity(k, fd, false, &now) < 0)
 		forget(k, fd);
-		return;
-	}
-	learn(k, fd, ptr_kdev(makedev(sx.stx_dev_major, sx.stx_dev_minor)), sx.stx_ino,
-	      (sx.stx_mode & S_IFMT) == 0 ? link_hash(path) : 0);
+	else
+		learn(k, fd, now.dev, now.ino, now.anon);
 }
 
 void ptr_fdsync_entry(struct ptr_tracer *t, struct ptr_task *k)
