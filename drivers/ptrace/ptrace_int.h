@@ -71,7 +71,6 @@ struct ptr_task {
 	struct ptr_facts *facts;
 	bool new_pidns; /* unshare/setns ran here: children's ns ids differ */
 	struct ptr_fdtab *fdt; /* fdsync.c: what the state was told of its fds; NULL unknown */
-	bool parked; /* verdict.c: left in its entry stop until the queue is consumed */
 };
 
 #define PTR_HASH_SIZE 1024
@@ -101,7 +100,7 @@ struct ptr_tracer {
 	unsigned emitted; /* records emitted during the current run */
 	ptr_gate_fn gate; /* verdict.c */
 	void *gate_ud;
-	pid_t parked; /* the task waiting for its verdict, 0 if none */
+	pid_t parked; /* the task left in its entry stop until the queue is consumed, 0 if none */
 	struct ptr_counters c;
 	struct ptr_task *tasks[PTR_HASH_SIZE];
 	uint8_t rec[SAKER_REC_MAX]; /* scratch for the record being built */

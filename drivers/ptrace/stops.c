@@ -355,6 +355,6 @@ void ptr_handle(struct ptr_tracer *t, pid_t pid, int status)
 		break;
 	}
 	/* verdict.c resumes a task it parked once the records before it are consumed. */
-	if (!k->parked)
+	if (t->parked != k->tid)
 		ptr_resume(t, k, 0);
 }

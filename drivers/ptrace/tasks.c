@@ -60,6 +60,9 @@ void ptr_task_del(struct ptr_tracer *t, pid_t tid)
 		if (k->tid != tid)
 			continue;
 		*pp = k->next;
+		/* A task that dies parked is not resumed; its tid may come back. */
+		if (t->parked == tid)
+			t->parked = 0;
 		ptr_task_reset(k);
 		ptr_facts_free(k->facts);
 		ptr_fdtab_put(k->fdt);

@@ -71,7 +71,6 @@ bool ptr_verdict(struct ptr_tracer *t, struct ptr_task *k)
 	if (!asks(t, k))
 		return true;
 	if (t->emitted) {
-		k->parked = true;
 		t->parked = k->tid;
 		t->c.parked++;
 		return false;
@@ -85,9 +84,8 @@ void ptr_verdict_unpark(struct ptr_tracer *t)
 	struct ptr_task *k = t->parked ? ptr_task_find(t, t->parked) : NULL;
 
 	t->parked = 0;
-	if (!k || !k->parked)
+	if (!k)
 		return;
-	k->parked = false;
 	decide(t, k);
 	ptr_resume(t, k, 0);
 }
