@@ -50,16 +50,6 @@ int procscan_finish(struct procscan_ctx *c, struct rec_builder *b)
 	return c->emit(c->opaque, c->rec, (size_t)len);
 }
 
-/* Facts from /proc/PID/task/TID/status. */
-struct pstatus {
-	char name[SAKER_COMM_LEN];
-	int64_t tgid, ppid;
-	uint32_t uid[4], gid[4];
-	uint64_t cap_inh, cap_prm, cap_eff;
-	int64_t vtid, vpid, vpgid;
-	uint32_t nslevels;
-};
-
 /* The last number of a "NSpid:\t1\t2\t3" line, and how many there are. */
 static int64_t last_num(const char *s, uint32_t *count)
 {
@@ -79,11 +69,12 @@ static int64_t last_num(const char *s, uint32_t *count)
 	return v;
 }
 
-static void parse_status(char *text, struct pstatus *ps)
+void procscan_parse_status(char *text, struct procscan_status *ps)
 {
+	char *save = NULL;
 	uint32_t n;
 
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *v = strchr(line, ':');
 
 		if (!v)
@@ -182,8 +173,8 @@ static ssize_t read_link(const char *dir, const char *name, char *out, size_t ma
 	return n;
 }
 
-static void block_ids(struct rec_builder *b, const struct pstatus *s, const struct pstat *st,
-		      uint32_t tid, const char *cwd)
+static void block_ids(struct rec_builder *b, const struct procscan_status *s,
+		      const struct pstat *st, uint32_t tid, const char *cwd)
 {
 	rb_num(b, tid);
 	rb_num(b, (uint64_t)s->tgid);
@@ -237,7 +228,8 @@ static uint64_t ts_ns(const struct timespec *ts)
 
 /* From tty on: credentials, capabilities, exe inode, start, namespace depth. */
 static void add_tail(struct procscan_ctx *c, struct rec_builder *b, const char *pdir,
-		     const struct pstatus *s, const struct pstat *st, const struct stat *exe)
+		     const struct procscan_status *s, const struct pstat *st,
+		     const struct stat *exe)
 {
 	uint64_t ticks = (uint64_t)sysconf(_SC_CLK_TCK);
 
@@ -259,7 +251,7 @@ static void add_tail(struct procscan_ctx *c, struct rec_builder *b, const char *
 }
 
 /* status and stat of the thread; -ESRCH if it is gone or not in pid. */
-static int read_task(struct procscan_ctx *c, uint32_t pid, uint32_t tid, struct pstatus *s,
+static int read_task(struct procscan_ctx *c, uint32_t pid, uint32_t tid, struct procscan_status *s,
 		     struct pstat *st)
 {
 	char dir[128];
@@ -268,7 +260,7 @@ static int read_task(struct procscan_ctx *c, uint32_t pid, uint32_t tid, struct 
 	snprintf(c->buf, c->buflen, "%s/status", dir);
 	if (procscan_read(c->buf, c->buf, c->buflen) < 0)
 		return -ESRCH;
-	parse_status(c->buf, s);
+	procscan_parse_status(c->buf, s);
 	if (s->tgid != (int64_t)pid)
 		return -ESRCH;
 	snprintf(c->buf, c->buflen, "%s/stat", dir);
@@ -280,7 +272,7 @@ static int read_task(struct procscan_ctx *c, uint32_t pid, uint32_t tid, struct 
 /* One PROC_SNAPSHOT for thread tid of process pid. */
 static int emit_thread(struct procscan_ctx *c, uint32_t pid, uint32_t tid)
 {
-	struct pstatus s = { .tgid = -1, .vtid = -1, .vpid = -1, .vpgid = -1 };
+	struct procscan_status s = { .tgid = -1, .vtid = -1, .vpid = -1, .vpgid = -1 };
 	char pdir[128], cwd[SAKER_PATH_MAX], exe[SAKER_PATH_MAX];
 	struct stat exe_st = { 0 };
 	struct pstat st = { 0 };
@@ -410,7 +402,7 @@ int procscan_thread(const char *procroot, uint32_t tid, unsigned flags, procscan
 		    void *opaque)
 {
 	struct procscan_ctx c;
-	struct pstatus s = { .tgid = -1 };
+	struct procscan_status s = { .tgid = -1 };
 	char path[128];
 	int r = ctx_init(&c, procroot, flags, emit, opaque, 65536);
 
@@ -420,7 +412,7 @@ int procscan_thread(const char *procroot, uint32_t tid, unsigned flags, procscan
 	snprintf(path, sizeof(path), "%s/%u/status", c.root, tid);
 	if (procscan_read(path, c.buf, c.buflen) < 0)
 		return ctx_done(&c, -ESRCH);
-	parse_status(c.buf, &s);
+	procscan_parse_status(c.buf, &s);
 	if (s.tgid <= 0)
 		return ctx_done(&c, -ESRCH);
 	r = emit_thread(&c, (uint32_t)s.tgid, (uint32_t)s.tgid);

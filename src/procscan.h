@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "saker_abi.h"
+
 #define PROCSCAN_FDS (1u << 0)
 #define PROCSCAN_THREADS (1u << 1)
 /* FD_SNAPSHOT records without the open flags (absent): three syscalls less per fd. */
@@ -44,5 +46,21 @@ int procscan_thread(const char *procroot, uint32_t tid, unsigned flags, procscan
  */
 int procscan_thread_fds(const char *procroot, uint32_t tid, uint32_t pid, int64_t fd,
 			unsigned flags, procscan_emit_fn emit, void *opaque);
+
+/* Facts from /proc/PID/status (or /proc/PID/task/TID/status). */
+struct procscan_status {
+	char name[SAKER_COMM_LEN];
+	int64_t tgid, ppid;
+	uint32_t uid[4], gid[4]; /* real, effective, saved, filesystem */
+	uint64_t cap_inh, cap_prm, cap_eff;
+	int64_t vtid, vpid, vpgid; /* the ids in the task's own pid namespace, -1 unknown */
+	uint32_t nslevels; /* entries in NSpid: pid namespaces the task is in */
+};
+
+/*
+ * Parse a status file's text (changed in place) into ret: fields it has no
+ * line for are left as they are, so the caller sets its defaults first.
+ */
+void procscan_parse_status(char *text, struct procscan_status *ret);
 
 #endif /* SAKER_PROCSCAN_H */

@@ -45,6 +45,12 @@ struct open_call {
 	uint32_t flags;
 };
 
+/* An open's fd is a directory's exactly when it was asked for with O_DIRECTORY. */
+static uint8_t open_kind(const struct open_call *c)
+{
+	return (c->flags & O_DIRECTORY) ? SAKER_FDK_DIRECTORY : SAKER_FDK_FILE;
+}
+
 static void open_call(struct state *st, const struct evt *e, struct state_proc *p,
 		      struct open_call *c)
 {
@@ -67,7 +73,7 @@ static void open_scratch(struct state *st, const struct open_call *c, struct sta
 	struct state_fd *fd = &st->scratch_fd;
 
 	state_fd_clear(st, fd);
-	fd->kind = (c->flags & O_DIRECTORY) ? SAKER_FDK_DIRECTORY : SAKER_FDK_FILE;
+	fd->kind = open_kind(c);
 	fd->flags = c->flags;
 	fd->num = -1;
 	state_fd_set_name(st, fd, c->name, c->raw);
@@ -85,8 +91,7 @@ static void apply_open(struct state *st, const struct evt *e, struct state_proc 
 		open_scratch(st, &c, ctx);
 		return;
 	}
-	fd = state_fd_add(st, p, e->hdr.res,
-			  (c.flags & O_DIRECTORY) ? SAKER_FDK_DIRECTORY : SAKER_FDK_FILE);
+	fd = state_fd_add(st, p, e->hdr.res, open_kind(&c));
 	if (!fd)
 		return;
 	fd->flags = c.flags;

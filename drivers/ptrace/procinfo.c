@@ -18,6 +18,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "procscan.h"
 #include "ptrace_int.h"
 
 #define CAP_DAC_OVERRIDE_BIT 1
@@ -67,8 +68,10 @@ struct proc_status {
 	bool ok;
 };
 
+/* src/procscan.c's reading of the status file, in the fields kept here. */
 static void parse_status(pid_t tid, struct proc_status *st)
 {
+	struct procscan_status s = { .vtid = -1, .vpgid = -1 };
 	char path[64], buf[4096];
 	ssize_t n;
 
@@ -78,38 +81,20 @@ static void parse_status(pid_t tid, struct proc_status *st)
 	if (n <= 0)
 		return;
 	buf[n] = '\0';
+	procscan_parse_status(buf, &s);
 	st->ok = true;
-	for (char *line = buf, *nl; line && *line; line = nl) {
-		nl = strchr(line, '\n');
-		if (nl)
-			*nl++ = '\0';
-		if (sscanf(line, "PPid: %ld", &st->ppid) == 1 ||
-		    sscanf(line, "Uid: %lu %lu", &st->uid[0], &st->uid[1]) == 2 ||
-		    sscanf(line, "Gid: %lu %lu", &st->gid[0], &st->gid[1]) == 2 ||
-		    sscanf(line, "CapInh: %llx", &st->cap[0]) == 1 ||
-		    sscanf(line, "CapPrm: %llx", &st->cap[1]) == 1 ||
-		    sscanf(line, "CapEff: %llx", &st->cap[2]) == 1)
-			continue;
-		if (strncmp(line, "NSpid:", 6) == 0 || strncmp(line, "NSpgid:", 7) == 0) {
-			bool pid = line[2] == 'p' && line[4] == 'd';
-			char *p = strchr(line, ':') + 1, *end;
-			unsigned cnt = 0;
-			long v = 0;
-
-			/* The last entry is the id in the task's own namespace. */
-			for (long x = strtol(p, &end, 10); end != p; x = strtol(p, &end, 10)) {
-				v = x;
-				cnt++;
-				p = end;
-			}
-			if (pid) {
-				st->nspid = v;
-				st->levels = cnt;
-			} else {
-				st->nspgid = v;
-			}
-		}
+	st->ppid = s.ppid;
+	for (int i = 0; i < 2; i++) {
+		st->uid[i] = s.uid[i];
+		st->gid[i] = s.gid[i];
 	}
+	st->cap[0] = s.cap_inh;
+	st->cap[1] = s.cap_prm;
+	st->cap[2] = s.cap_eff;
+	/* No NSpid/NSpgid line (before Linux 4.1): 0, and no level known. */
+	st->levels = s.nslevels;
+	st->nspid = s.vtid < 0 ? 0 : s.vtid;
+	st->nspgid = s.vpgid < 0 ? 0 : s.vpgid;
 }
 
 struct proc_stat {
