@@ -146,10 +146,9 @@ const char *container_engine_name(enum container_engine e);
 /*
  * One lookup: 0 and *ret on success; -ENOENT the runtime does not know the
  * id; -ETIMEDOUT; -ECONNREFUSED/-ENOENT-free transport errors as -EIO;
- * -EPROTONOSUPPORT the engine is not built in. err says why.
+ * -EPROTONOSUPPORT the engine is not built in; -ELIBACC libcurl cannot be
+ * opened (dlib.h). err says why.
  */
-/* Once, from the main thread, before any lookup (libcurl's global state). */
-int container_docker_init(void);
 int container_docker_lookup(const char *socket, const char *id, unsigned timeout_ms,
 			    const struct container_parse_opts *o, struct container_info **ret,
 			    char *err, size_t errlen);

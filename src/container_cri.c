@@ -113,10 +113,10 @@ int container_cri_lookup(const char *socket, const char *id, unsigned timeout_ms
 
 	if (!g)
 		return -ENOMEM;
-	if (!container_grpc_usable()) {
+	r = container_grpc_usable(err, errlen);
+	if (r < 0) {
 		container_grpc_close(g);
-		snprintf(err, errlen, "libcurl without HTTP/2: no CRI client");
-		return -EPROTONOSUPPORT;
+		return r;
 	}
 	r = cri_lookup(g, id, o, ret, err, errlen);
 	if (r == -ENOENT || r == -EPROTONOSUPPORT) {

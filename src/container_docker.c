@@ -15,7 +15,7 @@
 #include "container.h"
 
 #ifdef HAVE_HTTP
-#include <curl/curl.h>
+#include "dlib.h"
 
 struct body {
 	char *p;
@@ -67,35 +67,38 @@ static int get(const char *socket, const char *path, unsigned timeout_ms, struct
 	       size_t errlen)
 {
 	char url[1024];
-	CURL *c = curl_easy_init();
 	CURLcode cc;
 	long status = 0;
+	CURL *c;
 
+	if (dlib_curl(err, errlen) < 0)
+		return -ELIBACC;
+	c = sym_curl_easy_init();
 	if (!c)
 		return -ENOMEM;
 	snprintf(url, sizeof(url), "http://localhost%s", path);
-	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
+	sym_curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket);
+	sym_curl_easy_setopt(c, CURLOPT_URL, url);
+	sym_curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	sym_curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
+	sym_curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	sym_curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	sym_curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+	sym_curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
 #else
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTP);
+	sym_curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTP);
 #endif
-	cc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(c);
+	cc = sym_curl_easy_perform(c);
+	sym_curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	sym_curl_easy_cleanup(c);
 	if (cc == CURLE_OPERATION_TIMEDOUT) {
 		snprintf(err, errlen, "%s: GET %s timed out after %u ms", socket, path, timeout_ms);
 		return -ETIMEDOUT;
 	}
 	if (cc != CURLE_OK) {
 		snprintf(err, errlen, "%s: GET %s: %s", socket, path,
-			 b->too_big ? "answer too large" : curl_easy_strerror(cc));
+			 b->too_big ? "answer too large" : sym_curl_easy_strerror(cc));
 		return b->too_big ? -EFBIG : -EIO;
 	}
 	if (status == 404) {
@@ -107,11 +110,6 @@ static int get(const char *socket, const char *path, unsigned timeout_ms, struct
 		return -EIO;
 	}
 	return 0;
-}
-
-int container_docker_init(void)
-{
-	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -ENOMEM;
 }
 
 int container_docker_lookup(const char *socket, const char *id, unsigned timeout_ms,
@@ -155,11 +153,6 @@ int container_docker_lookup(const char *socket, const char *id, unsigned timeout
 	return 0;
 }
 #else
-int container_docker_init(void)
-{
-	return 0;
-}
-
 int container_docker_lookup(const char *socket, const char *id, unsigned timeout_ms,
 			    const struct container_parse_opts *o, struct container_info **ret,
 			    char *err, size_t errlen)

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
+#include "dlib.h"
 
 #include "container_grpc.h"
 
@@ -103,11 +103,17 @@ static size_t on_header(char *line, size_t size, size_t n, void *arg)
 	return len;
 }
 
-bool container_grpc_usable(void)
+int container_grpc_usable(char *err, size_t errlen)
 {
-	const curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
+	const curl_version_info_data *vi;
 
-	return vi && (vi->features & CURL_VERSION_HTTP2);
+	if (dlib_curl(err, errlen) < 0)
+		return -ELIBACC;
+	vi = sym_curl_version_info(CURLVERSION_NOW);
+	if (vi && (vi->features & CURL_VERSION_HTTP2))
+		return 0;
+	snprintf(err, errlen, "libcurl without HTTP/2: no CRI client");
+	return -EPROTONOSUPPORT;
 }
 
 struct container_grpc *container_grpc_open(const char *socket, unsigned timeout_ms)
@@ -143,48 +149,48 @@ static struct curl_slist *request_headers(const char *ns, unsigned timeout_ms)
 				"Expect:", "User-Agent: saker" };
 
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-		if (!(t = curl_slist_append(h, fixed[i])))
+		if (!(t = sym_curl_slist_append(h, fixed[i])))
 			goto oom;
 		h = t;
 	}
 	/* The server gives up too when we do. */
 	snprintf(line, sizeof(line), "grpc-timeout: %um", timeout_ms);
-	if (!(t = curl_slist_append(h, line)))
+	if (!(t = sym_curl_slist_append(h, line)))
 		goto oom;
 	h = t;
 	if (ns) {
 		snprintf(line, sizeof(line), "containerd-namespace: %s", ns);
-		if (!(t = curl_slist_append(h, line)))
+		if (!(t = sym_curl_slist_append(h, line)))
 			goto oom;
 		h = t;
 	}
 	return h;
 oom:
-	curl_slist_free_all(h);
+	sym_curl_slist_free_all(h);
 	return NULL;
 }
 
 static void setup(CURL *c, const struct container_grpc *g, const char *url, struct curl_slist *hdrs,
 		  const uint8_t *frame, size_t flen, struct answer *a)
 {
-	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, (const char *)g->socket);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)g->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)g->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_POST, 1L);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, (const char *)frame);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)flen);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, a);
+	sym_curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, (const char *)g->socket);
+	sym_curl_easy_setopt(c, CURLOPT_URL, url);
+	sym_curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+	sym_curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)g->timeout_ms);
+	sym_curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)g->timeout_ms);
+	sym_curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	sym_curl_easy_setopt(c, CURLOPT_POST, 1L);
+	sym_curl_easy_setopt(c, CURLOPT_POSTFIELDS, (const char *)frame);
+	sym_curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)flen);
+	sym_curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	sym_curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	sym_curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
+	sym_curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	sym_curl_easy_setopt(c, CURLOPT_HEADERDATA, a);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+	sym_curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
 #else
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTP);
+	sym_curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTP);
 #endif
 }
 
@@ -201,7 +207,7 @@ static int settle(const struct container_grpc *g, const char *method, CURLcode c
 	}
 	if (cc != CURLE_OK) {
 		snprintf(err, errlen, "%s: %s: %s", g->socket, method,
-			 a->too_big ? "answer too large" : curl_easy_strerror(cc));
+			 a->too_big ? "answer too large" : sym_curl_easy_strerror(cc));
 		return a->too_big ? -EFBIG : -EIO;
 	}
 	if (http != 200 || a->status < 0) {
@@ -247,23 +253,25 @@ int container_grpc_call(struct container_grpc *g, const char *method, const char
 		snprintf(err, errlen, "%s: method or namespace too long", g->socket);
 		return -EINVAL;
 	}
+	if (dlib_curl(err, errlen) < 0)
+		return -ELIBACC;
 	r = container_grpc_frame(msg, len, &frame);
 	if (r < 0)
 		return r;
 	hdrs = request_headers(ns, g->timeout_ms);
-	c = curl_easy_init();
+	c = sym_curl_easy_init();
 	if (!hdrs || !c) {
-		curl_slist_free_all(hdrs);
+		sym_curl_slist_free_all(hdrs);
 		free(frame);
 		return -ENOMEM;
 	}
 	/* The authority is not checked by runtimes; the path names the method. */
 	snprintf(url, sizeof(url), "http://localhost%s", method);
 	setup(c, g, url, hdrs, frame, len + CONTAINER_GRPC_HDR, &a);
-	cc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &http);
-	curl_easy_cleanup(c);
-	curl_slist_free_all(hdrs);
+	cc = sym_curl_easy_perform(c);
+	sym_curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &http);
+	sym_curl_easy_cleanup(c);
+	sym_curl_slist_free_all(hdrs);
 	free(frame);
 	r = settle(g, method, cc, http, &a, &reply, err, errlen);
 	free(a.p);

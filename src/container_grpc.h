@@ -59,13 +59,17 @@ struct container_grpc_reply {
  * request msg. ns, if not NULL, is sent as the containerd-namespace header.
  * 0 and *ret on an OK status with one message; else -errno (from the status:
  * -ENOENT, -EPROTONOSUPPORT, -ETIMEDOUT; -EIO transport; -EBADMSG framing;
- * -EFBIG too large) with err saying why.
+ * -EFBIG too large; -ELIBACC libcurl cannot be opened) with err saying why.
  */
 int container_grpc_call(struct container_grpc *g, const char *method, const char *ns,
 			const uint8_t *msg, size_t len, struct container_grpc_reply *ret, char *err,
 			size_t errlen);
 void container_grpc_reply_free(struct container_grpc_reply *r);
-/* This libcurl speaks HTTP/2 (without it the CRI engine counts as absent). */
-bool container_grpc_usable(void);
+/*
+ * 0 when libcurl opens and speaks HTTP/2; -ELIBACC when it cannot be
+ * opened (a broken install: reported), -EPROTONOSUPPORT without HTTP/2 (the
+ * CRI engine counts as absent); err says which.
+ */
+int container_grpc_usable(char *err, size_t errlen);
 
 #endif /* SAKER_CONTAINER_GRPC_H */

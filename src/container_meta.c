@@ -382,11 +382,7 @@ const struct container_entry *container_meta_get(const struct container_meta *cm
 
 int container_meta_start(struct container_meta *cm)
 {
-	int r = container_docker_init();
-
-	if (r < 0)
-		return r;
-	r = -pthread_create(&cm->thread, NULL, container_worker_main, cm);
+	int r = -pthread_create(&cm->thread, NULL, container_worker_main, cm);
 	if (r < 0)
 		return r;
 	cm->started = true;

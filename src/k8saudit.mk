@@ -8,7 +8,6 @@ src_libsaker_a_SOURCES += \
 
 if HAVE_MICROHTTPD
 src_libsaker_a_CFLAGS += $(MHD_CFLAGS)
-SAKER_LIBS += $(MHD_LIBS)
 endif
 
 k8saudit_tests = tests/unit/test_k8saudit

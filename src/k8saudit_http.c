@@ -22,8 +22,7 @@
 #include "k8saudit_int.h"
 
 #ifdef HAVE_MICROHTTPD
-#include <gnutls/gnutls.h>
-#include <microhttpd.h>
+#include "dlib.h"
 
 const bool k8sa_have_webhook = true;
 
@@ -52,17 +51,17 @@ struct body {
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char *text)
 {
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *r = sym_MHD_create_response_from_buffer(strlen(text), (void *)text,
+								     MHD_RESPMEM_MUST_COPY);
 	enum MHD_Result ret;
 
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, "Content-Type", "text/plain");
+	sym_MHD_add_response_header(r, "Content-Type", "text/plain");
 	if (code == 401)
-		MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
-	ret = MHD_queue_response(c, code, r);
-	MHD_destroy_response(r);
+		sym_MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
+	ret = sym_MHD_queue_response(c, code, r);
+	sym_MHD_destroy_response(r);
 	return ret;
 }
 
@@ -78,7 +77,7 @@ static bool same_secret(const char *a, size_t alen, const char *b, size_t blen)
 
 static bool token_ok(struct k8sa_http *h, struct MHD_Connection *c)
 {
-	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	const char *v = sym_MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 
 	if (!h->token)
 		return true;
@@ -98,20 +97,20 @@ static bool cert_ok(struct k8sa_http *h, struct MHD_Connection *c)
 
 	if (!h->client_certs)
 		return true;
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	ci = sym_MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
 	if (!ci || !ci->tls_session)
 		return false;
 	s = (gnutls_session_t)ci->tls_session;
-	if (!gnutls_certificate_get_peers(s, &n) || !n)
+	if (!sym_gnutls_certificate_get_peers(s, &n) || !n)
 		return false;
-	return gnutls_certificate_verify_peers2(s, &status) == 0 && status == 0;
+	return sym_gnutls_certificate_verify_peers2(s, &status) == 0 && status == 0;
 }
 
 /* The first call for a request: everything decided before reading the body. */
 static enum MHD_Result begin(struct k8sa_http *h, struct MHD_Connection *c, const char *url,
 			     const char *method, void **ctx)
 {
-	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	const char *cl = sym_MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 	struct body *b;
 
 	K8SA_COUNT(h->k, requests);
@@ -364,8 +363,8 @@ static int start(struct k8sa_http *h, const struct k8sa_config *c, struct sockad
 	if (h->ca)
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0, h->ca };
 	opts[n] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_ARRAY, opts,
-				MHD_OPTION_END);
+	h->d = sym_MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_ARRAY, opts,
+				    MHD_OPTION_END);
 	if (!h->d) {
 		int e = errno ? errno : EADDRNOTAVAIL;
 
@@ -384,6 +383,7 @@ int k8sa_http_start(struct k8sa *k, const struct k8sa_config *c, struct k8sa_htt
 	struct sockaddr_storage ss;
 	struct k8sa_http *h;
 	bool loopback = false;
+	char why[256];
 	int r;
 
 	if (parse_listen(c->listen, &ss, &loopback) < 0) {
@@ -393,6 +393,10 @@ int k8sa_http_start(struct k8sa *k, const struct k8sa_config *c, struct k8sa_htt
 	r = check_config(c, loopback, err, errlen);
 	if (r < 0)
 		return r;
+	if (dlib_mhd(why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "k8s_audit.listen: %s", why);
+		return -ENOTSUP;
+	}
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
@@ -420,7 +424,7 @@ int k8sa_http_start(struct k8sa *k, const struct k8sa_config *c, struct k8sa_htt
 
 unsigned k8sa_http_port(const struct k8sa_http *h)
 {
-	const union MHD_DaemonInfo *i = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *i = sym_MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
 
 	return i ? i->port : 0;
 }
@@ -430,7 +434,7 @@ void k8sa_http_stop(struct k8sa_http *h)
 	if (!h)
 		return;
 	if (h->d)
-		MHD_stop_daemon(h->d);
+		sym_MHD_stop_daemon(h->d);
 	if (h->token)
 		explicit_bzero(h->token, h->token_len);
 	if (h->key)

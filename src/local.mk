@@ -3,6 +3,7 @@
 noinst_LIBRARIES += src/libsaker.a
 src_libsaker_a_SOURCES = \
 	src/capture.c src/capture.h \
+	src/dlib.c src/dlib.h \
 	src/daemon.c src/daemon.h src/daemon_int.h \
 	src/daemon_alert.c src/daemon_rules.c src/daemon_stats.c src/daemon_dns.c \
 	src/event.c src/event.h \

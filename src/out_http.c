@@ -15,8 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
-
+#include "dlib.h"
 #include "out.h"
 
 #define BACKOFF_FIRST_MS 100
@@ -50,9 +49,9 @@ static int post_once(struct out_http *o, const char *body)
 	long code = 0;
 	CURLcode rc;
 
-	curl_easy_setopt(o->curl, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(o->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-	rc = curl_easy_perform(o->curl);
+	sym_curl_easy_setopt(o->curl, CURLOPT_POSTFIELDS, body);
+	sym_curl_easy_setopt(o->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	rc = sym_curl_easy_perform(o->curl);
 	if (rc != CURLE_OK) {
 		switch (rc) {
 		case CURLE_SSL_CACERT_BADFILE:
@@ -67,7 +66,7 @@ static int post_once(struct out_http *o, const char *body)
 			return -EAGAIN;
 		}
 	}
-	curl_easy_getinfo(o->curl, CURLINFO_RESPONSE_CODE, &code);
+	sym_curl_easy_getinfo(o->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (code >= 200 && code < 300)
 		return 0;
 	if (code >= 500 || code == 408 || code == 429)
@@ -102,8 +101,9 @@ static void http_free(struct out_sink *s)
 	struct out_http *o = (struct out_http *)s;
 
 	if (o->curl)
-		curl_easy_cleanup(o->curl);
-	curl_slist_free_all(o->headers);
+		sym_curl_easy_cleanup(o->curl);
+	if (o->headers)
+		sym_curl_slist_free_all(o->headers);
 	free(o);
 }
 
@@ -118,31 +118,31 @@ static int setup(struct out_http *o, const struct config *c)
 	CURL *h = o->curl;
 	int bad = 0;
 
-	o->headers = curl_slist_append(NULL, "Content-Type: application/json");
+	o->headers = sym_curl_slist_append(NULL, "Content-Type: application/json");
 	if (!o->headers)
 		return -ENOMEM;
-	bad |= curl_easy_setopt(h, CURLOPT_URL, c->http.url);
-	bad |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, o->headers);
-	bad |= curl_easy_setopt(h, CURLOPT_USERAGENT, c->http.user_agent);
-	bad |= curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	bad |= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-	bad |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, o->errbuf);
-	bad |= curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)c->http.connect_timeout_ms);
-	bad |= curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)c->http.timeout_ms);
+	bad |= sym_curl_easy_setopt(h, CURLOPT_URL, c->http.url);
+	bad |= sym_curl_easy_setopt(h, CURLOPT_HTTPHEADER, o->headers);
+	bad |= sym_curl_easy_setopt(h, CURLOPT_USERAGENT, c->http.user_agent);
+	bad |= sym_curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	bad |= sym_curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	bad |= sym_curl_easy_setopt(h, CURLOPT_ERRORBUFFER, o->errbuf);
+	bad |= sym_curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)c->http.connect_timeout_ms);
+	bad |= sym_curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)c->http.timeout_ms);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	bad |= curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	bad |= sym_curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
-	bad |= curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	bad |= sym_curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, c->http.insecure ? 0L : 1L);
-	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->http.insecure ? 0L : 2L);
+	bad |= sym_curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, c->http.insecure ? 0L : 1L);
+	bad |= sym_curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->http.insecure ? 0L : 2L);
 	if (c->http.ca_cert)
-		bad |= curl_easy_setopt(h, CURLOPT_CAINFO, c->http.ca_cert);
+		bad |= sym_curl_easy_setopt(h, CURLOPT_CAINFO, c->http.ca_cert);
 	if (c->http.ca_path)
-		bad |= curl_easy_setopt(h, CURLOPT_CAPATH, c->http.ca_path);
+		bad |= sym_curl_easy_setopt(h, CURLOPT_CAPATH, c->http.ca_path);
 	if (c->http.mtls || c->http.client_cert) {
-		bad |= curl_easy_setopt(h, CURLOPT_SSLCERT, c->http.client_cert);
-		bad |= curl_easy_setopt(h, CURLOPT_SSLKEY, c->http.client_key);
+		bad |= sym_curl_easy_setopt(h, CURLOPT_SSLCERT, c->http.client_cert);
+		bad |= sym_curl_easy_setopt(h, CURLOPT_SSLKEY, c->http.client_key);
 	}
 	return bad ? -EINVAL : 0;
 }
@@ -150,6 +150,7 @@ static int setup(struct out_http *o, const struct config *c)
 int out_http_new(const struct config *c, struct out_sink **ret, char *err, size_t errlen)
 {
 	struct out_http *o = calloc(1, sizeof(*o));
+	char why[256];
 	int r = -ENOMEM;
 
 	if (!o)
@@ -159,10 +160,13 @@ int out_http_new(const struct config *c, struct out_sink **ret, char *err, size_
 		snprintf(err, errlen, "http_output.url must be set");
 		goto fail_msg;
 	}
-	/* Called from main() before the output thread exists. */
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		goto fail;
-	o->curl = curl_easy_init();
+	r = dlib_curl(why, sizeof(why));
+	if (r < 0) {
+		snprintf(err, errlen, "http_output: %s", why);
+		goto fail_msg;
+	}
+	r = -ENOMEM;
+	o->curl = sym_curl_easy_init();
 	if (!o->curl)
 		goto fail;
 	r = setup(o, c);

@@ -17,7 +17,16 @@ endif
 if HAVE_HTTP
 src_libsaker_a_SOURCES += src/out_http.c
 src_libsaker_a_CFLAGS += $(CURL_CFLAGS)
-SAKER_LIBS += $(CURL_LIBS)
+# sakerd as an install that lacks the optional libraries sees itself
+# (src/dlib.c): out_http.sh, containers_errors.sh and k8saudit.sh check
+# what each feature then says.
+check_PROGRAMS += tests/helpers/sakerd_nolib
+tests_helpers_sakerd_nolib_SOURCES = src/sakerd.c src/dlib.c
+tests_helpers_sakerd_nolib_CPPFLAGS = $(AM_CPPFLAGS) -DDLIB_CURL='"libsaker-absent-curl.so.4"' \
+	-DDLIB_MHD='"libsaker-absent-mhd.so.12"'
+tests_helpers_sakerd_nolib_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(SYSTEMD_CFLAGS) $(CURL_CFLAGS) \
+	$(MHD_CFLAGS)
+tests_helpers_sakerd_nolib_LDADD = $(SAKER_LIBS)
 endif
 
 dist_pkgsysconf_DATA = config/saker.yaml
@@ -27,7 +36,8 @@ catalogdir = $(prefix)/lib/systemd/catalog
 dist_catalog_DATA = systemd/saker.catalog
 
 # Unit and integration tests of the outputs and the configuration.
-out_unit_tests = tests/unit/test_alert tests/unit/test_outq tests/unit/test_config
+out_unit_tests = tests/unit/test_alert tests/unit/test_outq tests/unit/test_config \
+	tests/unit/test_dlib
 check_PROGRAMS += $(out_unit_tests) tests/helpers/outdrive
 TESTS += $(out_unit_tests)
 tests_unit_test_alert_CPPFLAGS = $(TEST_CPPFLAGS)
@@ -36,6 +46,9 @@ tests_unit_test_outq_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_outq_LDADD = $(TEST_LDADD)
 tests_unit_test_config_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_config_LDADD = $(TEST_LDADD)
+# src/dlib.c compiled in with sonames that cannot work.
+tests_unit_test_dlib_CPPFLAGS = $(TEST_CPPFLAGS) $(CURL_CFLAGS) $(MHD_CFLAGS)
+tests_unit_test_dlib_LDADD = tests/libtap.a $(LIBS)
 tests_helpers_outdrive_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_helpers_outdrive_LDADD = $(TEST_LDADD)
 

@@ -126,4 +126,32 @@ echo "# failed=$f"
 ok "five more containers fail (failed $f >= 8)" test "$f" -ge 8
 is "the lines stop at the burst of five" "$(lines '[0-9a-f]*')" 5
 stop_daemon
+
+# An install without libcurl (sakerd opens it at the first lookup, src/dlib.c):
+# a lookup fails with the loader's message, logged like any failure. The
+# containers above still run, so they are looked up (and logged) first; one
+# more is made in case they are gone.
+NOLIB=$abs_top_builddir/tests/helpers/sakerd_nolib
+if [ -x "$NOLIB" ]; then
+	rm -f "$TMP/ready"
+	"$NOLIB" --driver ebpf -r "$TMP/rules.yaml" --ready-file "$TMP/ready" \
+		-o container_engines.cri.sockets="[$sock]" \
+		-o container_engines.docker.enabled=false -o container_engines.podman.enabled=false \
+		-o stdout_output.enabled=false 2> "$TMP/sakerd.err" &
+	daemon=$!
+	ok "without libcurl, sakerd starts" wait_ready "$TMP/ready" "$daemon"
+	nolib=$(newhex)
+	in_container "$nolib"
+	more="$more $nolib"
+	i=0
+	while ! grep -q "container metadata: lookup of" "$TMP/sakerd.err" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sed -n "/container metadata: lookup of/s/^/# /p" "$TMP/sakerd.err" | head -2
+	ok "a lookup fails naming the missing library" grep -q \
+		"lookup of [0-9a-f]* failed: runtime cri, socket \"$sock\": \"libsaker-absent-curl.so.4: cannot open shared object file: No such file or directory\" (Can not access a needed shared library); will retry" \
+		"$TMP/sakerd.err"
+	stop_daemon
+fi
 done_testing

@@ -216,6 +216,15 @@ fi
 "$SAKERD" --driver ptrace -r "$RULES" -o k8s_audit.listen=0.0.0.0:0 \
 	-o k8s_audit.plain_http=true -- /bin/true >plain.out 2>plain.err
 is "plain HTTP off loopback is a configuration error" "$?" 78
+NOLIB=$abs_top_builddir/tests/helpers/sakerd_nolib
+if [ -x "$NOLIB" ]; then
+	# An install without libmicrohttpd (src/dlib.c opens it for the webhook).
+	"$NOLIB" --driver ptrace -r "$RULES" -o k8s_audit.listen=127.0.0.1:0 \
+		-o k8s_audit.plain_http=true -- /bin/true >nolib.out 2>nolib.err
+	is "without libmicrohttpd, the webhook is a configuration error" "$?" 78
+	ok "... that names the missing file" grep -q \
+		"k8s_audit.listen: libsaker-absent-mhd.so.12: cannot open shared object file" nolib.err
+fi
 start_daemon enabled -r "$T/enable.yaml" -o k8s_audit.listen=127.0.0.1:0 \
 	-o k8s_audit.plain_http=true
 port=$(sed -n 's/.*k8s_audit: webhook on .* (port \([0-9]*\)).*/\1/p' "$TMP/enabled.err")

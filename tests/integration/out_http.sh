@@ -132,4 +132,30 @@ else
 	is "the mTLS endpoint accepted 3 alerts" "$(wc -l < "$TMP/mtls/accepted.jsonl")" 3
 	stop_sink
 fi
+# --- libcurl is opened when an HTTP output is configured, not at each start -
+SAKERD=$abs_top_builddir/src/sakerd
+printf -- '- rule: none\n  desc: x\n  condition: evt.type = kill\n  output: x\n  priority: INFO\n' > "$TMP/r.yaml"
+ok "sakerd does not link libcurl" sh -c '! readelf -d "$1" | grep -q "NEEDED.*libcurl"' sh "$SAKERD"
+quiet="-r $TMP/r.yaml -o stdout_output.enabled=false -o journal_output.enabled=false"
+# The launched command reads its parent's (sakerd's) mappings.
+# shellcheck disable=SC2016,SC2086
+if "$SAKERD" --driver ptrace $quiet -- sh -c 'cat /proc/$PPID/maps' > "$TMP/maps0" 2>"$TMP/err0"; then
+	ok "a launch without an HTTP output maps no libcurl" sh -c '! grep -q "/libcurl" "$1"' sh "$TMP/maps0"
+	# shellcheck disable=SC2016,SC2086
+	"$SAKERD" --driver ptrace $quiet -o http_output.enabled=true -o http_output.url=http://127.0.0.1:1/ \
+		-- sh -c 'cat /proc/$PPID/maps' > "$TMP/maps1" 2>"$TMP/err1"
+	ok "with an HTTP output, sakerd has opened libcurl" grep -q "/libcurl" "$TMP/maps1"
+	# An install without libcurl (tests/helpers/sakerd_nolib looks for another file).
+	# shellcheck disable=SC2086
+	"$abs_top_builddir/tests/helpers/sakerd_nolib" --driver ptrace $quiet \
+		-o http_output.enabled=true -o http_output.url=http://127.0.0.1:1/ -- true 2>"$TMP/err2"
+	is "without libcurl, an HTTP output is a configuration error" "$?" 78
+	ok "... that names the missing file" grep -q \
+		"http_output: libsaker-absent-curl.so.4: cannot open shared object file" "$TMP/err2"
+else
+	skip "a launch without an HTTP output maps no libcurl" "no ptrace here: $(head -1 "$TMP/err0")"
+	skip "with an HTTP output, sakerd has opened libcurl" "no ptrace here"
+	skip "without libcurl, an HTTP output is a configuration error" "no ptrace here"
+	skip "... that names the missing file" "no ptrace here"
+fi
 done_testing
