@@ -473,7 +473,7 @@ int daemon_run(const struct daemon_opts *o)
 {
 	struct daemon d = { .o = o, .self = getpid() };
 	struct ruleset *rs = NULL;
-	char status[256];
+	char status[256], filter[1024];
 	int k, ret;
 
 	install_signals();
@@ -492,6 +492,8 @@ int daemon_run(const struct daemon_opts *o)
 	}
 	snprintf(status, sizeof(status), "driver %s, %zu rules", d.src->driver, rules_count(d.rs));
 	sdn_ready(status);
+	if (o->verbose && src_ptrace_describe_filter(d.src, filter, sizeof(filter)) == 0)
+		fprintf(stderr, "sakerd: ptrace: the seccomp filter stops %s\n", filter);
 	if (!o->quiet)
 		fprintf(stderr, "sakerd: ready: %s\n", status);
 	if (o->ready_file)

@@ -204,6 +204,16 @@ static struct src_ptrace *as_ptrace(struct source *s)
 	return s && s->ops == &ptrace_ops ? (struct src_ptrace *)s : NULL;
 }
 
+int src_ptrace_describe_filter(struct source *s, char *buf, size_t len)
+{
+	struct src_ptrace *sp = as_ptrace(s);
+
+	if (!sp || !sp->launch)
+		return -EINVAL;
+	ptr_tracer_describe_filter(sp->t, buf, len);
+	return 0;
+}
+
 int src_ptrace_exit_status(struct source *s, int *ret_status)
 {
 	struct src_ptrace *sp = as_ptrace(s);

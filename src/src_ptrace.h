@@ -24,6 +24,8 @@ int src_ptrace_open(const struct src_config *cfg, struct source **ret, char *err
  * it). -EAGAIN while it runs, -EINVAL for another source.
  */
 int src_ptrace_exit_status(struct source *s, int *ret_status);
+/* Launch mode: the calls the filter stops for the interest set (-EINVAL otherwise). */
+int src_ptrace_describe_filter(struct source *s, char *buf, size_t len);
 
 /* The exit code a strace-like front end should exit with: status, or 128 + signal. */
 int src_ptrace_exit_code(int status);

@@ -15,6 +15,7 @@
 #endif
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ptrace_int.h"
@@ -178,4 +179,31 @@ int ptr_abi_entry(struct ptr_task *k)
 bool ptr_abi_compat(enum ptr_abi abi)
 {
 	return abi == PTR_ABI_I386 || abi == PTR_ABI_X32;
+}
+
+/*
+ * "N x86-64 calls: name(nr) ...; on fd 0-2 only: name(nr) ..." for the calls
+ * set's filter stops (what the rules cost a launched command).
+ */
+void ptr_filter_describe(const struct ptr_sysset *set, char *buf, size_t len)
+{
+	unsigned n = 0;
+	size_t o;
+
+	ptr_abi_init();
+	for (unsigned nr = 0; nr < NR_MAX; nr++)
+		n += (set->x64[nr / 8] >> (nr % 8)) & 1;
+	o = (size_t)snprintf(buf, len, "%u x86-64 calls:", n);
+	for (unsigned nr = 0; nr < NR_MAX && o < len; nr++)
+		if ((set->x64[nr / 8] >> (nr % 8)) & 1)
+			o += (size_t)snprintf(buf + o, len - o, " %s(%u)",
+					      x64_ev[nr] > 0 ? evt_table[x64_ev[nr]].name : "?",
+					      nr);
+	if (set->nx64_std && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "; on fd 0-2 only:");
+	for (unsigned i = 0; i < set->nx64_std && o < len; i++) {
+		unsigned nr = set->x64_std[i].nr;
+
+		o += (size_t)snprintf(buf + o, len - o, " %s(%u)", evt_table[x64_ev[nr]].name, nr);
+	}
 }

@@ -84,6 +84,12 @@ int ptr_tracer_start(struct ptr_tracer *t, char *err, size_t errlen);
  */
 int ptr_tracer_run(struct ptr_tracer *t, int timeout_ms);
 
+/*
+ * Launch mode: the calls the seccomp filter stops for the interest set, as
+ * "N x86-64 calls: name(nr) ..." (attach mode: every call, and buf says so).
+ */
+void ptr_tracer_describe_filter(const struct ptr_tracer *t, char *buf, size_t len);
+
 /* Launch mode: wait status of the launched command, -EAGAIN until it ended. */
 int ptr_tracer_exit_status(const struct ptr_tracer *t, int *ret_status);
 

@@ -158,6 +158,7 @@ int ptr_filter_build(const struct ptr_sysset *set, struct sock_filter **ret_prog
 /* Build the tables (once; ptr_tracer_new does it): before ptr_abi_entry. */
 void ptr_abi_init(void);
 void ptr_filter_syscalls(const uint8_t *want, struct ptr_sysset *ret);
+void ptr_filter_describe(const struct ptr_sysset *set, char *buf, size_t len);
 int ptr_abi_event(enum ptr_abi abi, uint64_t nr);
 /*
  * At entry: the event type of k's call, k->args rewritten in x86-64 order and

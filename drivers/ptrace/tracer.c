@@ -170,6 +170,19 @@ static void __attribute__((noreturn)) child_main(struct ptr_tracer *t, const cha
 	_exit(127);
 }
 
+void ptr_tracer_describe_filter(const struct ptr_tracer *t, char *buf, size_t len)
+{
+	struct ptr_sysset set;
+
+	if (!t->launch) {
+		snprintf(buf, len, "every call (attach mode: no filter)");
+		return;
+	}
+	/* What ptr_tracer_start() installs for the interest set now. */
+	ptr_filter_syscalls(t->want, &set);
+	ptr_filter_describe(&set, buf, len);
+}
+
 int ptr_tracer_start(struct ptr_tracer *t, char *err, size_t errlen)
 {
 	char path[4096];

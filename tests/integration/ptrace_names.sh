@@ -42,6 +42,11 @@ done
 skipped=$(sed -n 's/.* exits_skipped=\([0-9]*\).*/\1/p' "$TMP/err.true" | tail -1)
 ok "the verdict kept the exit of the open by the link only (${skipped:-?} skipped)" \
 	test "${skipped:-0}" -gt 0
+# What the rules cost a launched command: said with -v only.
+"$SAKERD" -v --driver ptrace -r "$TMP/rules.yaml" -- true 2> "$TMP/err.v" > /dev/null
+ok "-v: the calls the filter stops, fchmod(91) and openat(257) among them" grep -q \
+	"ptrace: the seccomp filter stops [0-9]* x86-64 calls: .* fchmod(91) .* openat(257) " "$TMP/err.v"
+ok "without -v, not said" sh -c '! grep -q "filter stops" "$1"' sh "$TMP/err.true"
 if [ -z "$(ebpf_why)" ]; then
 	"$SAKERD" --driver ebpf -r "$TMP/rules.yaml" --ready-file "$TMP/ready" > "$TMP/out.ebpf" 2> "$TMP/err.ebpf" &
 	daemon=$!

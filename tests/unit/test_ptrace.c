@@ -987,6 +987,20 @@ static void test_filter_alone(void)
 		       !((sys[SYS_read / 8] >> (SYS_read % 8)) & 1),
 	       "filter set: openat (wanted) and chdir (cwd), not close, fcntl (fd table only) "
 	       "or read");
+	{
+		char d[2048];
+		unsigned n = 0;
+
+		for (unsigned nr = 0; nr < PTR_NR_BITS; nr++)
+			n += (sys[nr / 8] >> (nr % 8)) & 1;
+		ptr_filter_describe(&set, d, sizeof(d));
+		tap_ok(strtoul(d, NULL, 10) == n && strstr(d, " openat(257)") &&
+			       strstr(d, " chdir(80)") && !strstr(d, " fcntl(") &&
+			       strstr(d, "; on fd 0-2 only: close(3)"),
+		       "the filter described: %u calls, openat(257) chdir(80), close(3) on fd 0-2 only "
+		       "(%.60s...)",
+		       n, d);
+	}
 	pid = fork();
 	if (pid == 0) {
 		int r = ptr_filter_install(&set), fd, e;
