@@ -4,7 +4,8 @@
  * every item, decode and render every record. A bad file must end in an
  * error with a message, never a crash or a read out of bounds.
  */
-#define _GNU_SOURCE
+#include "config.h"
+
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>

@@ -18,6 +18,7 @@
 #include "fields.h"
 #include "k8saudit.h"
 #include "rules.h"
+#include "util.h"
 #include "tap.h"
 
 static const char pod_event[] =
