@@ -133,6 +133,7 @@ static void config_free_fields(struct config *c)
 	free(c->http.ca_path);
 	free(c->http.client_cert);
 	free(c->http.client_key);
+	free(c->webserver_listen);
 	free(c->k8s_audit.listen);
 	free(c->k8s_audit.path);
 	free(c->k8s_audit.tls_cert);

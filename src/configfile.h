@@ -90,6 +90,7 @@ struct config {
 	bool metrics_enabled;
 	uint64_t metrics_interval_ms;
 	bool watchdog_enabled;
+	char *webserver_listen; /* /healthz and /metrics on ADDRESS:PORT; NULL: off */
 
 	/* Container runtime metadata (container_engines.*). Sockets NULL: the built-in ones. */
 	struct {

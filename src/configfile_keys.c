@@ -79,6 +79,7 @@ const struct config_key config_keys[] = {
 	{ "syscall_event_drops.actions", CK_ACTIONS, OFF(drops.actions) },
 	{ "metrics.enabled", CK_BOOL, OFF(metrics_enabled) },
 	{ "metrics.interval", CK_DURATION, OFF(metrics_interval_ms), 1000, 7 * 86400000.0 },
+	{ "webserver.listen", CK_STR, OFF(webserver_listen) },
 	{ "watchdog.enabled", CK_BOOL, OFF(watchdog_enabled) },
 	{ "container_engines.docker.enabled", CK_BOOL, OFF(containers.docker_enabled) },
 	{ "container_engines.docker.sockets", CK_STRLIST, OFF(containers.docker_sockets) },

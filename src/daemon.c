@@ -22,6 +22,7 @@
 #include "sdnotify.h"
 #include "src_ptrace.h"
 #include "util.h"
+#include "webserver.h"
 
 volatile sig_atomic_t daemon_sig_stop, daemon_sig_hup, daemon_sig_usr1, daemon_sig_usr2;
 
@@ -146,6 +147,10 @@ static void reload(struct daemon *d)
 		return;
 	}
 	old = d->q;
+	if (strcmp(cfg->webserver_listen ? cfg->webserver_listen : "",
+		   d->cfg->webserver_listen ? d->cfg->webserver_listen : ""))
+		fprintf(stderr, "sakerd: reload: webserver.listen changes at the next start; "
+				"the webserver stays as it was\n");
 	config_free(d->cfg);
 	d->cfg = cfg;
 	if (open_outputs(d, &q) < 0) {
@@ -250,6 +255,7 @@ static void periodic(struct daemon *d)
 		daemon_update_status(d);
 		d->next_stats = now + d->cfg->metrics_interval_ms * 1000000ull;
 	}
+	daemon_metrics_tick(d, now);
 	if (daemon_sig_usr2) {
 		daemon_sig_usr2 = 0;
 		daemon_log_stats(d, "requested");
@@ -404,6 +410,7 @@ static void touch_ready(const char *path)
 
 static void teardown(struct daemon *d)
 {
+	webserver_stop(d->web);
 	daemon_k8s_close(d);
 	src_close(d->src);
 	if (d->q) {
@@ -460,6 +467,8 @@ static int setup(struct daemon *d, struct ruleset **rs)
 	if (daemon_k8s_open(d) < 0)
 		return SAKERD_EXIT_CONFIG;
 	d->started = clock_ns(CLOCK_MONOTONIC);
+	if (daemon_metrics_open(d) < 0)
+		return SAKERD_EXIT_CONFIG;
 	d->watchdog_period = d->cfg->watchdog_enabled ? sdn_watchdog_usec() * 500 : 0;
 	d->next_stats = d->started + d->cfg->metrics_interval_ms * 1000000ull;
 	d->next_drop_check = d->started + 1000000000ull;

@@ -4,6 +4,7 @@
 #define SAKER_DAEMON_INT_H
 
 #include <signal.h>
+#include <stdio.h>
 
 #include "configfile.h"
 #include "daemon.h"
@@ -48,6 +49,8 @@ struct daemon {
 
 	struct daemon_k8s *k8s; /* the Kubernetes audit source; NULL when off */
 	struct dns *dns; /* answers for fd.*ip.name */
+	struct webserver *web; /* /healthz, /metrics; NULL when off */
+	uint64_t next_publish; /* of the metrics page */
 };
 
 extern volatile sig_atomic_t daemon_sig_stop, daemon_sig_hup, daemon_sig_usr1, daemon_sig_usr2;
@@ -66,6 +69,12 @@ void daemon_update_status(struct daemon *d);
 /* daemon_containers.c */
 int daemon_containers_open(struct daemon *d);
 void daemon_containers_log_stats(struct daemon *d, const char *why);
+void daemon_containers_metrics(struct daemon *d, FILE *f);
+
+/* daemon_metrics.c: the webserver's pages (no-ops when webserver.listen is unset). */
+int daemon_metrics_open(struct daemon *d);
+void daemon_metrics_tick(struct daemon *d, uint64_t now);
+char *daemon_metrics_render(struct daemon *d);
 
 /* daemon_rules.c */
 int daemon_load_rules(const struct daemon_opts *o, const struct config *cfg, struct ruleset **ret);
@@ -81,6 +90,7 @@ int daemon_k8s_open(struct daemon *d);
 void daemon_k8s_poll(struct daemon *d);
 void daemon_k8s_drain(struct daemon *d);
 void daemon_k8s_log_stats(struct daemon *d);
+void daemon_k8s_metrics(struct daemon *d, FILE *f);
 void daemon_k8s_close(struct daemon *d);
 
 #endif /* SAKER_DAEMON_INT_H */

@@ -6,6 +6,7 @@ src_libsaker_a_SOURCES += \
 	src/fields_ka.c src/fields_ka_pod.c src/fields_ka_int.h src/fields_ka_table.h \
 	src/daemon_k8saudit.c
 
+# libmicrohttpd's header, for the webhook and the daemon's webserver.c.
 if HAVE_MICROHTTPD
 src_libsaker_a_CFLAGS += $(MHD_CFLAGS)
 endif

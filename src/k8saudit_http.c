@@ -23,6 +23,7 @@
 
 #ifdef HAVE_MICROHTTPD
 #include "dlib.h"
+#include "util.h"
 
 const bool k8sa_have_webhook = true;
 
@@ -243,47 +244,6 @@ static void quiet(void *cls, const char *fmt, va_list ap)
 {
 }
 
-/* "127.0.0.1:9765", "[::1]:9765", ":9765" (every address). */
-static int parse_listen(const char *s, struct sockaddr_storage *ss, bool *ret_loopback)
-{
-	struct sockaddr_in *in = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-	const char *colon = strrchr(s, ':');
-	char host[INET6_ADDRSTRLEN + 2];
-	size_t hl;
-	char *end;
-	unsigned long port;
-
-	if (!colon)
-		return -EINVAL;
-	port = strtoul(colon + 1, &end, 10);
-	if (!colon[1] || *end || port > 65535)
-		return -EINVAL;
-	hl = (size_t)(colon - s);
-	if (hl >= 2 && s[0] == '[' && s[hl - 1] == ']') {
-		s++;
-		hl -= 2;
-	}
-	if (hl >= sizeof(host))
-		return -EINVAL;
-	memcpy(host, s, hl);
-	host[hl] = 0;
-	memset(ss, 0, sizeof(*ss));
-	if (!hl || inet_pton(AF_INET, host, &in->sin_addr) == 1) {
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)port);
-		*ret_loopback = hl && (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)port);
-		*ret_loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
-		return 0;
-	}
-	return -EINVAL;
-}
-
 static int load(const char *what, const char *path, size_t max, char **ret, char *err,
 		size_t errlen)
 {
@@ -386,7 +346,7 @@ int k8sa_http_start(struct k8sa *k, const struct k8sa_config *c, struct k8sa_htt
 	char why[256];
 	int r;
 
-	if (parse_listen(c->listen, &ss, &loopback) < 0) {
+	if (util_parse_listen(c->listen, &ss, &loopback) < 0) {
 		snprintf(err, errlen, "k8s_audit.listen '%s' is not ADDRESS:PORT", c->listen);
 		return -EINVAL;
 	}

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "util.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <string.h>
 #include <time.h>
 
 uint64_t util_boot_offset_ns(void)
@@ -77,4 +79,44 @@ int util_parse_rfc3339(const char *s, uint64_t *ret)
 		return -EINVAL;
 	*ret = (uint64_t)t * 1000000000ull + ns;
 	return 0;
+}
+
+int util_parse_listen(const char *s, struct sockaddr_storage *ss, bool *ret_loopback)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	const char *colon = strrchr(s, ':');
+	char host[INET6_ADDRSTRLEN + 2];
+	size_t hl;
+	char *end;
+	unsigned long port;
+
+	if (!colon)
+		return -EINVAL;
+	port = strtoul(colon + 1, &end, 10);
+	if (!colon[1] || *end || port > 65535)
+		return -EINVAL;
+	hl = (size_t)(colon - s);
+	if (hl >= 2 && s[0] == '[' && s[hl - 1] == ']') {
+		s++;
+		hl -= 2;
+	}
+	if (hl >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, s, hl);
+	host[hl] = 0;
+	memset(ss, 0, sizeof(*ss));
+	if (!hl || inet_pton(AF_INET, host, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)port);
+		*ret_loopback = hl && (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		*ret_loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+		return 0;
+	}
+	return -EINVAL;
 }

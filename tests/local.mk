@@ -52,6 +52,7 @@ EXTRA_DIST += tests/helpers/ia32_static.s
 integration_tests = \
 	tests/integration/cli.sh \
 	tests/integration/daemon.sh \
+	tests/integration/webserver.sh \
 	tests/integration/live_ebpf.sh \
 	tests/integration/live_ebpf_dns.sh \
 	tests/integration/dns.sh \

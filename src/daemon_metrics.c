@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The daemon's counters as a Prometheus text page (format 0.0.4), rendered
+ * by the event loop about once a second and handed to the webserver. The
+ * same counters as the statistics lines (SIGUSR2, metrics.enabled, exit),
+ * under names an operator can graph and alert on; docs/metrics.md lists
+ * them.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon_int.h"
+#include "fields.h"
+#include "util.h"
+#include "webserver.h"
+
+#define METRICS_INTERVAL_NS 1000000000ull
+
+/* A label value: backslash, double quote and newline escaped. */
+static void put_label(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(f, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void family(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void one(FILE *f, const char *name, const char *type, const char *help, uint64_t v)
+{
+	family(f, name, type, help);
+	fprintf(f, "%s %" PRIu64 "\n", name, v);
+}
+
+/*
+ * The driver's own counters, "name=value ..." (struct src_stats.detail):
+ * numbers become saker_driver_stat{stat=NAME}, anything else a label of
+ * saker_driver_info.
+ */
+static void driver_detail(FILE *f, const char *driver, const char *detail)
+{
+	char copy[sizeof(((struct src_stats *)0)->detail)], *save = NULL, *tok;
+	bool any = false;
+
+	snprintf(copy, sizeof(copy), "%s", detail);
+	family(f, "saker_driver_info", "gauge", "The capture driver, with its settings as labels.");
+	fprintf(f, "saker_driver_info{driver=\"");
+	put_label(f, driver);
+	fputc('"', f);
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(tok, '='), *end;
+
+		if (!eq || eq == tok)
+			continue;
+		strtoull(eq + 1, &end, 10);
+		if (*end || end == eq + 1) {
+			*eq = '\0';
+			fprintf(f, ",%s=\"", tok);
+			put_label(f, eq + 1);
+			fputc('"', f);
+		}
+	}
+	fputs("} 1\n", f);
+	snprintf(copy, sizeof(copy), "%s", detail);
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(tok, '='), *end;
+		unsigned long long v;
+
+		if (!eq || eq == tok)
+			continue;
+		v = strtoull(eq + 1, &end, 10);
+		if (*end || end == eq + 1)
+			continue;
+		if (!any)
+			family(f, "saker_driver_stat", "gauge",
+			       "The capture driver's own counters (docs/metrics.md).");
+		any = true;
+		*eq = '\0';
+		fprintf(f, "saker_driver_stat{driver=\"");
+		put_label(f, driver);
+		fprintf(f, "\",stat=\"%s\"} %llu\n", tok, v);
+	}
+}
+
+static void rules(FILE *f, struct daemon *d)
+{
+	size_t enabled = 0;
+
+	family(f, "saker_rule_matches_total", "counter",
+	       "Alerts raised by each enabled rule (at or above the minimum priority).");
+	for (size_t i = 0; i < d->nrule_hits && i < rules_count(d->rs); i++) {
+		const struct rules_rule *r = rules_at(d->rs, i);
+
+		if (!r->enabled)
+			continue;
+		enabled++;
+		fputs("saker_rule_matches_total{rule=\"", f);
+		put_label(f, r->name);
+		fputs("\",priority=\"", f);
+		put_label(f, rules_priority_name(r->priority));
+		fputs("\",source=\"", f);
+		put_label(f, field_source_name(r->source));
+		fprintf(f, "\"} %" PRIu64 "\n", d->rule_hits[i]);
+	}
+	family(f, "saker_rules", "gauge", "Rules loaded, by state.");
+	fprintf(f, "saker_rules{state=\"enabled\"} %zu\n", enabled);
+	fprintf(f, "saker_rules{state=\"disabled\"} %zu\n", rules_count(d->rs) - enabled);
+}
+
+char *daemon_metrics_render(struct daemon *d)
+{
+	static const char *const drop_names[SAKER_DROP_MAX] = {
+		[SAKER_DROP_BUFFER_FULL] = "buffer_full",
+		[SAKER_DROP_TOO_BIG] = "too_big",
+		[SAKER_DROP_FAULT] = "fault",
+	};
+	struct src_stats s = { 0 };
+	struct state_stats ss = { 0 };
+	struct outq_stats qs = { 0 };
+	uint64_t bad = 0;
+	char *page = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&page, &len);
+
+	if (!f)
+		return NULL;
+	src_stats(d->src, &s);
+	state_get_stats(d->st, &ss);
+	outq_get_stats(d->q, &qs);
+	for (int i = 0; i < EVT_BAD_MAX; i++)
+		bad += d->ds.bad[i];
+
+	family(f, "saker_build_info", "gauge", "The running saker: version and capture driver.");
+	fprintf(f, "saker_build_info{version=\"%s\",driver=\"", PACKAGE_VERSION);
+	put_label(f, d->src->driver);
+	fputs("\"} 1\n", f);
+	one(f, "saker_start_time_seconds", "gauge",
+	    "When sakerd started, in seconds since the epoch.",
+	    (clock_ns(CLOCK_REALTIME) - (clock_ns(CLOCK_MONOTONIC) - d->started)) / 1000000000ull);
+	one(f, "saker_events_total", "counter", "Records decoded and processed.", d->events);
+	one(f, "saker_driver_records_total", "counter", "Records the driver handed out.",
+	    s.records);
+	family(f, "saker_driver_drops_total", "counter",
+	       "Records the driver lost before sakerd could read them, by reason.");
+	for (int i = 0; i < SAKER_DROP_MAX; i++)
+		fprintf(f, "saker_driver_drops_total{reason=\"%s\"} %" PRIu64 "\n", drop_names[i],
+			s.drops[i]);
+	one(f, "saker_bad_records_total", "counter", "Records rejected as malformed.", bad + s.bad);
+	driver_detail(f, d->src->driver, s.detail);
+
+	one(f, "saker_alerts_total", "counter", "Rule matches queued as alerts.", d->alerts);
+	one(f, "saker_alerts_below_priority_total", "counter",
+	    "Rule matches under the minimum priority (not sent).", d->below_prio);
+	one(f, "saker_drop_alerts_total", "counter",
+	    "Alerts raised because the driver lost records.", d->drop_alerts);
+	rules(f, d);
+
+	one(f, "saker_output_queue_depth", "gauge", "Alerts waiting for the outputs.", qs.depth);
+	family(f, "saker_output_queue_dropped_total", "counter",
+	       "Alerts the output queue dropped, by reason.");
+	fprintf(f, "saker_output_queue_dropped_total{reason=\"full\"} %" PRIu64 "\n",
+		qs.dropped_full);
+	fprintf(f, "saker_output_queue_dropped_total{reason=\"rate\"} %" PRIu64 "\n",
+		qs.dropped_rate);
+	family(f, "saker_output_sent_total", "counter", "Alerts each output delivered.");
+	for (size_t i = 0; i < qs.nsinks; i++) {
+		fputs("saker_output_sent_total{output=\"", f);
+		put_label(f, qs.sinks[i].name);
+		fprintf(f, "\"} %" PRIu64 "\n", qs.sinks[i].sent);
+	}
+	family(f, "saker_output_failed_total", "counter", "Alerts each output failed to deliver.");
+	for (size_t i = 0; i < qs.nsinks; i++) {
+		fputs("saker_output_failed_total{output=\"", f);
+		put_label(f, qs.sinks[i].name);
+		fprintf(f, "\"} %" PRIu64 "\n", qs.sinks[i].failed);
+	}
+
+	family(f, "saker_state_entries", "gauge", "What the state tracks now.");
+	fprintf(f, "saker_state_entries{kind=\"threads\"} %" PRIu64 "\n", ss.threads);
+	fprintf(f, "saker_state_entries{kind=\"processes\"} %" PRIu64 "\n", ss.procs);
+	fprintf(f, "saker_state_entries{kind=\"fds\"} %" PRIu64 "\n", ss.fds);
+	family(f, "saker_state_evicted_total", "counter",
+	       "State entries evicted at their limit, by kind.");
+	fprintf(f, "saker_state_evicted_total{kind=\"threads\"} %" PRIu64 "\n", ss.threads_evicted);
+	fprintf(f, "saker_state_evicted_total{kind=\"processes\"} %" PRIu64 "\n", ss.procs_evicted);
+	one(f, "saker_state_fds_refused_total", "counter",
+	    "New fds not tracked: their process's table was at its limit.", ss.fds_refused);
+	one(f, "saker_state_lookups_failed_total", "counter",
+	    "/proc look-ups of unknown threads that failed.", ss.lookups_failed);
+	daemon_containers_metrics(d, f);
+	daemon_k8s_metrics(d, f);
+	if (fclose(f) != 0) {
+		free(page);
+		return NULL;
+	}
+	return page;
+}
+
+/* From the event loop: publish a fresh page once a second. */
+void daemon_metrics_tick(struct daemon *d, uint64_t now)
+{
+	if (!d->web || now < d->next_publish)
+		return;
+	webserver_publish(d->web, daemon_metrics_render(d), now);
+	d->next_publish = now + METRICS_INTERVAL_NS;
+}
+
+int daemon_metrics_open(struct daemon *d)
+{
+	const char *listen = d->cfg->webserver_listen;
+	char err[512];
+	int k;
+
+	if (!listen || !*listen)
+		return 0;
+	k = webserver_start(listen, &d->web, err, sizeof(err));
+	if (k < 0) {
+		fprintf(stderr, "sakerd: %s\n", err);
+		return k;
+	}
+	if (!d->o->quiet)
+		fprintf(stderr, "sakerd: webserver: %s, port %u: /healthz, /metrics\n", listen,
+			webserver_port(d->web));
+	daemon_metrics_tick(d, clock_ns(CLOCK_MONOTONIC));
+	return 0;
+}
