@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,7 @@ int webserver_start(const char *listen, struct webserver **ret, char *err, size_
 	bool loopback;
 	char why[256];
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
+	sigset_t all, old;
 	int e;
 
 	if (util_parse_listen(listen, &ss, &loopback) < 0) {
@@ -131,13 +133,17 @@ int webserver_start(const char *listen, struct webserver **ret, char *err, size_
 	pthread_mutex_init(&w->lock, NULL);
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	/* The server's thread takes no signals: they reach the event loop at once. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	errno = 0;
 	w->d = sym_MHD_start_daemon(flags, 0, NULL, NULL, on_request, w, MHD_OPTION_SOCK_ADDR, &ss,
 				    MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_MAX_CONNECTIONS,
 				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT_S,
 				    MHD_OPTION_EXTERNAL_LOGGER, quiet, w, MHD_OPTION_END);
+	e = errno ? errno : EADDRINUSE;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!w->d) {
-		e = errno ? errno : EADDRINUSE;
 		snprintf(err, errlen, "webserver.listen %s: %s", listen, strerror(e));
 		webserver_stop(w);
 		return -e;
@@ -155,14 +161,15 @@ unsigned webserver_port(const struct webserver *w)
 
 void webserver_publish(struct webserver *w, char *page, uint64_t now)
 {
-	char *old;
+	char *old = NULL;
 
-	if (!page)
-		return;
+	/* Without a page (no memory to render it) the loop still made progress. */
 	pthread_mutex_lock(&w->lock);
-	old = w->page;
-	w->page = page;
-	w->len = strlen(page);
+	if (page) {
+		old = w->page;
+		w->page = page;
+		w->len = strlen(page);
+	}
 	w->published_at = now;
 	pthread_mutex_unlock(&w->lock);
 	free(old);

@@ -24,7 +24,10 @@ extern const bool webserver_available; /* built with libmicrohttpd */
 int webserver_start(const char *listen, struct webserver **ret, char *err, size_t errlen);
 /* The port it listens on. */
 unsigned webserver_port(const struct webserver *w);
-/* Serve page (malloc'd, taken over) at /metrics from now on; now is CLOCK_MONOTONIC ns. */
+/*
+ * The loop made progress at now (CLOCK_MONOTONIC ns): /metrics serves page
+ * (malloc'd, taken over) from now on, or the last one when page is NULL.
+ */
 void webserver_publish(struct webserver *w, char *page, uint64_t now);
 void webserver_stop(struct webserver *w);
 
