@@ -52,6 +52,38 @@ tests_unit_test_dlib_LDADD = tests/libtap.a $(LIBS)
 tests_helpers_outdrive_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_helpers_outdrive_LDADD = $(TEST_LDADD)
 
+# The configuration loader over arbitrary bytes (tests/fuzz/fuzz_config.c):
+# its seed corpus runs under make check; 'make fuzz-config' fuzzes it for
+# FUZZ_SECONDS with the shipped file as a seed too. The loader is compiled
+# instrumented; the rest of the library links as built.
+check_PROGRAMS += tests/fuzz/regress_config
+TESTS += tests/fuzz/regress_config
+tests_fuzz_regress_config_SOURCES = tests/fuzz/fuzz_config.c tests/fuzz/standalone.c \
+	tests/fuzz/fuzz.h
+tests_fuzz_regress_config_CPPFLAGS = $(regress_cppflags) -DFUZZ_CORPUS='"config"'
+tests_fuzz_regress_config_LDADD = $(TEST_LDADD)
+config_fuzz_lib = src/configfile.c src/configfile_keys.c
+if HAVE_FUZZ
+tests/fuzz/fuzz_config: $(top_srcdir)/tests/fuzz/fuzz_config.c \
+		$(config_fuzz_lib:%=$(top_srcdir)/%) src/libsaker.a
+	@$(MKDIR_P) tests/fuzz
+	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fuzz $(YAML_CFLAGS) -o $@ \
+		$(top_srcdir)/tests/fuzz/fuzz_config.c $(config_fuzz_lib:%=$(top_srcdir)/%) \
+		$(SAKER_LIBS) $(CURL_LIBS) $(MHD_LIBS) -ldl -lpthread
+
+fuzz-config: tests/fuzz/fuzz_config
+	@$(MKDIR_P) tests/fuzz/work/config tests/fuzz/artifacts
+	./tests/fuzz/fuzz_config -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		-artifact_prefix=tests/fuzz/artifacts/config- tests/fuzz/work/config \
+		$(srcdir)/tests/fuzz/corpus/config $(srcdir)/config
+else
+fuzz-config:
+	@echo "make fuzz-config needs clang with libFuzzer (see --enable-fuzz)" >&2
+	@exit 1
+endif
+.PHONY: fuzz-config
+CLEANFILES += tests/fuzz/fuzz_config
+
 out_integration_tests = \
 	tests/integration/out_file.sh \
 	tests/integration/out_program.sh \

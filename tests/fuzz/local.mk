@@ -39,8 +39,15 @@ tests/fuzz/fuzz_%: $(top_srcdir)/tests/fuzz/fuzz_%.c $(fuzz_deps)
 	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_CPPFLAGS) -o $@ $< \
 		$(fuzz_lib:%=$(top_srcdir)/%)
 
+# Every harness, each for FUZZ_SECONDS (fuzz-rules: RULES_FUZZ_SECONDS).
+fuzz_targets = fuzz-records fuzz-rules fuzz-config fuzz-containers fuzz-k8saudit
+if HAVE_CRI
+fuzz_targets += fuzz-containers-cri
+endif
+fuzz: $(fuzz_targets)
+
 # New inputs go to the build tree; the checked-in corpus is only read.
-fuzz: $(fuzz_harnesses:%=tests/fuzz/fuzz_%)
+fuzz-records: $(fuzz_harnesses:%=tests/fuzz/fuzz_%)
 	@for h in $(fuzz_harnesses); do \
 		$(MKDIR_P) tests/fuzz/work/$$h tests/fuzz/artifacts || exit 1; \
 		echo "fuzz_$$h: $(FUZZ_SECONDS)s"; \
@@ -49,11 +56,11 @@ fuzz: $(fuzz_harnesses:%=tests/fuzz/fuzz_%)
 			tests/fuzz/work/$$h $(srcdir)/tests/fuzz/corpus/$$h || exit 1; \
 	done
 else
-fuzz:
+fuzz fuzz-records:
 	@echo "make fuzz needs clang with libFuzzer: configure found none (see --enable-fuzz)" >&2
 	@exit 1
 endif
-.PHONY: fuzz
+.PHONY: fuzz fuzz-records
 
 clean-local: clean-fuzz
 clean-fuzz:
