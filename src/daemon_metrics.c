@@ -93,29 +93,56 @@ static void driver_detail(FILE *f, const char *driver, const char *detail)
 	}
 }
 
+/* NAME{rule=...,priority=...,source=...} for rule i; labels only. */
+static void rule_sample(FILE *f, const char *name, const struct rules_rule *r)
+{
+	fprintf(f, "%s{rule=\"", name);
+	put_label(f, r->name);
+	fputs("\",priority=\"", f);
+	put_label(f, rules_priority_name(r->priority));
+	fputs("\",source=\"", f);
+	put_label(f, field_source_name(r->source));
+	fputs("\"} ", f);
+}
+
+/* Per enabled rule: its matches, and what evaluating it costs. */
 static void rules(FILE *f, struct daemon *d)
 {
-	size_t enabled = 0;
+	static const struct {
+		const char *name, *help;
+	} fams[] = {
+		{ "saker_rule_matches_total",
+		  "Alerts raised by each enabled rule (at or above the minimum priority)." },
+		{ "saker_rule_evaluations_total",
+		  "Events each enabled rule's condition was tested on." },
+		{ "saker_rule_eval_seconds_total",
+		  "Time in each enabled rule's condition, estimated from one event in 128." },
+	};
+	size_t n = rules_count(d->rs), enabled = 0;
 
-	family(f, "saker_rule_matches_total", "counter",
-	       "Alerts raised by each enabled rule (at or above the minimum priority).");
-	for (size_t i = 0; i < d->nrule_hits && i < rules_count(d->rs); i++) {
-		const struct rules_rule *r = rules_at(d->rs, i);
+	for (size_t k = 0; k < ARRAY_SIZE(fams); k++) {
+		family(f, fams[k].name, "counter", fams[k].help);
+		for (size_t i = 0; i < n; i++) {
+			const struct rules_rule *r = rules_at(d->rs, i);
+			uint64_t evals, ns;
 
-		if (!r->enabled)
-			continue;
-		enabled++;
-		fputs("saker_rule_matches_total{rule=\"", f);
-		put_label(f, r->name);
-		fputs("\",priority=\"", f);
-		put_label(f, rules_priority_name(r->priority));
-		fputs("\",source=\"", f);
-		put_label(f, field_source_name(r->source));
-		fprintf(f, "\"} %" PRIu64 "\n", d->rule_hits[i]);
+			if (!r->enabled)
+				continue;
+			enabled += k == 0;
+			rule_sample(f, fams[k].name, r);
+			rules_runner_cost(d->runner, i, &evals, &ns);
+			if (k == 0)
+				fprintf(f, "%" PRIu64 "\n",
+					i < d->nrule_hits ? d->rule_hits[i] : 0);
+			else if (k == 1)
+				fprintf(f, "%" PRIu64 "\n", evals);
+			else
+				fprintf(f, "%.9f\n", (double)ns / 1e9);
+		}
 	}
 	family(f, "saker_rules", "gauge", "Rules loaded, by state.");
 	fprintf(f, "saker_rules{state=\"enabled\"} %zu\n", enabled);
-	fprintf(f, "saker_rules{state=\"disabled\"} %zu\n", rules_count(d->rs) - enabled);
+	fprintf(f, "saker_rules{state=\"disabled\"} %zu\n", n - enabled);
 }
 
 char *daemon_metrics_render(struct daemon *d)

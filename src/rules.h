@@ -153,6 +153,17 @@ bool rules_may_match(struct rules_runner *r, const struct evt *e, void *data);
  * knows which fds are open).
  */
 bool rules_read_std_names(const struct ruleset *rs);
+/*
+ * What rule i (a rules_at() index) cost this runner: how
+ * many events its condition was evaluated on (not those it was disabled
+ * for, nor those an earlier rule matched first), and the time spent in it,
+ * estimated from every RULES_COST_SAMPLE-th event (so costs of fields
+ * shared by rules fall on the first rule that reads them, as they do when
+ * the rules run).
+ */
+#define RULES_COST_SAMPLE 128
+void rules_runner_cost(const struct rules_runner *r, size_t i, uint64_t *ret_evals,
+		       uint64_t *ret_ns);
 /* The same for events of another source (k8s_audit): no struct evt. */
 int rules_eval_source(struct rules_runner *r, enum field_source src, void *data, unsigned flags,
 		      const struct rules_rule **ret, size_t max);

@@ -6,6 +6,7 @@
 
 #include "dns.h"
 #include "rules_int.h"
+#include "util.h"
 
 struct rules_runner {
 	const struct ruleset *rs;
@@ -14,6 +15,17 @@ struct rules_runner {
 	struct dns *dns;
 	uint8_t *unknown[SAKER_EV_MAX]; /* per type: slots not known at entry, built on demand */
 	uint8_t *later[SAKER_EV_MAX]; /* per type: slots not known from an fd's name alone */
+	/*
+	 * What each rule costs (rules_runner_cost()), kept off the path of
+	 * the rules that do not match: a rule is evaluated on every event of
+	 * its list unless an earlier rule matched first, so events are
+	 * counted per list and rules passed over per rule.
+	 */
+	uint64_t type_events[SAKER_EV_MAX]; /* syscall events run through by_type[t] */
+	uint64_t source_events[FSRC_MAX]; /* events of other sources run through other */
+	uint64_t *passed; /* per rule: events a rule before it matched first */
+	uint64_t *sampled_ns; /* per rule: time in its condition, one event in RULES_COST_SAMPLE */
+	unsigned sample; /* events until the next timed one */
 };
 
 size_t rules_count(const struct ruleset *rs)
@@ -92,8 +104,10 @@ struct rules_runner *rules_runner_new(const struct ruleset *rs)
 		return NULL;
 	r->rs = rs;
 	r->run = cond_run_new(rs->env);
-	if (!r->run) {
-		free(r);
+	r->passed = calloc(rs->nrules ? rs->nrules : 1, sizeof(*r->passed));
+	r->sampled_ns = calloc(rs->nrules ? rs->nrules : 1, sizeof(*r->sampled_ns));
+	if (!r->run || !r->passed || !r->sampled_ns) {
+		rules_runner_free(r);
 		return NULL;
 	}
 	return r;
@@ -104,6 +118,8 @@ void rules_runner_free(struct rules_runner *r)
 	if (!r)
 		return;
 	cond_run_free(r->run);
+	free(r->passed);
+	free(r->sampled_ns);
 	for (unsigned t = 0; t < SAKER_EV_MAX; t++) {
 		free(r->unknown[t]);
 		free(r->later[t]);
@@ -128,21 +144,58 @@ int rules_runner_set_dns(struct rules_runner *r, struct dns *dns)
 	return 0;
 }
 
-static int run_list(struct rules_runner *r, const unsigned *idx, unsigned n, unsigned flags,
-		    const struct rules_rule **ret, size_t max)
+/*
+ * The enabled rules of src among idx[0..n), in order; timed is a constant
+ * at each call, so the compiler makes the untimed loop free of it.
+ */
+static inline __attribute__((always_inline)) int
+run_rules(struct rules_runner *r, enum field_source src, const unsigned *idx, unsigned n,
+	  unsigned flags, const struct rules_rule **ret, size_t max, bool timed)
 {
 	size_t found = 0;
+	unsigned i;
 
-	for (unsigned i = 0; i < n && found < max; i++) {
+	for (i = 0; i < n && found < max; i++) {
 		const struct rules_rule *rule = &r->rs->rules[idx[i]];
+		uint64_t t0 = 0;
+		bool m;
 
-		if (!rule->enabled || !cond_eval(rule->expr, r->run))
+		/* by_type lists hold syscall rules only: a constant src drops the test. */
+		if (src != FSRC_SYSCALL && rule->source != src)
 			continue;
-		ret[found++] = rule;
-		if (!(flags & RULES_EVAL_ALL))
-			break;
+		if (!rule->enabled) {
+			r->passed[idx[i]]++;
+			continue;
+		}
+		if (timed)
+			t0 = clock_ns(CLOCK_MONOTONIC);
+		m = cond_eval(rule->expr, r->run);
+		if (timed)
+			r->sampled_ns[idx[i]] += clock_ns(CLOCK_MONOTONIC) - t0;
+		if (m) {
+			ret[found++] = rule;
+			if (!(flags & RULES_EVAL_ALL)) {
+				i++;
+				break;
+			}
+		}
 	}
+	/* Nor were the rest: a match came first (or max did). */
+	for (; i < n; i++)
+		if (r->rs->rules[idx[i]].source == src)
+			r->passed[idx[i]]++;
 	return (int)found;
+}
+
+static inline __attribute__((always_inline)) int
+run_list(struct rules_runner *r, enum field_source src, const unsigned *idx, unsigned n,
+	 unsigned flags, const struct rules_rule **ret, size_t max)
+{
+	if (r->sample-- == 0) {
+		r->sample = RULES_COST_SAMPLE - 1;
+		return run_rules(r, src, idx, n, flags, ret, max, true);
+	}
+	return run_rules(r, src, idx, n, flags, ret, max, false);
 }
 
 /* A new syscall event for the run: every cached value forgotten. */
@@ -166,7 +219,8 @@ int rules_eval(struct rules_runner *r, const struct evt *e, void *data, unsigned
 	begin(r, e, data);
 	if (t >= SAKER_EV_MAX)
 		return 0;
-	return run_list(r, r->rs->by_type[t], r->rs->n_by_type[t], flags, ret, max);
+	r->type_events[t]++;
+	return run_list(r, FSRC_SYSCALL, r->rs->by_type[t], r->rs->n_by_type[t], flags, ret, max);
 }
 
 /* Slots a field_known_*() test leaves unknown for type, as a bitmap (cached in *cache). */
@@ -257,20 +311,33 @@ int rules_eval_source(struct rules_runner *r, enum field_source src, void *data,
 	struct field_ctx ctx = {
 		.data = data, .hostname = r->hostname, .dns = r->dns, .source = src
 	};
-	size_t found = 0;
 
 	dns_poll(r->dns);
 	cond_run_begin(r->run, &ctx);
-	for (unsigned i = 0; i < r->rs->nother && found < max; i++) {
-		const struct rules_rule *rule = &r->rs->rules[r->rs->other[i]];
+	if (src < FSRC_MAX)
+		r->source_events[src]++;
+	return run_list(r, src, r->rs->other, r->rs->nother, flags, ret, max);
+}
 
-		if (rule->source != src || !rule->enabled || !cond_eval(rule->expr, r->run))
-			continue;
-		ret[found++] = rule;
-		if (!(flags & RULES_EVAL_ALL))
-			break;
+void rules_runner_cost(const struct rules_runner *r, size_t i, uint64_t *ret_evals,
+		       uint64_t *ret_ns)
+{
+	const struct rules_rule *rule = rules_at(r->rs, i);
+	uint64_t n = 0;
+
+	*ret_evals = *ret_ns = 0;
+	if (!rule || !rule->enabled)
+		return;
+	if (rule->source != FSRC_SYSCALL) {
+		n = rule->source < FSRC_MAX ? r->source_events[rule->source] : 0;
+	} else {
+		for (unsigned t = 0; t < SAKER_EV_MAX; t++)
+			for (unsigned k = 0; k < r->rs->n_by_type[t]; k++)
+				if (r->rs->by_type[t][k] == i)
+					n += r->type_events[t];
 	}
-	return (int)found;
+	*ret_evals = n - r->passed[i];
+	*ret_ns = r->sampled_ns[i] * RULES_COST_SAMPLE;
 }
 
 int rules_format(struct rules_runner *r, const struct rules_rule *rule, char *buf, size_t len)

@@ -26,6 +26,11 @@ cat > "$TMP/rules.yaml" <<'EOF'
   condition: evt.type in (open, openat, openat2) and fd.name = /etc/shadow
   output: shadow read (proc.name=%proc.name)
   priority: WARNING
+- rule: Chmod webserver test
+  desc: a chmod, which the traced shell never does
+  condition: evt.type in (chmod, fchmod, fchmodat)
+  output: chmod (proc.name=%proc.name)
+  priority: NOTICE
 - rule: Never webserver test
   desc: off
   condition: evt.type = open and fd.name = /nonexistent/saker
@@ -89,7 +94,7 @@ is "build info: the driver" "$(metric saker_build_info driver=ptrace)" 1
 is "the escaped rule name reads back whole, no match yet" \
 	"$(metric saker_rule_matches_total 'rule=Read "shadow" \ webserver test' priority=Warning source=syscall)" 0
 is "a disabled rule has no counter" "$(metric saker_rule_matches_total 'rule=Never webserver test')" none
-is "rules counted by state" "$(metric saker_rules state=enabled) $(metric saker_rules state=disabled)" "1 1"
+is "rules counted by state" "$(metric saker_rules state=enabled) $(metric saker_rules state=disabled)" "2 1"
 
 touch "$TMP/a.go"
 _i=0
@@ -104,6 +109,19 @@ while [ "$got" != 2 ] && [ $_i -lt 50 ]; do
 done
 is "two reads of /etc/shadow: the rule's counter is 2 within a second or so" "$got" 2
 is "alerts total" "$(metric saker_alerts_total)" 2
+# (launch mode stops only the opens a rule may match: the two reads at least)
+ok "the open rule's condition was evaluated on the opens that came" \
+	test "$(metric saker_rule_evaluations_total 'rule=Read "shadow" \ webserver test')" -ge 2
+is "the chmod rule on none: no event of its types came" \
+	"$(metric saker_rule_evaluations_total 'rule=Chmod webserver test')" 0
+ok "an estimated time in each rule's condition" "$PY" - "$TMP/m" <<'PY'
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+fam = [f for f in text_string_to_metric_families(open(sys.argv[1]).read())
+       if f.name == "saker_rule_eval_seconds"][0]
+assert fam.type == "counter" and len(fam.samples) == 2, fam
+assert all(s.value >= 0 for s in fam.samples), fam.samples
+PY
 ok "events counted" test "$(metric saker_events_total)" -gt 0
 ok "the driver's own counters: ptrace stops" test "$(metric saker_driver_stat driver=ptrace stat=stops)" -gt 0
 is "no drops" "$(metric saker_driver_drops_total reason=buffer_full)" 0

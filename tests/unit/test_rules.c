@@ -164,6 +164,20 @@ static void test_eval(void)
 	tap_ok(!src_interest_has(&in, SAKER_EV_OPEN), "disabled rule leaves the interest");
 	tap_is_int(rules_enable(rs, "Read secret", NULL, true), 1, "enable by name");
 	tap_is_int(rules_eval(run, &e, NULL, 0, m, 4), 1, "re-enabled rule fires");
+	{
+		uint64_t ev0, ns0, ev1, ns1;
+
+		/* 6 openat events; one with all rules, one with the first disabled. */
+		rules_runner_cost(run, 0, &ev0, &ns0);
+		rules_runner_cost(run, 1, &ev1, &ns1);
+		tap_ok(ev0 == 5 && ev1 == 4,
+		       "cost: the first rule tested on 5 events (not while disabled), the second "
+		       "on 4 (not where the first matched first): %llu, %llu",
+		       (unsigned long long)ev0, (unsigned long long)ev1);
+		tap_ok(ns0 > 0 && ns0 % RULES_COST_SAMPLE == 0 && ns1 % RULES_COST_SAMPLE == 0,
+		       "cost: time measured on the first event, scaled by the sampling (%llu ns)",
+		       (unsigned long long)ns0);
+	}
 	rules_runner_free(run);
 	rules_free(rs);
 	rules_diags_free(&d);
