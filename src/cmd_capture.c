@@ -196,7 +196,8 @@ int cmd_capture(int argc, char **argv)
 
 static void replay_usage(FILE *f)
 {
-	fprintf(f, "Usage: saker replay FILE [-e TYPES] [-r RULES [-r RULES...] [--json]]\n\n"
+	fprintf(f, "Usage: saker replay FILE [-e TYPES] [-r RULES [-r RULES...] [--json] "
+		   "[--profile]]\n\n"
 		   "Read a capture file and print its events, one per line; with -r, run the\n"
 		   "rules over it (state seeded from the capture's snapshot) and print the\n"
 		   "alerts instead, as text or Falco's JSON. The same capture and rules give the\n"
@@ -204,7 +205,9 @@ static void replay_usage(FILE *f)
 		   "up on this host, now (as Falco does).\n\n"
 		   "  -e, --events TYPES   only these event types (comma-separated)\n"
 		   "  -r, --rules FILE     rules file or directory (repeatable)\n"
-		   "  -j, --json           alerts as JSON\n");
+		   "  -j, --json           alerts as JSON\n"
+		   "  -p, --profile        time every rule on every event and print, at the end\n"
+		   "                       (standard error), what each cost, costliest first\n");
 }
 
 int cmd_replay(int argc, char **argv)
@@ -213,6 +216,7 @@ int cmd_replay(int argc, char **argv)
 		{ "events", required_argument, NULL, 'e' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "profile", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -229,7 +233,7 @@ int cmd_replay(int argc, char **argv)
 	char err[512], line[8192];
 	int c, k, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "e:r:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "e:r:jph", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			events = optarg;
@@ -244,6 +248,9 @@ int cmd_replay(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'p':
+			dopts.profile_rules = true;
+			break;
 		case 'h':
 			replay_usage(stdout);
 			return 0;
@@ -254,6 +261,10 @@ int cmd_replay(int argc, char **argv)
 	}
 	if (optind + 1 != argc) {
 		replay_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (dopts.profile_rules && !nrules) {
+		fprintf(stderr, "saker: --profile times rules: give them with -r\n");
 		return EXIT_USAGE;
 	}
 	if (nrules) {

@@ -111,6 +111,8 @@ static int set_rules(struct daemon *d, struct ruleset *rs)
 		return -ENOMEM;
 	}
 	rules_runner_set_hostname(runner, d->hostname);
+	if (d->o->profile_rules)
+		rules_runner_time_every(runner, 1);
 	if (rules_runner_set_dns(runner, d->dns) < 0) {
 		rules_runner_free(runner);
 		free(hits);
@@ -510,6 +512,8 @@ int daemon_run(const struct daemon_opts *o)
 
 	k = loop(&d);
 	daemon_k8s_drain(&d);
+	if (o->profile_rules)
+		daemon_rule_profile(&d, stderr);
 	sdn_stopping();
 	if (!o->quiet)
 		daemon_log_stats(&d, "exit");

@@ -41,6 +41,7 @@ struct daemon_opts {
 	const char *ready_file; /* touched once running (tests, benchmarks) */
 	bool list_rules; /* -L */
 	bool quiet; /* no "ready" or statistics lines (saker replay) */
+	bool profile_rules; /* time every rule on every event; print the costs at the end */
 	bool verbose;
 };
 

@@ -75,6 +75,7 @@ void daemon_containers_metrics(struct daemon *d, FILE *f);
 int daemon_metrics_open(struct daemon *d);
 void daemon_metrics_tick(struct daemon *d, uint64_t now);
 char *daemon_metrics_render(struct daemon *d);
+void daemon_rule_profile(struct daemon *d, FILE *f);
 
 /* daemon_rules.c */
 int daemon_load_rules(const struct daemon_opts *o, const struct config *cfg, struct ruleset **ret);

@@ -145,6 +145,52 @@ static void rules(FILE *f, struct daemon *d)
 	fprintf(f, "saker_rules{state=\"disabled\"} %zu\n", n - enabled);
 }
 
+struct rule_cost {
+	const struct rules_rule *rule;
+	uint64_t evals, ns, hits;
+};
+
+static int by_time(const void *a, const void *b)
+{
+	const struct rule_cost *x = a, *y = b;
+
+	if (x->ns != y->ns)
+		return x->ns < y->ns ? 1 : -1;
+	return x->rule->index < y->rule->index ? -1 : 1;
+}
+
+/* saker replay --profile: each rule tested on an event, costliest first. */
+void daemon_rule_profile(struct daemon *d, FILE *f)
+{
+	size_t n = rules_count(d->rs), m = 0;
+	struct rule_cost *rc = calloc(n ? n : 1, sizeof(*rc));
+	uint64_t total = 0;
+
+	if (!rc)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct rule_cost c = { .rule = rules_at(d->rs, i) };
+
+		rules_runner_cost(d->runner, i, &c.evals, &c.ns);
+		if (!c.rule->enabled || !c.evals)
+			continue;
+		c.hits = i < d->nrule_hits ? d->rule_hits[i] : 0;
+		total += c.ns;
+		rc[m++] = c;
+	}
+	qsort(rc, m, sizeof(*rc), by_time);
+	fprintf(f, "saker: rule costs over %" PRIu64 " events (%zu of %zu rules tested): %.3f ms\n",
+		d->events, m, n, (double)total / 1e6);
+	fprintf(f, "%10s %6s %10s %8s %8s  %s\n", "ms", "share", "tested", "ns/test", "matched",
+		"rule");
+	for (size_t i = 0; i < m; i++)
+		fprintf(f, "%10.3f %5.1f%% %10" PRIu64 " %8.0f %8" PRIu64 "  %s\n",
+			(double)rc[i].ns / 1e6,
+			total ? 100.0 * (double)rc[i].ns / (double)total : 0, rc[i].evals,
+			(double)rc[i].ns / (double)rc[i].evals, rc[i].hits, rc[i].rule->name);
+	free(rc);
+}
+
 char *daemon_metrics_render(struct daemon *d)
 {
 	static const char *const drop_names[SAKER_DROP_MAX] = {

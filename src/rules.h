@@ -157,13 +157,15 @@ bool rules_read_std_names(const struct ruleset *rs);
  * What rule i (a rules_at() index) cost this runner: how
  * many events its condition was evaluated on (not those it was disabled
  * for, nor those an earlier rule matched first), and the time spent in it,
- * estimated from every RULES_COST_SAMPLE-th event (so costs of fields
+ * estimated from one event in RULES_COST_SAMPLE (or as set below; so costs of fields
  * shared by rules fall on the first rule that reads them, as they do when
  * the rules run).
  */
 #define RULES_COST_SAMPLE 128
 void rules_runner_cost(const struct rules_runner *r, size_t i, uint64_t *ret_evals,
 		       uint64_t *ret_ns);
+/* Time one event in every (1: each one, for a profile), from the next event on. */
+void rules_runner_time_every(struct rules_runner *r, unsigned every);
 /* The same for events of another source (k8s_audit): no struct evt. */
 int rules_eval_source(struct rules_runner *r, enum field_source src, void *data, unsigned flags,
 		      const struct rules_rule **ret, size_t max);

@@ -35,6 +35,19 @@ assert [x['rule'] for x in a] == ['shadow read', 'connect out'], a
 assert a[0]['output_fields'] == {'proc.name': 'sh', 'proc.pname': 'init', 'proc.cmdline': 'sh -c id', 'fd.num': 3}, a[0]
 assert a[0]['priority'] == 'Warning' and a[0]['tags'] == ['test'] and a[0]['source'] == 'syscall'
 "
+# --profile: each rule's tests counted exactly (every event of its type), matches, time.
+"$SAKER" replay "$TMP/in.cap" -r "$TMP/rules.yaml" --profile > "$TMP/p.out" 2> "$TMP/p.err"
+is "--profile: the alerts are as without it" "$(cut -d' ' -f2- "$TMP/p.out")" "$(cut -d' ' -f2- "$TMP/a.txt")"
+ok "--profile: a header with both rules tested" grep -q "^saker: rule costs over [0-9]* events (2 of 2 rules tested): " "$TMP/p.err"
+nopen=$("$SAKER" replay "$TMP/in.cap" | grep -c ' openat ')
+nconn=$("$SAKER" replay "$TMP/in.cap" | grep -c ' connect ')
+is "--profile: shadow read tested on every openat, matched once" \
+	"$(awk '$NF == "read" && $(NF-1) == "shadow" {print $3, $5}' "$TMP/p.err")" "$nopen 1"
+is "--profile: connect out tested on every connect, matched once" \
+	"$(awk '$NF == "out" && $(NF-1) == "connect" {print $3, $5}' "$TMP/p.err")" "$nconn 1"
+"$SAKER" replay "$TMP/in.cap" --profile 2> "$TMP/err"
+is "--profile without rules: usage error (64)" "$?" 64
+
 "$SAKER" replay "$TMP/in.cap" -r "$TMP/missing.yaml" 2> "$TMP/err"
 is "missing rules exit 66" "$?" 66
 
