@@ -160,6 +160,10 @@ step_done
 step "installed files"
 unit=$(dpkg -L saker | grep -E '/systemd/system/saker\.service$') || fail "no saker.service"
 kunit=$(dpkg -L saker | grep -E '/systemd/system/saker-kmod\.service$') || fail "no saker-kmod.service"
+for f in README.md metrics.md ptrace.md; do
+	[ -f "/usr/share/doc/saker/$f" ] || [ -f "/usr/share/doc/saker/$f.gz" ] ||
+		fail "no /usr/share/doc/saker/$f: the docs are not installed"
+done
 execstart=$(sed -n 's/^ExecStart=//p' "$unit")
 set -- $execstart
 [ -x "$1" ] || fail "the unit's ExecStart binary $1 is not there"
@@ -301,7 +305,7 @@ if [ $do_rpm = yes ]; then
 		"$libdir/saker/ebpf/saker.bpf.o" /usr/lib/systemd/system/saker.service \
 		/usr/lib/systemd/system/saker-kmod.service /usr/lib/systemd/catalog/saker.catalog \
 		/usr/share/man/man8/sakerd.8 /usr/share/man/man8/saker.8 \
-		/usr/share/man/man5/saker.yaml.5; do
+		/usr/share/man/man5/saker.yaml.5 /usr/share/doc/saker/docs/metrics.md; do
 		# Debian's brp-compress fails under dash and leaves man pages as they are.
 		grep -Eqx "$f(\.gz)?" "$work/rpm.saker" || fail "saker RPM lacks $f"
 	done
