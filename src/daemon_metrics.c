@@ -105,6 +105,17 @@ static void rule_sample(FILE *f, const char *name, const struct rules_rule *r)
 	fputs("\"} ", f);
 }
 
+/* Every rule's cost (rules_runner_costs()): evals[0..n) then ns[0..n), one allocation. */
+static uint64_t *rule_costs(struct daemon *d)
+{
+	size_t n = rules_count(d->rs);
+	uint64_t *c = calloc(2 * n + 1, sizeof(*c));
+
+	if (c)
+		rules_runner_costs(d->runner, c, c + n);
+	return c;
+}
+
 /* Per enabled rule: its matches, and what evaluating it costs. */
 static void rules(FILE *f, struct daemon *d)
 {
@@ -119,27 +130,27 @@ static void rules(FILE *f, struct daemon *d)
 		  "Time in each enabled rule's condition, estimated from one event in 128." },
 	};
 	size_t n = rules_count(d->rs), enabled = 0;
+	uint64_t *cost = rule_costs(d);
 
-	for (size_t k = 0; k < ARRAY_SIZE(fams); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(fams) && cost; k++) {
 		family(f, fams[k].name, "counter", fams[k].help);
 		for (size_t i = 0; i < n; i++) {
 			const struct rules_rule *r = rules_at(d->rs, i);
-			uint64_t evals, ns;
 
 			if (!r->enabled)
 				continue;
 			enabled += k == 0;
 			rule_sample(f, fams[k].name, r);
-			rules_runner_cost(d->runner, i, &evals, &ns);
 			if (k == 0)
 				fprintf(f, "%" PRIu64 "\n",
 					i < d->nrule_hits ? d->rule_hits[i] : 0);
 			else if (k == 1)
-				fprintf(f, "%" PRIu64 "\n", evals);
+				fprintf(f, "%" PRIu64 "\n", cost[i]);
 			else
-				fprintf(f, "%.9f\n", (double)ns / 1e9);
+				fprintf(f, "%.9f\n", (double)cost[n + i] / 1e9);
 		}
 	}
+	free(cost);
 	family(f, "saker_rules", "gauge", "Rules loaded, by state.");
 	fprintf(f, "saker_rules{state=\"enabled\"} %zu\n", enabled);
 	fprintf(f, "saker_rules{state=\"disabled\"} %zu\n", n - enabled);
@@ -164,14 +175,18 @@ void daemon_rule_profile(struct daemon *d, FILE *f)
 {
 	size_t n = rules_count(d->rs), m = 0;
 	struct rule_cost *rc = calloc(n ? n : 1, sizeof(*rc));
-	uint64_t total = 0;
+	uint64_t total = 0, *cost = rule_costs(d);
 
-	if (!rc)
+	if (!rc || !cost) {
+		free(rc);
+		free(cost);
 		return;
+	}
 	for (size_t i = 0; i < n; i++) {
-		struct rule_cost c = { .rule = rules_at(d->rs, i) };
+		struct rule_cost c = { .rule = rules_at(d->rs, i),
+				       .evals = cost[i],
+				       .ns = cost[n + i] };
 
-		rules_runner_cost(d->runner, i, &c.evals, &c.ns);
 		if (!c.rule->enabled || !c.evals)
 			continue;
 		c.hits = i < d->nrule_hits ? d->rule_hits[i] : 0;
@@ -189,6 +204,7 @@ void daemon_rule_profile(struct daemon *d, FILE *f)
 			total ? 100.0 * (double)rc[i].ns / (double)total : 0, rc[i].evals,
 			(double)rc[i].ns / (double)rc[i].evals, rc[i].hits, rc[i].rule->name);
 	free(rc);
+	free(cost);
 }
 
 char *daemon_metrics_render(struct daemon *d)

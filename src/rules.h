@@ -154,16 +154,16 @@ bool rules_may_match(struct rules_runner *r, const struct evt *e, void *data);
  */
 bool rules_read_std_names(const struct ruleset *rs);
 /*
- * What rule i (a rules_at() index) cost this runner: how
- * many events its condition was evaluated on (not those it was disabled
- * for, nor those an earlier rule matched first), and the time spent in it,
- * estimated from one event in RULES_COST_SAMPLE (or as set below; so costs of fields
- * shared by rules fall on the first rule that reads them, as they do when
- * the rules run).
+ * What each rule cost this runner, in arrays of rules_count() entries (by
+ * rules_at() index): evals[i], the events its condition was evaluated on
+ * (not those it was disabled for, nor those an earlier rule matched first;
+ * 0 for a rule disabled now), and ns[i], the time spent in it, estimated
+ * from one event in RULES_COST_SAMPLE (or as set below). Fields are
+ * extracted once per event, so a field's cost falls on the first rule that
+ * reads it, as it does when the rules run.
  */
 #define RULES_COST_SAMPLE 128
-void rules_runner_cost(const struct rules_runner *r, size_t i, uint64_t *ret_evals,
-		       uint64_t *ret_ns);
+void rules_runner_costs(const struct rules_runner *r, uint64_t *evals, uint64_t *ns);
 /* Time one event in every (1: each one, for a profile), from the next event on. */
 void rules_runner_time_every(struct rules_runner *r, unsigned every);
 /* The same for events of another source (k8s_audit): no struct evt. */

@@ -16,7 +16,7 @@ struct rules_runner {
 	uint8_t *unknown[SAKER_EV_MAX]; /* per type: slots not known at entry, built on demand */
 	uint8_t *later[SAKER_EV_MAX]; /* per type: slots not known from an fd's name alone */
 	/*
-	 * What each rule costs (rules_runner_cost()), kept off the path of
+	 * What each rule costs (rules_runner_costs()), kept off the path of
 	 * the rules that do not match: a rule is evaluated on every event of
 	 * its list unless an earlier rule matched first, so events are
 	 * counted per list and rules passed over per rule.
@@ -346,25 +346,23 @@ void rules_runner_time_every(struct rules_runner *r, unsigned every)
 	r->sample = 0;
 }
 
-void rules_runner_cost(const struct rules_runner *r, size_t i, uint64_t *ret_evals,
-		       uint64_t *ret_ns)
+void rules_runner_costs(const struct rules_runner *r, uint64_t *evals, uint64_t *ns)
 {
-	const struct rules_rule *rule = rules_at(r->rs, i);
-	uint64_t n = 0;
+	const struct ruleset *rs = r->rs;
 
-	*ret_evals = *ret_ns = 0;
-	if (!rule || !rule->enabled)
-		return;
-	if (rule->source != FSRC_SYSCALL) {
-		n = rule->source < FSRC_MAX ? r->source_events[rule->source] : 0;
-	} else {
-		for (unsigned t = 0; t < SAKER_EV_MAX; t++)
-			for (unsigned k = 0; k < r->rs->n_by_type[t]; k++)
-				if (r->rs->by_type[t][k] == i)
-					n += r->type_events[t];
+	memset(evals, 0, rs->nrules * sizeof(*evals));
+	for (unsigned t = 0; t < SAKER_EV_MAX; t++)
+		for (unsigned k = 0; k < rs->n_by_type[t]; k++)
+			evals[rs->by_type[t][k]] += r->type_events[t];
+	for (unsigned k = 0; k < rs->nother; k++) {
+		enum field_source src = rs->rules[rs->other[k]].source;
+
+		evals[rs->other[k]] += src < FSRC_MAX ? r->source_events[src] : 0;
 	}
-	*ret_evals = n - r->passed[i];
-	*ret_ns = r->sampled_ns[i] * r->every;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		evals[i] = rs->rules[i].enabled ? evals[i] - r->passed[i] : 0;
+		ns[i] = r->sampled_ns[i] * r->every;
+	}
 }
 
 int rules_format(struct rules_runner *r, const struct rules_rule *rule, char *buf, size_t len)
