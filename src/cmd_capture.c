@@ -268,7 +268,11 @@ int cmd_replay(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (nrules) {
-		/* Rules over a capture: the daemon's own path, alerts to stdout only. */
+		/*
+		 * Rules over a capture: the daemon's own path, alerts to stdout
+		 * only, and nothing the host's configuration would also listen
+		 * on or follow (a running sakerd holds its ports).
+		 */
 		char *overrides[] = { "driver=replay",
 				      "stdout_output.enabled=true",
 				      "journal_output.enabled=false",
@@ -277,6 +281,9 @@ int cmd_replay(int argc, char **argv)
 				      "program_output.enabled=false",
 				      "http_output.enabled=false",
 				      "metrics.enabled=false",
+				      "webserver.listen=",
+				      "k8s_audit.listen=",
+				      "k8s_audit.file=",
 				      json ? "json_output=true" : "json_output=false",
 				      "rule_matching=all" };
 

@@ -29,6 +29,11 @@ const bool config_have_http = true;
 #else
 const bool config_have_http = false;
 #endif
+#ifdef HAVE_MICROHTTPD
+const bool config_have_webserver = true;
+#else
+const bool config_have_webserver = false;
+#endif
 
 #define MAX_KEYS 128
 #define MAX_DEPTH 8
@@ -491,6 +496,9 @@ static int validate(struct loader *l)
 	CHECK(c->http.enabled && !config_have_http, "http_output.enabled",
 	      "saker was built without HTTP support (libcurl); disable it or rebuild with "
 	      "libcurl4-openssl-dev installed");
+	CHECK(c->webserver_listen && !config_have_webserver, "webserver.listen",
+	      "saker was built without libmicrohttpd; unset it or rebuild with "
+	      "libmicrohttpd-dev installed");
 	CHECK(c->http.enabled && !c->http.url, "http_output.enabled",
 	      "http_output.url must be set");
 	CHECK(c->http.url && strncmp(c->http.url, "http://", 7) &&

@@ -136,5 +136,6 @@ int config_syslog_facility(const char *name);
 /* Whether outputs needing optional libraries were built in. */
 extern const bool config_have_journal;
 extern const bool config_have_http;
+extern const bool config_have_webserver; /* webserver.listen */
 
 #endif /* SAKER_CONFIGFILE_H */

@@ -97,20 +97,20 @@ void daemon_containers_metrics(struct daemon *d, FILE *f)
 	if (!d->containers)
 		return;
 	container_meta_get_stats(d->containers, &s);
+	daemon_metric_family(f, "saker_container_cache_entries", "gauge",
+			     "Containers whose metadata is cached.");
+	fprintf(f, "saker_container_cache_entries %" PRIu64 "\n", s.cached);
+	daemon_metric_family(f, "saker_container_lookups_total", "counter",
+			     "Container runtime look-ups, by outcome.");
 	fprintf(f,
-		"# HELP saker_container_cache_entries Containers whose metadata is cached.\n"
-		"# TYPE saker_container_cache_entries gauge\n"
-		"saker_container_cache_entries %" PRIu64 "\n"
-		"# HELP saker_container_lookups_total Container runtime look-ups, by outcome.\n"
-		"# TYPE saker_container_lookups_total counter\n"
 		"saker_container_lookups_total{outcome=\"found\"} %" PRIu64 "\n"
 		"saker_container_lookups_total{outcome=\"not_found\"} %" PRIu64 "\n"
 		"saker_container_lookups_total{outcome=\"failed\"} %" PRIu64 "\n"
-		"saker_container_lookups_total{outcome=\"no_runtime\"} %" PRIu64 "\n"
-		"# HELP saker_container_lookup_timeouts_total Runtime requests that timed out.\n"
-		"# TYPE saker_container_lookup_timeouts_total counter\n"
-		"saker_container_lookup_timeouts_total %" PRIu64 "\n",
-		s.cached, s.found, s.not_found, s.failed, s.no_runtime, s.timeouts);
+		"saker_container_lookups_total{outcome=\"no_runtime\"} %" PRIu64 "\n",
+		s.found, s.not_found, s.failed, s.no_runtime);
+	daemon_metric_family(f, "saker_container_lookup_timeouts_total", "counter",
+			     "Runtime requests that timed out.");
+	fprintf(f, "saker_container_lookup_timeouts_total %" PRIu64 "\n", s.timeouts);
 }
 
 void daemon_containers_log_stats(struct daemon *d, const char *why)

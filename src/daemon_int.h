@@ -51,6 +51,7 @@ struct daemon {
 	struct dns *dns; /* answers for fd.*ip.name */
 	struct webserver *web; /* /healthz, /metrics; NULL when off */
 	uint64_t next_publish; /* of the metrics page */
+	uint64_t start_time; /* CLOCK_REALTIME s, for saker_start_time_seconds */
 };
 
 extern volatile sig_atomic_t daemon_sig_stop, daemon_sig_hup, daemon_sig_usr1, daemon_sig_usr2;
@@ -75,6 +76,8 @@ void daemon_containers_metrics(struct daemon *d, FILE *f);
 int daemon_metrics_open(struct daemon *d);
 void daemon_metrics_tick(struct daemon *d, uint64_t now);
 char *daemon_metrics_render(struct daemon *d);
+/* # HELP and # TYPE lines of a metric family. */
+void daemon_metric_family(FILE *f, const char *name, const char *type, const char *help);
 void daemon_rule_profile(struct daemon *d, FILE *f);
 
 /* daemon_rules.c */

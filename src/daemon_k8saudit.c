@@ -121,22 +121,21 @@ void daemon_k8s_metrics(struct daemon *d, FILE *f)
 	if (!d->k8s)
 		return;
 	k8sa_get_stats(d->k8s->src, &s);
+	daemon_metric_family(f, "saker_k8s_audit_events_total", "counter",
+			     "Kubernetes audit events processed.");
+	fprintf(f, "saker_k8s_audit_events_total %" PRIu64 "\n", d->k8s->events);
+	daemon_metric_family(f, "saker_k8s_audit_alerts_total", "counter",
+			     "Alerts raised on Kubernetes audit events.");
+	fprintf(f, "saker_k8s_audit_alerts_total %" PRIu64 "\n", d->k8s->alerts);
+	daemon_metric_family(f, "saker_k8s_audit_refused_total", "counter",
+			     "Audit input refused or skipped, by reason.");
 	fprintf(f,
-		"# HELP saker_k8s_audit_events_total Kubernetes audit events processed.\n"
-		"# TYPE saker_k8s_audit_events_total counter\n"
-		"saker_k8s_audit_events_total %" PRIu64 "\n"
-		"# HELP saker_k8s_audit_alerts_total Alerts raised on Kubernetes audit events.\n"
-		"# TYPE saker_k8s_audit_alerts_total counter\n"
-		"saker_k8s_audit_alerts_total %" PRIu64 "\n"
-		"# HELP saker_k8s_audit_refused_total Audit input refused or skipped, by reason.\n"
-		"# TYPE saker_k8s_audit_refused_total counter\n"
 		"saker_k8s_audit_refused_total{reason=\"bad_json\"} %" PRIu64 "\n"
 		"saker_k8s_audit_refused_total{reason=\"too_large\"} %" PRIu64 "\n"
 		"saker_k8s_audit_refused_total{reason=\"unauthorized\"} %" PRIu64 "\n"
 		"saker_k8s_audit_refused_total{reason=\"rejected\"} %" PRIu64 "\n"
 		"saker_k8s_audit_refused_total{reason=\"long_line\"} %" PRIu64 "\n",
-		d->k8s->events, d->k8s->alerts, s.bad_json, s.too_large, s.unauthorized, s.rejected,
-		s.long_lines);
+		s.bad_json, s.too_large, s.unauthorized, s.rejected, s.long_lines);
 }
 
 /* What was accepted (200) before the loop ended still runs, bounded by the queue. */

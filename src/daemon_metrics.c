@@ -32,14 +32,14 @@ static void put_label(FILE *f, const char *s)
 	}
 }
 
-static void family(FILE *f, const char *name, const char *type, const char *help)
+void daemon_metric_family(FILE *f, const char *name, const char *type, const char *help)
 {
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 static void one(FILE *f, const char *name, const char *type, const char *help, uint64_t v)
 {
-	family(f, name, type, help);
+	daemon_metric_family(f, name, type, help);
 	fprintf(f, "%s %" PRIu64 "\n", name, v);
 }
 
@@ -54,7 +54,8 @@ static void driver_detail(FILE *f, const char *driver, const char *detail)
 	bool any = false;
 
 	snprintf(copy, sizeof(copy), "%s", detail);
-	family(f, "saker_driver_info", "gauge", "The capture driver, with its settings as labels.");
+	daemon_metric_family(f, "saker_driver_info", "gauge",
+			     "The capture driver, with its settings as labels.");
 	fprintf(f, "saker_driver_info{driver=\"");
 	put_label(f, driver);
 	fputc('"', f);
@@ -83,8 +84,9 @@ static void driver_detail(FILE *f, const char *driver, const char *detail)
 		if (*end || end == eq + 1)
 			continue;
 		if (!any)
-			family(f, "saker_driver_stat", "gauge",
-			       "The capture driver's own counters (docs/metrics.md).");
+			daemon_metric_family(
+				f, "saker_driver_stat", "gauge",
+				"The capture driver's own counters (docs/metrics.md).");
 		any = true;
 		*eq = '\0';
 		fprintf(f, "saker_driver_stat{driver=\"");
@@ -105,18 +107,7 @@ static void rule_sample(FILE *f, const char *name, const struct rules_rule *r)
 	fputs("\"} ", f);
 }
 
-/* Every rule's cost (rules_runner_costs()): evals[0..n) then ns[0..n), one allocation. */
-static uint64_t *rule_costs(struct daemon *d)
-{
-	size_t n = rules_count(d->rs);
-	uint64_t *c = calloc(2 * n + 1, sizeof(*c));
-
-	if (c)
-		rules_runner_costs(d->runner, c, c + n);
-	return c;
-}
-
-/* Per enabled rule: its matches, and what evaluating it costs. */
+/* Per enabled rule: its alerts, and what evaluating it costs. */
 static void rules(FILE *f, struct daemon *d)
 {
 	static const struct {
@@ -130,43 +121,46 @@ static void rules(FILE *f, struct daemon *d)
 		  "Time in each enabled rule's condition, estimated from one event in 128." },
 	};
 	size_t n = rules_count(d->rs), enabled = 0;
-	uint64_t *cost = rule_costs(d);
+	struct rules_cost *cost = calloc(n ? n : 1, sizeof(*cost));
 
+	for (size_t i = 0; i < n; i++)
+		enabled += rules_at(d->rs, i)->enabled;
+	if (cost)
+		rules_runner_costs(d->runner, cost);
 	for (size_t k = 0; k < ARRAY_SIZE(fams) && cost; k++) {
-		family(f, fams[k].name, "counter", fams[k].help);
+		daemon_metric_family(f, fams[k].name, "counter", fams[k].help);
 		for (size_t i = 0; i < n; i++) {
 			const struct rules_rule *r = rules_at(d->rs, i);
 
 			if (!r->enabled)
 				continue;
-			enabled += k == 0;
 			rule_sample(f, fams[k].name, r);
 			if (k == 0)
 				fprintf(f, "%" PRIu64 "\n",
 					i < d->nrule_hits ? d->rule_hits[i] : 0);
 			else if (k == 1)
-				fprintf(f, "%" PRIu64 "\n", cost[i]);
+				fprintf(f, "%" PRIu64 "\n", cost[i].evals);
 			else
-				fprintf(f, "%.9f\n", (double)cost[n + i] / 1e9);
+				fprintf(f, "%.9f\n", (double)cost[i].ns / 1e9);
 		}
 	}
 	free(cost);
-	family(f, "saker_rules", "gauge", "Rules loaded, by state.");
+	daemon_metric_family(f, "saker_rules", "gauge", "Rules loaded, by state.");
 	fprintf(f, "saker_rules{state=\"enabled\"} %zu\n", enabled);
 	fprintf(f, "saker_rules{state=\"disabled\"} %zu\n", n - enabled);
 }
 
 struct rule_cost {
 	const struct rules_rule *rule;
-	uint64_t evals, ns, hits;
+	struct rules_cost c;
 };
 
 static int by_time(const void *a, const void *b)
 {
 	const struct rule_cost *x = a, *y = b;
 
-	if (x->ns != y->ns)
-		return x->ns < y->ns ? 1 : -1;
+	if (x->c.ns != y->c.ns)
+		return x->c.ns < y->c.ns ? 1 : -1;
 	return x->rule->index < y->rule->index ? -1 : 1;
 }
 
@@ -174,24 +168,21 @@ static int by_time(const void *a, const void *b)
 void daemon_rule_profile(struct daemon *d, FILE *f)
 {
 	size_t n = rules_count(d->rs), m = 0;
+	struct rules_cost *cost = calloc(n ? n : 1, sizeof(*cost));
 	struct rule_cost *rc = calloc(n ? n : 1, sizeof(*rc));
-	uint64_t total = 0, *cost = rule_costs(d);
+	uint64_t total = 0;
 
 	if (!rc || !cost) {
 		free(rc);
 		free(cost);
 		return;
 	}
+	rules_runner_costs(d->runner, cost);
 	for (size_t i = 0; i < n; i++) {
-		struct rule_cost c = { .rule = rules_at(d->rs, i),
-				       .evals = cost[i],
-				       .ns = cost[n + i] };
-
-		if (!c.rule->enabled || !c.evals)
+		if (!rules_at(d->rs, i)->enabled || !cost[i].evals)
 			continue;
-		c.hits = i < d->nrule_hits ? d->rule_hits[i] : 0;
-		total += c.ns;
-		rc[m++] = c;
+		rc[m++] = (struct rule_cost){ .rule = rules_at(d->rs, i), .c = cost[i] };
+		total += cost[i].ns;
 	}
 	qsort(rc, m, sizeof(*rc), by_time);
 	fprintf(f, "saker: rule costs over %" PRIu64 " events (%zu of %zu rules tested): %.3f ms\n",
@@ -200,9 +191,10 @@ void daemon_rule_profile(struct daemon *d, FILE *f)
 		"rule");
 	for (size_t i = 0; i < m; i++)
 		fprintf(f, "%10.3f %5.1f%% %10" PRIu64 " %8.0f %8" PRIu64 "  %s\n",
-			(double)rc[i].ns / 1e6,
-			total ? 100.0 * (double)rc[i].ns / (double)total : 0, rc[i].evals,
-			(double)rc[i].ns / (double)rc[i].evals, rc[i].hits, rc[i].rule->name);
+			(double)rc[i].c.ns / 1e6,
+			total ? 100.0 * (double)rc[i].c.ns / (double)total : 0, rc[i].c.evals,
+			(double)rc[i].c.ns / (double)rc[i].c.evals, rc[i].c.matched,
+			rc[i].rule->name);
 	free(rc);
 	free(cost);
 }
@@ -230,18 +222,18 @@ char *daemon_metrics_render(struct daemon *d)
 	for (int i = 0; i < EVT_BAD_MAX; i++)
 		bad += d->ds.bad[i];
 
-	family(f, "saker_build_info", "gauge", "The running saker: version and capture driver.");
+	daemon_metric_family(f, "saker_build_info", "gauge",
+			     "The running saker: version and capture driver.");
 	fprintf(f, "saker_build_info{version=\"%s\",driver=\"", PACKAGE_VERSION);
 	put_label(f, d->src->driver);
 	fputs("\"} 1\n", f);
 	one(f, "saker_start_time_seconds", "gauge",
-	    "When sakerd started, in seconds since the epoch.",
-	    (clock_ns(CLOCK_REALTIME) - (clock_ns(CLOCK_MONOTONIC) - d->started)) / 1000000000ull);
+	    "When sakerd started, in seconds since the epoch.", d->start_time);
 	one(f, "saker_events_total", "counter", "Records decoded and processed.", d->events);
 	one(f, "saker_driver_records_total", "counter", "Records the driver handed out.",
 	    s.records);
-	family(f, "saker_driver_drops_total", "counter",
-	       "Records the driver lost before sakerd could read them, by reason.");
+	daemon_metric_family(f, "saker_driver_drops_total", "counter",
+			     "Records the driver lost before sakerd could read them, by reason.");
 	for (int i = 0; i < SAKER_DROP_MAX; i++)
 		fprintf(f, "saker_driver_drops_total{reason=\"%s\"} %" PRIu64 "\n", drop_names[i],
 			s.drops[i]);
@@ -256,31 +248,33 @@ char *daemon_metrics_render(struct daemon *d)
 	rules(f, d);
 
 	one(f, "saker_output_queue_depth", "gauge", "Alerts waiting for the outputs.", qs.depth);
-	family(f, "saker_output_queue_dropped_total", "counter",
-	       "Alerts the output queue dropped, by reason.");
+	daemon_metric_family(f, "saker_output_queue_dropped_total", "counter",
+			     "Alerts the output queue dropped, by reason.");
 	fprintf(f, "saker_output_queue_dropped_total{reason=\"full\"} %" PRIu64 "\n",
 		qs.dropped_full);
 	fprintf(f, "saker_output_queue_dropped_total{reason=\"rate\"} %" PRIu64 "\n",
 		qs.dropped_rate);
-	family(f, "saker_output_sent_total", "counter", "Alerts each output delivered.");
+	daemon_metric_family(f, "saker_output_sent_total", "counter",
+			     "Alerts each output delivered.");
 	for (size_t i = 0; i < qs.nsinks; i++) {
 		fputs("saker_output_sent_total{output=\"", f);
 		put_label(f, qs.sinks[i].name);
 		fprintf(f, "\"} %" PRIu64 "\n", qs.sinks[i].sent);
 	}
-	family(f, "saker_output_failed_total", "counter", "Alerts each output failed to deliver.");
+	daemon_metric_family(f, "saker_output_failed_total", "counter",
+			     "Alerts each output failed to deliver.");
 	for (size_t i = 0; i < qs.nsinks; i++) {
 		fputs("saker_output_failed_total{output=\"", f);
 		put_label(f, qs.sinks[i].name);
 		fprintf(f, "\"} %" PRIu64 "\n", qs.sinks[i].failed);
 	}
 
-	family(f, "saker_state_entries", "gauge", "What the state tracks now.");
+	daemon_metric_family(f, "saker_state_entries", "gauge", "What the state tracks now.");
 	fprintf(f, "saker_state_entries{kind=\"threads\"} %" PRIu64 "\n", ss.threads);
 	fprintf(f, "saker_state_entries{kind=\"processes\"} %" PRIu64 "\n", ss.procs);
 	fprintf(f, "saker_state_entries{kind=\"fds\"} %" PRIu64 "\n", ss.fds);
-	family(f, "saker_state_evicted_total", "counter",
-	       "State entries evicted at their limit, by kind.");
+	daemon_metric_family(f, "saker_state_evicted_total", "counter",
+			     "State entries evicted at their limit, by kind.");
 	fprintf(f, "saker_state_evicted_total{kind=\"threads\"} %" PRIu64 "\n", ss.threads_evicted);
 	fprintf(f, "saker_state_evicted_total{kind=\"processes\"} %" PRIu64 "\n", ss.procs_evicted);
 	one(f, "saker_state_fds_refused_total", "counter",
@@ -318,9 +312,11 @@ int daemon_metrics_open(struct daemon *d)
 		fprintf(stderr, "sakerd: %s\n", err);
 		return k;
 	}
+	d->start_time = clock_ns(CLOCK_REALTIME) / 1000000000ull;
+	/* Published before the port is told: no probe sees "starting". */
+	daemon_metrics_tick(d, clock_ns(CLOCK_MONOTONIC));
 	if (!d->o->quiet)
 		fprintf(stderr, "sakerd: webserver: %s, port %u: /healthz, /metrics\n", listen,
 			webserver_port(d->web));
-	daemon_metrics_tick(d, clock_ns(CLOCK_MONOTONIC));
 	return 0;
 }

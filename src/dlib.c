@@ -43,6 +43,8 @@ struct dlib {
 #define DLIB_GNUTLS GNUTLS_SONAME
 #endif
 
+#if defined(HAVE_HTTP) || defined(HAVE_MICROHTTPD)
+
 /* All of syms from soname, or none (each pointer is set only on success). */
 static int open_lib(struct dlib *l, const char *soname, const struct dlib_sym *syms, size_t n)
 {
@@ -81,6 +83,8 @@ static int result(const struct dlib *l, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", l->err);
 	return l->r;
 }
+
+#endif
 
 #ifdef HAVE_HTTP
 DLIB_CURL_SYMS(DLIB_DEFINE)

@@ -69,7 +69,7 @@ tests/fuzz/fuzz_config: $(top_srcdir)/tests/fuzz/fuzz_config.c \
 	@$(MKDIR_P) tests/fuzz
 	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fuzz $(YAML_CFLAGS) -o $@ \
 		$(top_srcdir)/tests/fuzz/fuzz_config.c $(config_fuzz_lib:%=$(top_srcdir)/%) \
-		$(SAKER_LIBS) $(CURL_LIBS) $(MHD_LIBS) -ldl -lpthread
+		$(SAKER_LIBS) -ldl -lpthread
 
 fuzz-config: tests/fuzz/fuzz_config
 	@$(MKDIR_P) tests/fuzz/work/config tests/fuzz/artifacts

@@ -153,18 +153,23 @@ bool rules_may_match(struct rules_runner *r, const struct evt *e, void *data);
  * knows which fds are open).
  */
 bool rules_read_std_names(const struct ruleset *rs);
+/* What a rule cost a runner (rules_runner_costs()). */
+struct rules_cost {
+	uint64_t evals; /* events its condition was evaluated on */
+	uint64_t matched; /* of those, the ones it was true on (whatever the priority) */
+	uint64_t ns; /* time in the condition, estimated from the timed events */
+};
 /*
- * What each rule cost this runner, in arrays of rules_count() entries (by
- * rules_at() index): evals[i], the events its condition was evaluated on
- * (not those it was disabled for, nor those an earlier rule matched first;
- * 0 for a rule disabled now), and ns[i], the time spent in it, estimated
- * from one event in RULES_COST_SAMPLE (or as set below). Fields are
- * extracted once per event, so a field's cost falls on the first rule that
- * reads it, as it does when the rules run.
+ * Every rule's cost, in rules_count() entries by rules_at() index. evals
+ * leaves out the events a rule was disabled for and those an earlier rule
+ * matched first (0 for a rule disabled now). One event in
+ * RULES_COST_SAMPLE on average (or as set below), at varying gaps, is
+ * timed. Fields are extracted once per event, so a field's cost falls on
+ * the first rule that reads it, as it does when the rules run.
  */
 #define RULES_COST_SAMPLE 128
-void rules_runner_costs(const struct rules_runner *r, uint64_t *evals, uint64_t *ns);
-/* Time one event in every (1: each one, for a profile), from the next event on. */
+void rules_runner_costs(const struct rules_runner *r, struct rules_cost *ret);
+/* Time one event in every on average (1: each one, for a profile), from the next one on. */
 void rules_runner_time_every(struct rules_runner *r, unsigned every);
 /* The same for events of another source (k8s_audit): no struct evt. */
 int rules_eval_source(struct rules_runner *r, enum field_source src, void *data, unsigned flags,

@@ -24,9 +24,11 @@ struct rules_runner {
 	uint64_t type_events[SAKER_EV_MAX]; /* syscall events run through by_type[t] */
 	uint64_t source_events[FSRC_MAX]; /* events of other sources run through other */
 	uint64_t *passed; /* per rule: events a rule before it matched first */
-	uint64_t *sampled_ns; /* per rule: time in its condition, one event in RULES_COST_SAMPLE */
+	uint64_t *matched; /* per rule: events its condition was true on */
+	uint64_t *est_ns; /* per rule: time in its condition, each timing times every */
 	unsigned sample; /* events until the next timed one */
-	unsigned every; /* one event in this many is timed */
+	unsigned every; /* one event in this many is timed, on average */
+	uint32_t rng; /* xorshift state: the gaps between timings vary */
 	uint64_t clock_ns; /* what reading the clock twice costs, taken off each timing */
 };
 
@@ -121,10 +123,12 @@ struct rules_runner *rules_runner_new(const struct ruleset *rs)
 	r->rs = rs;
 	r->every = RULES_COST_SAMPLE;
 	r->clock_ns = clock_overhead();
+	r->rng = (uint32_t)clock_ns(CLOCK_MONOTONIC) | 1u;
 	r->run = cond_run_new(rs->env);
 	r->passed = calloc(rs->nrules ? rs->nrules : 1, sizeof(*r->passed));
-	r->sampled_ns = calloc(rs->nrules ? rs->nrules : 1, sizeof(*r->sampled_ns));
-	if (!r->run || !r->passed || !r->sampled_ns) {
+	r->matched = calloc(rs->nrules ? rs->nrules : 1, sizeof(*r->matched));
+	r->est_ns = calloc(rs->nrules ? rs->nrules : 1, sizeof(*r->est_ns));
+	if (!r->run || !r->passed || !r->matched || !r->est_ns) {
 		rules_runner_free(r);
 		return NULL;
 	}
@@ -137,7 +141,8 @@ void rules_runner_free(struct rules_runner *r)
 		return;
 	cond_run_free(r->run);
 	free(r->passed);
-	free(r->sampled_ns);
+	free(r->matched);
+	free(r->est_ns);
 	for (unsigned t = 0; t < SAKER_EV_MAX; t++) {
 		free(r->unknown[t]);
 		free(r->later[t]);
@@ -191,9 +196,10 @@ run_rules(struct rules_runner *r, enum field_source src, const unsigned *idx, un
 		if (timed) {
 			uint64_t dt = clock_ns(CLOCK_MONOTONIC) - t0;
 
-			r->sampled_ns[idx[i]] += dt > r->clock_ns ? dt - r->clock_ns : 0;
+			r->est_ns[idx[i]] += (dt > r->clock_ns ? dt - r->clock_ns : 0) * r->every;
 		}
 		if (m) {
+			r->matched[idx[i]]++;
 			ret[found++] = rule;
 			if (!(flags & RULES_EVAL_ALL)) {
 				i++;
@@ -208,12 +214,30 @@ run_rules(struct rules_runner *r, enum field_source src, const unsigned *idx, un
 	return (int)found;
 }
 
+/*
+ * Events to skip before the next timing: uniform in [0, 2 * every - 2], so
+ * one event in every is timed on average and a loop whose period divides
+ * every is not always timed at the same place.
+ */
+static unsigned next_gap(struct rules_runner *r)
+{
+	uint32_t x = r->rng;
+
+	if (r->every <= 1)
+		return 0;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	r->rng = x;
+	return x % (2 * r->every - 1);
+}
+
 static inline __attribute__((always_inline)) int
 run_list(struct rules_runner *r, enum field_source src, const unsigned *idx, unsigned n,
 	 unsigned flags, const struct rules_rule **ret, size_t max)
 {
 	if (r->sample-- == 0) {
-		r->sample = r->every - 1;
+		r->sample = next_gap(r);
 		return run_rules(r, src, idx, n, flags, ret, max, true);
 	}
 	return run_rules(r, src, idx, n, flags, ret, max, false);
@@ -346,22 +370,23 @@ void rules_runner_time_every(struct rules_runner *r, unsigned every)
 	r->sample = 0;
 }
 
-void rules_runner_costs(const struct rules_runner *r, uint64_t *evals, uint64_t *ns)
+void rules_runner_costs(const struct rules_runner *r, struct rules_cost *ret)
 {
 	const struct ruleset *rs = r->rs;
 
-	memset(evals, 0, rs->nrules * sizeof(*evals));
+	memset(ret, 0, rs->nrules * sizeof(*ret));
 	for (unsigned t = 0; t < SAKER_EV_MAX; t++)
 		for (unsigned k = 0; k < rs->n_by_type[t]; k++)
-			evals[rs->by_type[t][k]] += r->type_events[t];
+			ret[rs->by_type[t][k]].evals += r->type_events[t];
 	for (unsigned k = 0; k < rs->nother; k++) {
 		enum field_source src = rs->rules[rs->other[k]].source;
 
-		evals[rs->other[k]] += src < FSRC_MAX ? r->source_events[src] : 0;
+		ret[rs->other[k]].evals += src < FSRC_MAX ? r->source_events[src] : 0;
 	}
 	for (size_t i = 0; i < rs->nrules; i++) {
-		evals[i] = rs->rules[i].enabled ? evals[i] - r->passed[i] : 0;
-		ns[i] = r->sampled_ns[i] * r->every;
+		ret[i].evals = rs->rules[i].enabled ? ret[i].evals - r->passed[i] : 0;
+		ret[i].matched = r->matched[i];
+		ret[i].ns = r->est_ns[i];
 	}
 }
 

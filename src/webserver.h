@@ -18,8 +18,6 @@
 
 struct webserver;
 
-extern const bool webserver_available; /* built with libmicrohttpd */
-
 /* Listen on "ADDRESS:PORT" (port 0: any free one). 0, or -errno with err set. */
 int webserver_start(const char *listen, struct webserver **ret, char *err, size_t errlen);
 /* The port it listens on. */

@@ -13,6 +13,8 @@ NOLIB=$abs_top_builddir/tests/helpers/sakerd_nolib
 PY=/usr/bin/python3
 
 command -v curl >/dev/null || skip_all "curl not installed"
+"$PY" -c 'import prometheus_client.parser' 2>/dev/null ||
+	skip_all "no Prometheus parser (python3-prometheus-client)"
 "$SAKERD" --driver replay -e /dev/null -o webserver.listen=bad 2>&1 |
 	grep -q "built without libmicrohttpd" && skip_all "sakerd built without libmicrohttpd"
 

@@ -305,7 +305,7 @@ if [ $do_rpm = yes ]; then
 		"$libdir/saker/ebpf/saker.bpf.o" /usr/lib/systemd/system/saker.service \
 		/usr/lib/systemd/system/saker-kmod.service /usr/lib/systemd/catalog/saker.catalog \
 		/usr/share/man/man8/sakerd.8 /usr/share/man/man8/saker.8 \
-		/usr/share/man/man5/saker.yaml.5 /usr/share/doc/saker/metrics.md; do
+		/usr/share/man/man5/saker.yaml.5 "/usr/share/doc/saker(-[0-9.]+)?/metrics.md"; do
 		# Debian's brp-compress fails under dash and leaves man pages as they are.
 		grep -Eqx "$f(\.gz)?" "$work/rpm.saker" || fail "saker RPM lacks $f"
 	done

@@ -165,11 +165,15 @@ static void test_eval(void)
 	tap_is_int(rules_enable(rs, "Read secret", NULL, true), 1, "enable by name");
 	tap_is_int(rules_eval(run, &e, NULL, 0, m, 4), 1, "re-enabled rule fires");
 	{
-		uint64_t ev[2], ns[2], ev0, ns0, ev1, ns1;
+		struct rules_cost c[2];
+		uint64_t ev0, ns0, ev1, ns1;
 
 		/* 6 openat events; one with all rules, one with the first disabled. */
-		rules_runner_costs(run, ev, ns);
-		ev0 = ev[0], ns0 = ns[0], ev1 = ev[1], ns1 = ns[1];
+		rules_runner_costs(run, c);
+		ev0 = c[0].evals, ns0 = c[0].ns, ev1 = c[1].evals, ns1 = c[1].ns;
+		tap_ok(c[0].matched == 3 && c[1].matched == 1,
+		       "cost: matches counted per rule (%llu, %llu)",
+		       (unsigned long long)c[0].matched, (unsigned long long)c[1].matched);
 		tap_ok(ev0 == 5 && ev1 == 4,
 		       "cost: the first rule tested on 5 events (not while disabled), the second "
 		       "on 4 (not where the first matched first): %llu, %llu",
