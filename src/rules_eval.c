@@ -175,11 +175,14 @@ static inline __attribute__((always_inline)) int
 run_rules(struct rules_runner *r, enum field_source src, const unsigned *idx, unsigned n,
 	  unsigned flags, const struct rules_rule **ret, size_t max, bool timed)
 {
+	/* Locals: cond_eval() is a call, after which r's fields would be read again. */
+	const struct rules_rule *rules = r->rs->rules;
+	struct cond_run *run = r->run;
 	size_t found = 0;
 	unsigned i;
 
 	for (i = 0; i < n && found < max; i++) {
-		const struct rules_rule *rule = &r->rs->rules[idx[i]];
+		const struct rules_rule *rule = &rules[idx[i]];
 		uint64_t t0 = 0;
 		bool m;
 
@@ -192,7 +195,7 @@ run_rules(struct rules_runner *r, enum field_source src, const unsigned *idx, un
 		}
 		if (timed)
 			t0 = clock_ns(CLOCK_MONOTONIC);
-		m = cond_eval(rule->expr, r->run);
+		m = cond_eval(rule->expr, run);
 		if (timed) {
 			uint64_t dt = clock_ns(CLOCK_MONOTONIC) - t0;
 
@@ -209,7 +212,7 @@ run_rules(struct rules_runner *r, enum field_source src, const unsigned *idx, un
 	}
 	/* Nor were the rest: a match came first (or max did). */
 	for (; i < n; i++)
-		if (r->rs->rules[idx[i]].source == src)
+		if (rules[idx[i]].source == src)
 			r->passed[idx[i]]++;
 	return (int)found;
 }
