@@ -19,8 +19,10 @@
 #ifdef HAVE_MICROHTTPD
 #include "dlib.h"
 
-#define WEB_MAX_CONNECTIONS 16
-#define WEB_TIMEOUT_S 10
+/* A host holding its share of idle connections cannot keep a probe out. */
+#define WEB_MAX_CONNECTIONS 64
+#define WEB_PER_IP_CONNECTIONS 8
+#define WEB_TIMEOUT_S 5
 
 struct webserver {
 	struct MHD_Daemon *d;
@@ -139,8 +141,10 @@ int webserver_start(const char *listen, struct webserver **ret, char *err, size_
 	errno = 0;
 	w->d = sym_MHD_start_daemon(flags, 0, NULL, NULL, on_request, w, MHD_OPTION_SOCK_ADDR, &ss,
 				    MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_MAX_CONNECTIONS,
-				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT_S,
-				    MHD_OPTION_EXTERNAL_LOGGER, quiet, w, MHD_OPTION_END);
+				    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				    (unsigned)WEB_PER_IP_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
+				    (unsigned)WEB_TIMEOUT_S, MHD_OPTION_EXTERNAL_LOGGER, quiet, w,
+				    MHD_OPTION_END);
 	e = errno ? errno : EADDRINUSE;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!w->d) {

@@ -130,6 +130,26 @@ is "no drops" "$(metric saker_driver_drops_total reason=buffer_full)" 0
 is "405 for a POST" "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/metrics")" 405
 is "404 elsewhere" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")" 404
 
+# One address holding 8 idle connections is refused a ninth; another is served.
+python3 - "$port" "$TMP/held" <<'PY' &
+import socket, sys, time
+socks = []
+for _ in range(8):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    socks.append(s)
+open(sys.argv[2], "w").close()
+time.sleep(4)
+PY
+holder=$!
+_i=0
+while [ ! -e "$TMP/held" ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+is "8 idle connections from 127.0.0.1: a ninth from there is refused" \
+	"$(curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")" 000
+is "... while a probe from 127.0.0.2 is answered" \
+	"$(curl -s -m 2 --interface 127.0.0.2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")" 200
+kill $holder 2>/dev/null
+wait $holder 2>/dev/null
+
 port_a=$port
 "$SAKERD" --driver ptrace -r "$TMP/rules.yaml" -o "webserver.listen=127.0.0.1:$port_a" -- true \
 	2>"$TMP/busy.err"
