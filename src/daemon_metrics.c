@@ -22,6 +22,10 @@
 /* A label value: backslash, double quote and newline escaped. */
 static void put_label(FILE *f, const char *s)
 {
+	if (s && !strpbrk(s, "\\\"\n")) {
+		fputs(s, f); /* the usual case: nothing to escape */
+		return;
+	}
 	for (; s && *s; s++) {
 		if (*s == '\\' || *s == '"')
 			fprintf(f, "\\%c", *s);
