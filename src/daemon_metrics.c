@@ -48,54 +48,36 @@ static void one(FILE *f, const char *name, const char *type, const char *help, u
 }
 
 /*
- * The driver's own counters, "name=value ..." (struct src_stats.detail):
- * numbers become saker_driver_stat{stat=NAME}, anything else a label of
- * saker_driver_info.
+ * The driver's setting as a label of saker_driver_info, and each of its
+ * own counters as a family: saker_driver_NAME_total, or saker_driver_NAME
+ * for a level.
  */
-static void driver_detail(FILE *f, const char *driver, const char *detail)
+static void driver_counters(FILE *f, const char *driver, const struct src_stats *s)
 {
-	char copy[sizeof(((struct src_stats *)0)->detail)], *save = NULL, *tok;
-	bool any = false;
+	char name[96], help[160];
 
-	snprintf(copy, sizeof(copy), "%s", detail);
 	daemon_metric_family(f, "saker_driver_info", "gauge",
-			     "The capture driver, with its settings as labels.");
-	fprintf(f, "saker_driver_info{driver=\"");
+			     "The capture driver, with its setting as a label.");
+	fputs("saker_driver_info{driver=\"", f);
 	put_label(f, driver);
 	fputc('"', f);
-	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		char *eq = strchr(tok, '='), *end;
-
-		if (!eq || eq == tok)
-			continue;
-		strtoull(eq + 1, &end, 10);
-		if (*end || end == eq + 1) {
-			*eq = '\0';
-			fprintf(f, ",%s=\"", tok);
-			put_label(f, eq + 1);
-			fputc('"', f);
-		}
+	if (s->setting_name && s->setting) {
+		fprintf(f, ",%s=\"", s->setting_name);
+		put_label(f, s->setting);
+		fputc('"', f);
 	}
 	fputs("} 1\n", f);
-	snprintf(copy, sizeof(copy), "%s", detail);
-	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		char *eq = strchr(tok, '='), *end;
-		unsigned long long v;
+	for (unsigned i = 0; i < s->nctr; i++) {
+		const struct src_counter *c = &s->ctr[i];
 
-		if (!eq || eq == tok)
-			continue;
-		v = strtoull(eq + 1, &end, 10);
-		if (*end || end == eq + 1)
-			continue;
-		if (!any)
-			daemon_metric_family(
-				f, "saker_driver_stat", "gauge",
-				"The capture driver's own counters (docs/metrics.md).");
-		any = true;
-		*eq = '\0';
-		fprintf(f, "saker_driver_stat{driver=\"");
+		snprintf(name, sizeof(name), "saker_driver_%s%s", c->name,
+			 c->gauge ? "" : "_total");
+		snprintf(help, sizeof(help), "The %s driver's %s (docs/metrics.md).", driver,
+			 c->name);
+		daemon_metric_family(f, name, c->gauge ? "gauge" : "counter", help);
+		fprintf(f, "%s{driver=\"", name);
 		put_label(f, driver);
-		fprintf(f, "\",stat=\"%s\"} %llu\n", tok, v);
+		fprintf(f, "\"} %" PRIu64 "\n", c->value);
 	}
 }
 
@@ -242,7 +224,7 @@ char *daemon_metrics_render(struct daemon *d)
 		fprintf(f, "saker_driver_drops_total{reason=\"%s\"} %" PRIu64 "\n", drop_names[i],
 			s.drops[i]);
 	one(f, "saker_bad_records_total", "counter", "Records rejected as malformed.", bad + s.bad);
-	driver_detail(f, d->src->driver, s.detail);
+	driver_counters(f, d->src->driver, &s);
 
 	one(f, "saker_alerts_total", "counter", "Rule matches queued as alerts.", d->alerts);
 	one(f, "saker_alerts_below_priority_total", "counter",

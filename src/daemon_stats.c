@@ -30,7 +30,7 @@ void daemon_log_stats(struct daemon *d, const char *why)
 	struct outq_stats qs = { 0 };
 	uint64_t secs = (clock_ns(CLOCK_MONOTONIC) - d->started) / 1000000000ull;
 	uint64_t bad = 0;
-	char drops[256] = "", top[512] = "";
+	char drops[256] = "", top[512] = "", detail[256];
 	size_t off = 0;
 
 	src_stats(d->src, &s);
@@ -56,9 +56,9 @@ void daemon_log_stats(struct daemon *d, const char *why)
 		why, d->events, secs ? d->events / secs : d->events, drops, bad + s.bad, d->alerts,
 		d->below_prio, qs.depth, qs.dropped_full, qs.dropped_rate, ss.threads, ss.procs,
 		ss.fds, ss.threads_evicted + ss.procs_evicted, ss.lookups_failed, top);
-	if (s.detail[0])
-		fprintf(stderr, "sakerd: stats (%s): driver %s: %s\n", why, d->src->driver,
-			s.detail);
+	src_stats_detail(&s, detail, sizeof(detail));
+	if (detail[0])
+		fprintf(stderr, "sakerd: stats (%s): driver %s: %s\n", why, d->src->driver, detail);
 	daemon_containers_log_stats(d, why);
 	daemon_dns_log_stats(d);
 	daemon_k8s_log_stats(d);

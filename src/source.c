@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Driver selection: a named driver, or the best one that works here. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,4 +84,16 @@ int src_open(const struct src_config *cfg, struct source **ret, char *err, size_
 	snprintf(err, errlen, "unknown driver '%s' (expected auto, kmod, ebpf, ptrace or replay)",
 		 d);
 	return -EINVAL;
+}
+
+void src_stats_detail(const struct src_stats *s, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (s->setting_name && s->setting)
+		off += (size_t)snprintf(buf, len, "%s=%s", s->setting_name, s->setting);
+	for (unsigned i = 0; i < s->nctr && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s=%" PRIu64, off ? " " : "",
+					s->ctr[i].name, s->ctr[i].value);
 }

@@ -20,12 +20,33 @@ enum src_next {
 	SRC_EOF = 3, /* no more records will come */
 };
 
+#define SRC_MAX_COUNTERS 12
+
+/* One of a driver's own counters. */
+struct src_counter {
+	const char *name; /* static, a metric name's part: "syscall_stops" */
+	uint64_t value;
+	bool gauge; /* a level now (tasks traced), not a running count */
+};
+
 struct src_stats {
 	uint64_t records; /* records handed out */
 	uint64_t drops[SAKER_DROP_MAX]; /* lost before reaching us, per reason */
 	uint64_t bad; /* records rejected by the decoder */
-	char detail[192]; /* the driver's own counters, "name=value ...", or "" */
+	/* A setting of the driver worth reporting ("hook", "tracepoint"), or NULLs. */
+	const char *setting_name, *setting;
+	struct src_counter ctr[SRC_MAX_COUNTERS]; /* the driver's own */
+	unsigned nctr;
 };
+
+static inline void src_stats_add(struct src_stats *s, const char *name, uint64_t value, bool gauge)
+{
+	if (s->nctr < SRC_MAX_COUNTERS)
+		s->ctr[s->nctr++] = (struct src_counter){ name, value, gauge };
+}
+
+/* "hook=tracepoint filtered=12 ...": the setting and the counters, "" without any. */
+void src_stats_detail(const struct src_stats *s, char *buf, size_t len);
 
 /* Bitmap of event types, one bit per enum saker_event_type. */
 #define SRC_INTEREST_BYTES ((SAKER_EV_MAX + 7) / 8)

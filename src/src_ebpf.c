@@ -190,11 +190,12 @@ static int ebpf_stats(struct source *s, struct src_stats *ret)
 		return k;
 	for (int i = 0; i < SAKER_DROP_MAX; i++)
 		st.drops[i] = c.drops[i];
-	snprintf(st.detail, sizeof(st.detail),
-		 "hook=%s filtered=%" PRIu64 " closes_deferred=%" PRIu64 " closes_implied=%" PRIu64
-		 " closes_late=%" PRIu64,
-		 e->hooks ? "fexit" : "tracepoint", (uint64_t)c.filtered, (uint64_t)c.deferred,
-		 (uint64_t)c.implied, (uint64_t)c.late);
+	st.setting_name = "hook";
+	st.setting = e->hooks ? "fexit" : "tracepoint";
+	src_stats_add(&st, "filtered", c.filtered, false);
+	src_stats_add(&st, "closes_deferred", c.deferred, false);
+	src_stats_add(&st, "closes_implied", c.implied, false);
+	src_stats_add(&st, "closes_late", c.late, false);
 	*ret = st;
 	return 0;
 }

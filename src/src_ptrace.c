@@ -121,12 +121,15 @@ static int ptrace_stats(struct source *s, struct src_stats *ret)
 	ptr_tracer_counters(sp->t, &c);
 	*ret = sp->st;
 	memcpy(ret->drops, c.drops, sizeof(ret->drops));
-	snprintf(ret->detail, sizeof(ret->detail),
-		 "stops=%" PRIu64 " syscall_stops=%" PRIu64 " fd_checks=%" PRIu64
-		 " fd_snapshots=%" PRIu64 " verdicts=%" PRIu64 " exits_skipped=%" PRIu64
-		 " parked=%" PRIu64 " tasks=%" PRIu64,
-		 c.stops, c.syscall_stops, c.fd_checks, c.fd_snapshots, c.verdicts, c.exits_skipped,
-		 c.parked, c.tasks);
+	ret->nctr = 0;
+	src_stats_add(ret, "stops", c.stops, false);
+	src_stats_add(ret, "syscall_stops", c.syscall_stops, false);
+	src_stats_add(ret, "fd_checks", c.fd_checks, false);
+	src_stats_add(ret, "fd_snapshots", c.fd_snapshots, false);
+	src_stats_add(ret, "verdicts", c.verdicts, false);
+	src_stats_add(ret, "exits_skipped", c.exits_skipped, false);
+	src_stats_add(ret, "parked", c.parked, false);
+	src_stats_add(ret, "tasks", c.tasks, true);
 	return 0;
 }
 

@@ -125,7 +125,8 @@ assert fam.type == "counter" and len(fam.samples) == 2, fam
 assert all(s.value >= 0 for s in fam.samples), fam.samples
 PY
 ok "events counted" test "$(metric saker_events_total)" -gt 0
-ok "the driver's own counters: ptrace stops" test "$(metric saker_driver_stat driver=ptrace stat=stops)" -gt 0
+ok "the driver's own counters: ptrace stops" test "$(metric saker_driver_stops_total driver=ptrace)" -gt 0
+ok "... and a level as a gauge: the tasks traced (the shell, its sleep)" test "$(metric saker_driver_tasks driver=ptrace)" -ge 1
 is "no drops" "$(metric saker_driver_drops_total reason=buffer_full)" 0
 is "405 for a POST" "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/metrics")" 405
 is "404 elsewhere" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")" 404

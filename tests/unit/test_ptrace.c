@@ -1092,6 +1092,7 @@ static void test_verdict(void)
 	struct verdict_ctx v = { .rs = &rs };
 	struct source *s = launch(argv, "openat,fchmod");
 	struct src_stats st;
+	char detail[256];
 	struct evt e;
 	int n = 0, k, keep = 0, skip = 0, fd2 = -1;
 	bool named = false;
@@ -1142,10 +1143,10 @@ static void test_verdict(void)
 	}
 	tap_ok(fd2 >= 0 && named, "verdict: a skipped open's fd is named before a record uses it");
 	src_stats(s, &st);
-	tap_ok(detail_num(st.detail, "verdicts=") >= 9 &&
-		       detail_num(st.detail, "exits_skipped=") == 7 &&
-		       detail_num(st.detail, "parked=") >= 1,
-	       "verdict: counted (%s)", st.detail);
+	src_stats_detail(&st, detail, sizeof(detail));
+	tap_ok(detail_num(detail, "verdicts=") >= 9 && detail_num(detail, "exits_skipped=") == 7 &&
+		       detail_num(detail, "parked=") >= 1,
+	       "verdict: counted (%s)", detail);
 	src_close(s);
 	recs_free(&rs);
 	unlink(p);
