@@ -63,6 +63,7 @@ void daemon_raise_at(struct daemon *d, const struct rules_rule *r, uint64_t ts);
 void daemon_health(struct daemon *d, enum alert_prio prio, const char *rule, const char *msg);
 
 /* daemon_stats.c */
+extern const char *const daemon_drop_names[SAKER_DROP_MAX]; /* "buffer_full", ... */
 void daemon_log_stats(struct daemon *d, const char *why);
 void daemon_check_drops(struct daemon *d, uint64_t now);
 void daemon_update_status(struct daemon *d);

@@ -187,11 +187,6 @@ void daemon_rule_profile(struct daemon *d, FILE *f)
 
 char *daemon_metrics_render(struct daemon *d)
 {
-	static const char *const drop_names[SAKER_DROP_MAX] = {
-		[SAKER_DROP_BUFFER_FULL] = "buffer_full",
-		[SAKER_DROP_TOO_BIG] = "too_big",
-		[SAKER_DROP_FAULT] = "fault",
-	};
 	struct src_stats s = { 0 };
 	struct state_stats ss = { 0 };
 	struct outq_stats qs = { 0 };
@@ -221,8 +216,8 @@ char *daemon_metrics_render(struct daemon *d)
 	daemon_metric_family(f, "saker_driver_drops_total", "counter",
 			     "Records the driver lost before sakerd could read them, by reason.");
 	for (int i = 0; i < SAKER_DROP_MAX; i++)
-		fprintf(f, "saker_driver_drops_total{reason=\"%s\"} %" PRIu64 "\n", drop_names[i],
-			s.drops[i]);
+		fprintf(f, "saker_driver_drops_total{reason=\"%s\"} %" PRIu64 "\n",
+			daemon_drop_names[i], s.drops[i]);
 	one(f, "saker_bad_records_total", "counter", "Records rejected as malformed.", bad + s.bad);
 	driver_counters(f, d->src->driver, &s);
 

@@ -8,7 +8,7 @@
 #include "sdnotify.h"
 #include "util.h"
 
-static const char *const drop_names[SAKER_DROP_MAX] = {
+const char *const daemon_drop_names[SAKER_DROP_MAX] = {
 	[SAKER_DROP_BUFFER_FULL] = "buffer_full",
 	[SAKER_DROP_TOO_BIG] = "too_big",
 	[SAKER_DROP_FAULT] = "fault",
@@ -40,7 +40,7 @@ void daemon_log_stats(struct daemon *d, const char *why)
 		bad += d->ds.bad[i];
 	for (int i = 0; i < SAKER_DROP_MAX; i++)
 		off += (size_t)snprintf(drops + off, sizeof(drops) - off, "%s%s=%" PRIu64,
-					i ? "," : "", drop_names[i], s.drops[i]);
+					i ? "," : "", daemon_drop_names[i], s.drops[i]);
 	off = 0;
 	for (size_t i = 0; i < d->nrule_hits && off < sizeof(top) - 64; i++)
 		if (d->rule_hits[i])
