@@ -104,7 +104,8 @@ static void rules(FILE *f, struct daemon *d)
 		{ "saker_rule_evaluations_total",
 		  "Events each enabled rule's condition was tested on." },
 		{ "saker_rule_eval_seconds_total",
-		  "Time in each enabled rule's condition, estimated from one event in 128." },
+		  "Time in each enabled rule's condition, estimated from one event in 128 on "
+		  "average." },
 	};
 	size_t n = rules_count(d->rs), enabled = 0;
 	struct rules_cost *cost = calloc(n ? n : 1, sizeof(*cost));

@@ -202,7 +202,6 @@ run_rules(struct rules_runner *r, enum field_source src, const unsigned *idx, un
 			r->est_ns[idx[i]] += (dt > r->clock_ns ? dt - r->clock_ns : 0) * r->every;
 		}
 		if (m) {
-			r->matched[idx[i]]++;
 			ret[found++] = rule;
 			if (!(flags & RULES_EVAL_ALL)) {
 				i++;
@@ -214,6 +213,9 @@ run_rules(struct rules_runner *r, enum field_source src, const unsigned *idx, un
 	for (; i < n; i++)
 		if (rules[idx[i]].source == src)
 			r->passed[idx[i]]++;
+	/* Counted here, not in the loop: there it cost every record ~30 instructions. */
+	for (size_t k = 0; k < found; k++)
+		r->matched[ret[k]->index]++;
 	return (int)found;
 }
 
@@ -369,7 +371,7 @@ int rules_eval_source(struct rules_runner *r, enum field_source src, void *data,
 
 void rules_runner_time_every(struct rules_runner *r, unsigned every)
 {
-	r->every = every ? every : 1;
+	r->every = every ? (every < (1u << 20) ? every : 1u << 20) : 1;
 	r->sample = 0;
 }
 

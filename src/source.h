@@ -24,7 +24,12 @@ enum src_next {
 
 /* One of a driver's own counters. */
 struct src_counter {
-	const char *name; /* static, a metric name's part: "syscall_stops" */
+	/*
+	 * Static, the middle of a metric's name (saker_driver_NAME_total):
+	 * "syscall_stops"; never records, drops or info (the daemon's own
+	 * saker_driver_ families) nor ending in _total.
+	 */
+	const char *name;
 	uint64_t value;
 	bool gauge; /* a level now (tasks traced), not a running count */
 };
