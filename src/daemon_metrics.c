@@ -236,19 +236,17 @@ char *daemon_metrics_render(struct daemon *d)
 		qs.dropped_full);
 	fprintf(f, "saker_output_queue_dropped_total{reason=\"rate\"} %" PRIu64 "\n",
 		qs.dropped_rate);
-	daemon_metric_family(f, "saker_output_sent_total", "counter",
-			     "Alerts each output delivered.");
-	for (size_t i = 0; i < qs.nsinks; i++) {
-		fputs("saker_output_sent_total{output=\"", f);
-		put_label(f, qs.sinks[i].name);
-		fprintf(f, "\"} %" PRIu64 "\n", qs.sinks[i].sent);
-	}
-	daemon_metric_family(f, "saker_output_failed_total", "counter",
-			     "Alerts each output failed to deliver.");
-	for (size_t i = 0; i < qs.nsinks; i++) {
-		fputs("saker_output_failed_total{output=\"", f);
-		put_label(f, qs.sinks[i].name);
-		fprintf(f, "\"} %" PRIu64 "\n", qs.sinks[i].failed);
+	for (int k = 0; k < 2; k++) {
+		const char *name = k ? "saker_output_failed_total" : "saker_output_sent_total";
+
+		daemon_metric_family(f, name, "counter",
+				     k ? "Alerts each output failed to deliver." :
+					 "Alerts each output delivered.");
+		for (size_t i = 0; i < qs.nsinks; i++) {
+			fprintf(f, "%s{output=\"", name);
+			put_label(f, qs.sinks[i].name);
+			fprintf(f, "\"} %" PRIu64 "\n", k ? qs.sinks[i].failed : qs.sinks[i].sent);
+		}
 	}
 
 	daemon_metric_family(f, "saker_state_entries", "gauge", "What the state tracks now.");

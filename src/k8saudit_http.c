@@ -13,7 +13,6 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +21,7 @@
 #include "k8saudit_int.h"
 
 #ifdef HAVE_MICROHTTPD
-#include "dlib.h"
-#include "util.h"
+#include "mhd.h"
 
 const bool k8sa_have_webhook = true;
 
@@ -52,18 +50,9 @@ struct body {
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char *text)
 {
-	struct MHD_Response *r = sym_MHD_create_response_from_buffer(strlen(text), (void *)text,
-								     MHD_RESPMEM_MUST_COPY);
-	enum MHD_Result ret;
+	static const char *const bearer[] = { "WWW-Authenticate", "Bearer", NULL };
 
-	if (!r)
-		return MHD_NO;
-	sym_MHD_add_response_header(r, "Content-Type", "text/plain");
-	if (code == 401)
-		sym_MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
-	ret = sym_MHD_queue_response(c, code, r);
-	sym_MHD_destroy_response(r);
-	return ret;
+	return mhd_reply(c, code, "text/plain", text, strlen(text), code == 401 ? bearer : NULL);
 }
 
 /* Compares in time independent of where the strings differ. */
@@ -239,11 +228,6 @@ static void on_done(void *cls, struct MHD_Connection *c, void **ctx,
 	}
 }
 
-/* libmicrohttpd's own messages (TLS handshakes failing, ...) are not logged by library code. */
-static void quiet(void *cls, const char *fmt, va_list ap)
-{
-}
-
 static int load(const char *what, const char *path, size_t max, char **ret, char *err,
 		size_t errlen)
 {
@@ -302,17 +286,14 @@ static int check_config(const struct k8sa_config *c, bool loopback, char *err, s
 static int start(struct k8sa_http *h, const struct k8sa_config *c, struct sockaddr_storage *ss,
 		 char *err, size_t errlen)
 {
-	struct MHD_OptionItem opts[12] = {
-		{ MHD_OPTION_SOCK_ADDR, 0, ss },
+	struct MHD_OptionItem opts[8] = {
 		{ MHD_OPTION_CONNECTION_LIMIT, HTTP_MAX_CONNECTIONS, NULL },
 		{ MHD_OPTION_CONNECTION_TIMEOUT, HTTP_TIMEOUT_S, NULL },
 		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_done, h },
-		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)quiet, h },
 	};
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, n = 5;
+	unsigned flags = 0, n = 3;
+	int r;
 
-	if (ss->ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
 	if (!c->plain_http)
 		flags |= MHD_USE_TLS;
 	/* HTTPS options without MHD_USE_TLS make libmicrohttpd refuse to start. */
@@ -323,18 +304,13 @@ static int start(struct k8sa_http *h, const struct k8sa_config *c, struct sockad
 	if (h->ca)
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0, h->ca };
 	opts[n] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-	h->d = sym_MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_ARRAY, opts,
-				    MHD_OPTION_END);
-	if (!h->d) {
-		int e = errno ? errno : EADDRNOTAVAIL;
-
+	r = mhd_start("k8s_audit.listen", ss, flags, on_request, h, opts, &h->d, err, errlen);
+	if (r < 0 && r != -ENOTSUP)
 		snprintf(err, errlen,
 			 "k8s_audit.listen '%s': cannot serve (%s; TLS key and certificate "
 			 "must be PEM and match)",
-			 c->listen, strerror(e));
-		return -e;
-	}
-	return 0;
+			 c->listen, strerror(-r));
+	return r;
 }
 
 int k8sa_http_start(struct k8sa *k, const struct k8sa_config *c, struct k8sa_http **ret, char *err,
@@ -343,20 +319,12 @@ int k8sa_http_start(struct k8sa *k, const struct k8sa_config *c, struct k8sa_htt
 	struct sockaddr_storage ss;
 	struct k8sa_http *h;
 	bool loopback = false;
-	char why[256];
-	int r;
+	int r = mhd_address("k8s_audit.listen", c->listen, &ss, &loopback, err, errlen);
 
-	if (util_parse_listen(c->listen, &ss, &loopback) < 0) {
-		snprintf(err, errlen, "k8s_audit.listen '%s' is not ADDRESS:PORT", c->listen);
-		return -EINVAL;
-	}
-	r = check_config(c, loopback, err, errlen);
+	if (r == 0)
+		r = check_config(c, loopback, err, errlen);
 	if (r < 0)
 		return r;
-	if (dlib_mhd(why, sizeof(why)) < 0) {
-		snprintf(err, errlen, "k8s_audit.listen: %s", why);
-		return -ENOTSUP;
-	}
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;

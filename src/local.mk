@@ -6,7 +6,7 @@ src_libsaker_a_SOURCES = \
 	src/dlib.c src/dlib.h \
 	src/daemon.c src/daemon.h src/daemon_int.h \
 	src/daemon_alert.c src/daemon_rules.c src/daemon_stats.c src/daemon_dns.c \
-	src/daemon_metrics.c src/webserver.c src/webserver.h \
+	src/daemon_metrics.c src/webserver.c src/webserver.h src/mhd.c src/mhd.h \
 	src/event.c src/event.h \
 	src/evtfmt.c src/evtfmt.h \
 	src/fields_state.c src/fields_state.h src/fields_state_int.h \

@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +16,7 @@
 #include "webserver.h"
 
 #ifdef HAVE_MICROHTTPD
-#include "dlib.h"
+#include "mhd.h"
 
 /* A host holding its share of idle connections cannot keep a probe out. */
 #define WEB_MAX_CONNECTIONS 64
@@ -35,19 +34,11 @@ struct webserver {
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char *type,
 			     const char *body, size_t len)
 {
-	struct MHD_Response *r =
-		sym_MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
-	enum MHD_Result ret;
+	static const char *const fresh[] = { "Cache-Control", "no-store", NULL };
+	static const char *const not_allowed[] = { "Cache-Control", "no-store", "Allow",
+						   "GET, HEAD", NULL };
 
-	if (!r)
-		return MHD_NO;
-	sym_MHD_add_response_header(r, "Content-Type", type);
-	sym_MHD_add_response_header(r, "Cache-Control", "no-store");
-	if (code == 405)
-		sym_MHD_add_response_header(r, "Allow", "GET, HEAD");
-	ret = sym_MHD_queue_response(c, code, r);
-	sym_MHD_destroy_response(r);
-	return ret;
+	return mhd_reply(c, code, type, body, len, code == 405 ? not_allowed : fresh);
 }
 
 static enum MHD_Result text(struct MHD_Connection *c, unsigned code, const char *s)
@@ -107,50 +98,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return text(c, 404, "not found: saker serves /healthz and /metrics\n");
 }
 
-static void quiet(void *cls, const char *fmt, va_list ap)
-{
-}
-
 int webserver_start(const char *listen, struct webserver **ret, char *err, size_t errlen)
 {
+	const struct MHD_OptionItem opts[] = {
+		{ MHD_OPTION_CONNECTION_LIMIT, WEB_MAX_CONNECTIONS, NULL },
+		{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, WEB_PER_IP_CONNECTIONS, NULL },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, WEB_TIMEOUT_S, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	struct sockaddr_storage ss;
 	struct webserver *w;
 	bool loopback;
-	char why[256];
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
-	sigset_t all, old;
-	int e;
+	int r = mhd_address("webserver.listen", listen, &ss, &loopback, err, errlen);
 
-	if (util_parse_listen(listen, &ss, &loopback) < 0) {
-		snprintf(err, errlen, "webserver.listen '%s' is not ADDRESS:PORT", listen);
-		return -EINVAL;
-	}
-	if (dlib_mhd(why, sizeof(why)) < 0) {
-		snprintf(err, errlen, "webserver.listen: %s", why);
-		return -ENOTSUP;
-	}
+	if (r < 0)
+		return r;
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
 	pthread_mutex_init(&w->lock, NULL);
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	/* The server's thread takes no signals: they are the event loop's. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	errno = 0;
-	w->d = sym_MHD_start_daemon(flags, 0, NULL, NULL, on_request, w, MHD_OPTION_SOCK_ADDR, &ss,
-				    MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_MAX_CONNECTIONS,
-				    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-				    (unsigned)WEB_PER_IP_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
-				    (unsigned)WEB_TIMEOUT_S, MHD_OPTION_EXTERNAL_LOGGER, quiet, w,
-				    MHD_OPTION_END);
-	e = errno ? errno : EADDRINUSE;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!w->d) {
-		snprintf(err, errlen, "webserver.listen %s: %s", listen, strerror(e));
+	r = mhd_start("webserver.listen", &ss, 0, on_request, w, opts, &w->d, err, errlen);
+	if (r < 0) {
+		if (r != -ENOTSUP)
+			snprintf(err, errlen, "webserver.listen %s: %s", listen, strerror(-r));
 		webserver_stop(w);
-		return -e;
+		return r;
 	}
 	*ret = w;
 	return 0;

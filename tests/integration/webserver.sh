@@ -129,6 +129,7 @@ ok "the driver's own counters: ptrace stops" test "$(metric saker_driver_stops_t
 ok "... and a level as a gauge: the tasks traced (the shell, its sleep)" test "$(metric saker_driver_tasks driver=ptrace)" -ge 1
 is "no drops" "$(metric saker_driver_drops_total reason=buffer_full)" 0
 is "405 for a POST" "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/metrics")" 405
+ok "... saying what is allowed" sh -c "curl -s -D - -o /dev/null -X POST 'http://127.0.0.1:$port/metrics' | grep -qi '^allow: GET, HEAD'"
 is "404 elsewhere" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")" 404
 
 # One address holding 8 idle connections is refused a ninth; another is served.
